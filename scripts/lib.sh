@@ -1,0 +1,21 @@
+# Shared helpers for the project's tool and check scripts (sourced, not run).
+# Tools are built or downloaded once into a cache outside the clone and linked into .tools/bin.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_BIN="$ROOT/.tools/bin"
+CACHE_DIR="${HPA_CACHE_DIR:-$HOME/.cache/hedera-playground-assistant}"
+mkdir -p "$TOOLS_BIN" "$CACHE_DIR"
+export PATH="$TOOLS_BIN:$PATH"
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+
+# go_tool NAME MODULE@VERSION: go install into a versioned cache dir, then link into .tools/bin.
+go_tool() {
+  local name="$1" spec="$2"
+  local dir="$CACHE_DIR/go-bin/${spec//[\/@]/_}"
+  if [ ! -x "$dir/$name" ]; then
+    log "building $spec (cached in $dir)"
+    mkdir -p "$dir"
+    GOBIN="$dir" GOFLAGS=-mod=mod go install "$spec"
+  fi
+  ln -sf "$dir/$name" "$TOOLS_BIN/$name"
+}

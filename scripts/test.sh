@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, then runs every check of the project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci
+bash scripts/install-tools.sh
+export PATH="$PWD/.tools/bin:$PATH"
+npm run -s typecheck
+npx vitest run
+for check in scripts/check-*.sh; do
+  echo "== $check"
+  bash "$check"
+done

@@ -1,0 +1,43 @@
+# The server image: `node dist/main.js` on Node 24 LTS, production dependencies only, non-root.
+# Build: docker build -t hedera-playground-assistant . (or, without Docker:
+#   gcloud builds submit --config cloudbuild.yaml; see docs/deploy-container.md).
+#
+# Three stages: deps (production node_modules), build (TypeScript -> dist/), runtime.
+# scripts/check-container.sh replays every COPY and RUN of this file outside Docker and then
+# starts the CMD, so keep RUN steps relative to WORKDIR (no absolute host paths).
+# The base image is pinned by tag; pin it by digest too for reproducible builds
+# (node:24-bookworm-slim@sha256:...), see docs/deploy-container.md.
+
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only, exactly as locked. No install scripts: none of the runtime
+# dependencies needs one (protobufjs's postinstall only prints a version-scheme warning).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Every dependency, for the compiler. --ignore-scripts also keeps the `node` devDependency
+# (the Node 24 runtime used for local dev and tests) from downloading a second runtime:
+# the image's own Node 24 runs the build.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY app/src ./app/src
+RUN npm run build
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The image's `node` user (uid/gid 1000), given by number so that Kubernetes'
+# `runAsNonRoot: true` can verify it. The app's files stay root-owned: read-only to the process.
+USER 1000:1000
+EXPOSE 3001
+# Used by `docker run` and Compose only (Cloud Run and Kubernetes use their own probes).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3001) + '/api/playground/assistant/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself (the server drains and exits 0).
+CMD ["node", "dist/main.js"]

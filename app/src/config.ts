@@ -1,0 +1,314 @@
+/** Environment -> one typed, validated Config. Nothing else in the server reads `process.env`. */
+import { z } from 'zod'
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { message: `must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }))
+
+const num = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, { message: `must be a number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }))
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const nonEmpty = z.string().trim().min(1, { message: 'must not be empty' })
+
+const secretVersion = z
+  .string()
+  .trim()
+  .regex(/^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/, {
+    message: 'must look like projects/PROJECT/secrets/NAME/versions/VERSION (e.g. versions/latest)',
+  })
+
+const url = z
+  .string()
+  .trim()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: 'must be an http(s) URL' })
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), {
+    message: 'must be a redis:// or rediss:// URL, e.g. redis://10.0.0.3:6379',
+  })
+
+const originList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
+    message: 'must be a comma-separated list of origins like https://app.example.com (scheme and host, no path), or *',
+  })
+
+const tokenList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((t) => t.length >= 16), {
+    message: 'must be a comma-separated list of tokens, each at least 16 characters',
+  })
+
+/** The raw environment schema: one entry per variable, every one optional with a documented default. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3001),
+  HOST: nonEmpty.default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_CONTENT: bool.default(false),
+
+  OPENAI_API_KEY: nonEmpty.optional(),
+  OPENAI_API_KEY_SECRET: secretVersion.optional(),
+  OPENAI_MODEL: nonEmpty.default('gpt-4o'),
+  OPENAI_MAX_TOKENS: int(1, 1_000_000).default(2000),
+  OPENAI_TEMPERATURE: num(0, 2).default(0.7),
+  OPENAI_BASE_URL: url.optional(),
+  OPENAI_FIRST_TOKEN_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  OPENAI_IDLE_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  OPENAI_ANSWER_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
+  OPENAI_MAX_RETRIES: int(0, 10).default(2),
+  OPENAI_RETRY_BASE_MS: int(1, 60_000).default(500),
+
+  SYSTEM_PROMPT: nonEmpty.optional(),
+  SYSTEM_PROMPT_FILE: nonEmpty.optional(),
+
+  CORS_ORIGINS: originList.optional(),
+  CHAT_MAX_CONTENT_CHARS: int(1, 500_000).default(16_000),
+  WS_MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
+  WS_MAX_BUFFERED_BYTES: int(1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(30_000),
+  SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(8000),
+  RESUME_GRACE_MS: int(0, 3_600_000).default(30_000),
+  ANSWER_RETENTION_MS: int(0, 86_400_000).default(300_000),
+  ANSWER_LOG_MAX_FRAMES: int(16, 1_000_000).default(10_000),
+
+  HISTORY_MAX_TURNS: int(0, 1000).default(20),
+  HISTORY_IDLE_TTL_MS: int(1000, 30 * 86_400_000).default(3_600_000),
+  HISTORY_MAX_CONVERSATIONS: int(1, 10_000_000).default(10_000),
+
+  AUTH_MODE: z.enum(['none', 'token', 'jwt']).default('none'),
+  API_TOKENS: tokenList.optional(),
+  API_TOKENS_SECRET: secretVersion.optional(),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters for HS256' }).optional(),
+  JWT_SECRET_SECRET: secretVersion.optional(),
+  JWT_JWKS_URL: url.optional(),
+  JWT_ISSUER: nonEmpty.optional(),
+  JWT_AUDIENCE: nonEmpty.optional(),
+  TRUSTED_PROXY_HOPS: int(0, 10).default(0),
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: int(0, 1_000_000).default(0),
+  RATE_LIMIT_CHATS_PER_MINUTE: int(0, 1_000_000).default(0),
+  RATE_LIMIT_CONCURRENT_ANSWERS: int(0, 10_000).default(0),
+  RATE_LIMIT_SOCKETS_PER_USER: int(0, 10_000).default(0),
+  DAILY_TOKEN_LIMIT: int(0, 1_000_000_000).default(0),
+  ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ADMIN_TOKEN_SECRET: secretVersion.optional(),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  METRICS_TOKEN_SECRET: secretVersion.optional(),
+  METRICS_PORT: int(0, 65535).default(0),
+
+  REDIS_URL: redisUrl.optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_PASSWORD_SECRET: secretVersion.optional(),
+
+  SECRET_MANAGER_ENDPOINT: nonEmpty.optional(),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+/** Settings that may come from Secret Manager: `X` directly or `X_SECRET` naming a version. */
+export const SECRET_SETTINGS = [
+  'OPENAI_API_KEY',
+  'API_TOKENS',
+  'JWT_SECRET',
+  'ADMIN_TOKEN',
+  'METRICS_TOKEN',
+  'REDIS_PASSWORD',
+] as const
+export type SecretSetting = (typeof SECRET_SETTINGS)[number]
+
+export interface Config {
+  env: Env['NODE_ENV']
+  version: string
+  port: number
+  host: string
+  log: { level: Env['LOG_LEVEL']; content: boolean }
+  openai: {
+    apiKey: string | undefined
+    model: string
+    maxTokens: number
+    temperature: number
+    baseURL: string | undefined
+    firstTokenTimeoutMs: number
+    idleTimeoutMs: number
+    answerTimeoutMs: number
+    maxRetries: number
+    retryBaseMs: number
+  }
+  systemPrompt: string | undefined
+  systemPromptFile: string | undefined
+  cors: { origins: string[] | undefined }
+  limits: {
+    maxContentChars: number
+    wsMaxPayloadBytes: number
+    wsMaxBufferedBytes: number
+  }
+  heartbeatIntervalMs: number
+  shutdownGraceMs: number
+  answers: { resumeGraceMs: number; retentionMs: number; logMaxFrames: number }
+  history: { maxTurns: number; idleTtlMs: number; maxConversations: number }
+  auth: {
+    mode: Env['AUTH_MODE']
+    apiTokens: string[]
+    jwtSecret: string | undefined
+    jwksUrl: string | undefined
+    issuer: string | undefined
+    audience: string | undefined
+  }
+  trustedProxyHops: number
+  rateLimits: {
+    connectionsPerMinute: number
+    chatsPerMinute: number
+    concurrentAnswers: number
+    socketsPerUser: number
+    dailyTokens: number
+  }
+  adminToken: string | undefined
+  metrics: { port: number; token: string | undefined }
+  redis: { url: string | undefined; password: string | undefined }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Validates the environment; names every bad variable and what it allows. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset": that is how docker/helm/terraform pass an absent optional value.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  const result = EnvSchema.safeParse(cleaned)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment')
+      const got = name in cleaned && !SECRET_SETTINGS.includes(name as SecretSetting) ? ` (got ${JSON.stringify(cleaned[name])})` : ''
+      const message = issue.code === 'invalid_value' && 'values' in issue
+        ? `must be one of ${(issue.values as unknown[]).join(', ')}`
+        : issue.message
+      return `${name} ${message}${got}`
+    })
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`)
+  }
+  const env = result.data
+  for (const name of SECRET_SETTINGS) {
+    if (env[name] !== undefined && env[`${name}_SECRET`] !== undefined) {
+      throw new ConfigError(`Invalid configuration: set either ${name} or ${name}_SECRET, not both`)
+    }
+  }
+  if (env.SYSTEM_PROMPT !== undefined && env.SYSTEM_PROMPT_FILE !== undefined) {
+    throw new ConfigError('Invalid configuration: set either SYSTEM_PROMPT or SYSTEM_PROMPT_FILE, not both')
+  }
+  if (env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    throw new ConfigError('Invalid configuration: METRICS_PORT must differ from PORT (or be 0 to serve /metrics on PORT)')
+  }
+  return env
+}
+
+/** Secret Manager version names to read at start, keyed by the setting they fill. */
+export function secretVersionsToRead(env: Env): Partial<Record<SecretSetting, string>> {
+  const out: Partial<Record<SecretSetting, string>> = {}
+  for (const name of SECRET_SETTINGS) {
+    const version = env[`${name}_SECRET`]
+    if (version !== undefined) out[name] = version
+  }
+  return out
+}
+
+/** Builds the Config from validated env plus secret values read at start; checks cross-field rules. */
+export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, string>>, version: string): Config {
+  const pick = (name: Exclude<SecretSetting, 'API_TOKENS'>): string | undefined => secrets[name] ?? env[name]
+  let apiTokens = env.API_TOKENS ?? []
+  if (secrets.API_TOKENS !== undefined) {
+    const parsed = tokenList.safeParse(secrets.API_TOKENS)
+    if (!parsed.success) throw new ConfigError('Invalid configuration: the secret named by API_TOKENS_SECRET must hold comma-separated tokens, each at least 16 characters')
+    apiTokens = parsed.data
+  }
+  const config: Config = {
+    env: env.NODE_ENV,
+    version,
+    port: env.PORT,
+    host: env.HOST,
+    log: { level: env.LOG_LEVEL, content: env.LOG_CONTENT },
+    openai: {
+      apiKey: pick('OPENAI_API_KEY'),
+      model: env.OPENAI_MODEL,
+      maxTokens: env.OPENAI_MAX_TOKENS,
+      temperature: env.OPENAI_TEMPERATURE,
+      baseURL: env.OPENAI_BASE_URL,
+      firstTokenTimeoutMs: env.OPENAI_FIRST_TOKEN_TIMEOUT_MS,
+      idleTimeoutMs: env.OPENAI_IDLE_TIMEOUT_MS,
+      answerTimeoutMs: env.OPENAI_ANSWER_TIMEOUT_MS,
+      maxRetries: env.OPENAI_MAX_RETRIES,
+      retryBaseMs: env.OPENAI_RETRY_BASE_MS,
+    },
+    systemPrompt: env.SYSTEM_PROMPT,
+    systemPromptFile: env.SYSTEM_PROMPT_FILE,
+    cors: { origins: env.CORS_ORIGINS },
+    limits: {
+      maxContentChars: env.CHAT_MAX_CONTENT_CHARS,
+      wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+    },
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    answers: {
+      resumeGraceMs: env.RESUME_GRACE_MS,
+      retentionMs: env.ANSWER_RETENTION_MS,
+      logMaxFrames: env.ANSWER_LOG_MAX_FRAMES,
+    },
+    history: {
+      maxTurns: env.HISTORY_MAX_TURNS,
+      idleTtlMs: env.HISTORY_IDLE_TTL_MS,
+      maxConversations: env.HISTORY_MAX_CONVERSATIONS,
+    },
+    auth: {
+      mode: env.AUTH_MODE,
+      apiTokens,
+      jwtSecret: pick('JWT_SECRET'),
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    rateLimits: {
+      connectionsPerMinute: env.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
+      chatsPerMinute: env.RATE_LIMIT_CHATS_PER_MINUTE,
+      concurrentAnswers: env.RATE_LIMIT_CONCURRENT_ANSWERS,
+      socketsPerUser: env.RATE_LIMIT_SOCKETS_PER_USER,
+      dailyTokens: env.DAILY_TOKEN_LIMIT,
+    },
+    adminToken: pick('ADMIN_TOKEN'),
+    metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
+    redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
+  }
+  const { auth } = config
+  if (auth.mode === 'token' && auth.apiTokens.length === 0) {
+    throw new ConfigError('Invalid configuration: AUTH_MODE=token needs API_TOKENS (or API_TOKENS_SECRET)')
+  }
+  if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwksUrl) {
+    throw new ConfigError('Invalid configuration: AUTH_MODE=jwt needs JWT_SECRET (HS256) or JWT_JWKS_URL')
+  }
+  if (auth.mode === 'jwt' && auth.jwksUrl && (!auth.issuer || !auth.audience)) {
+    throw new ConfigError('Invalid configuration: JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE so tokens of other apps are refused')
+  }
+  return config
+}

@@ -1,0 +1,202 @@
+/** Streams text pieces from an OpenAI-compatible endpoint with the `openai` SDK; timeouts, retries, error codes. */
+import OpenAI from 'openai'
+import type { Usage } from '../protocol/frames.js'
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export interface StreamResult {
+  model: string
+  finishReason: string
+  /** Undefined when the upstream did not report usage. */
+  usage: Usage | undefined
+}
+
+export interface StreamOptions {
+  signal: AbortSignal
+  onDelta: (text: string) => void
+}
+
+export interface LlmClient {
+  readonly model: string
+  stream(messages: ChatMessage[], options: StreamOptions): Promise<StreamResult>
+}
+
+export type LlmErrorCode = 'upstream_error' | 'upstream_timeout' | 'rate_limited'
+
+/** A failure of the upstream, with the stable code clients see. */
+export class LlmError extends Error {
+  override name = 'LlmError'
+  constructor(
+    readonly code: LlmErrorCode,
+    message: string,
+    readonly retryAfter?: number,
+    readonly status?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** The caller aborted (cancel, disconnect, shutdown): not a failure of the upstream. */
+export class LlmAbortedError extends Error {
+  override name = 'LlmAbortedError'
+}
+
+export interface OpenAiSettings {
+  apiKey: string
+  baseURL: string | undefined
+  model: string
+  maxTokens: number
+  temperature: number
+  firstTokenTimeoutMs: number
+  idleTimeoutMs: number
+  answerTimeoutMs: number
+  maxRetries: number
+  retryBaseMs: number
+}
+
+type TimeoutKind = 'first_token' | 'idle' | 'answer'
+const TIMEOUT_TEXT: Record<TimeoutKind, string> = {
+  first_token: 'The model sent no first token in time',
+  idle: 'The model went silent in the middle of the answer',
+  answer: 'The answer took longer than the time allowed',
+}
+
+class TimeoutSignal extends Error {
+  constructor(readonly kind: TimeoutKind) {
+    super(kind)
+  }
+}
+
+export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
+  // Retries are ours (only before the first token), so the SDK's are off.
+  const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0 })
+
+  async function attempt(messages: ChatMessage[], options: StreamOptions, answerSignal: AbortSignal, emitted: { any: boolean }): Promise<StreamResult> {
+    const controller = new AbortController()
+    const abort = (reason: unknown) => controller.abort(reason)
+    const onOuterAbort = () => abort(answerSignal.reason)
+    answerSignal.addEventListener('abort', onOuterAbort, { once: true })
+    let timer = setTimeout(() => abort(new TimeoutSignal('first_token')), settings.firstTokenTimeoutMs)
+    try {
+      const stream = await client.chat.completions.create(
+        {
+          model: settings.model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          max_tokens: settings.maxTokens,
+          temperature: settings.temperature,
+        },
+        { signal: controller.signal, timeout: settings.answerTimeoutMs },
+      )
+      let model = settings.model
+      let finishReason: string | undefined
+      let usage: Usage | undefined
+      for await (const chunk of stream) {
+        if (chunk.model) model = chunk.model
+        const choice = chunk.choices[0]
+        const text = choice?.delta?.content
+        if (text) {
+          clearTimeout(timer)
+          timer = setTimeout(() => abort(new TimeoutSignal('idle')), settings.idleTimeoutMs)
+          emitted.any = true
+          options.onDelta(text)
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+            totalTokens: chunk.usage.total_tokens,
+          }
+        }
+      }
+      if (controller.signal.aborted) throw controller.signal.reason
+      if (!finishReason) throw new LlmError('upstream_error', 'The model stream ended before the answer was finished')
+      return { model, finishReason, usage }
+    } catch (error) {
+      throw controller.signal.aborted ? fromAbortReason(controller.signal.reason) : classify(error)
+    } finally {
+      clearTimeout(timer)
+      answerSignal.removeEventListener('abort', onOuterAbort)
+    }
+  }
+
+  return {
+    model: settings.model,
+    async stream(messages, options) {
+      const answerController = new AbortController()
+      const onAbort = () => answerController.abort(options.signal.reason)
+      options.signal.addEventListener('abort', onAbort, { once: true })
+      const answerTimer = setTimeout(() => answerController.abort(new TimeoutSignal('answer')), settings.answerTimeoutMs)
+      const emitted = { any: false }
+      try {
+        for (let n = 0; ; n++) {
+          try {
+            return await attempt(messages, options, answerController.signal, emitted)
+          } catch (error) {
+            if (!(error instanceof LlmError) || emitted.any || n >= settings.maxRetries || !isRetryable(error)) throw error
+            await sleep(backoffMs(n, settings.retryBaseMs, error.retryAfter), answerController.signal)
+          }
+        }
+      } finally {
+        clearTimeout(answerTimer)
+        options.signal.removeEventListener('abort', onAbort)
+      }
+    },
+  }
+}
+
+function isRetryable(error: LlmError): boolean {
+  if (error.code === 'rate_limited') return true
+  if (error.code !== 'upstream_error') return false
+  return error.status === undefined || error.status >= 500 || error.status === 408 || error.status === 409
+}
+
+function backoffMs(attempt: number, baseMs: number, retryAfterS: number | undefined): number {
+  const exponential = baseMs * 2 ** attempt * (0.5 + Math.random() / 2)
+  // Honour a short Retry-After; a long one is the caller's problem, not a reason to hold the socket.
+  return retryAfterS !== undefined && retryAfterS <= 10 ? Math.max(exponential, retryAfterS * 1000) : exponential
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(fromAbortReason(signal.reason))
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(fromAbortReason(signal.reason))
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Our own timers abort with a TimeoutSignal; any other abort came from the caller. */
+function fromAbortReason(reason: unknown): Error {
+  return reason instanceof TimeoutSignal ? classify(reason) : new LlmAbortedError('aborted')
+}
+
+/** Maps whatever the SDK or a timer threw to LlmError (with a stable code) or LlmAbortedError. */
+function classify(error: unknown): Error {
+  if (error instanceof LlmError || error instanceof LlmAbortedError) return error
+  if (error instanceof TimeoutSignal) return new LlmError('upstream_timeout', TIMEOUT_TEXT[error.kind])
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('upstream_timeout', TIMEOUT_TEXT.answer)
+  if (error instanceof OpenAI.APIUserAbortError) return new LlmAbortedError('aborted')
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    const status = error.status
+    if (status === 429) {
+      const retryAfter = Number(error.headers?.get('retry-after'))
+      return new LlmError('rate_limited', 'The model provider is rate limiting requests; try again shortly', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, status)
+    }
+    if (status === 401 || status === 403) return new LlmError('upstream_error', `The model provider refused the API key (HTTP ${status}); check OPENAI_API_KEY`, undefined, status)
+    return new LlmError('upstream_error', `The model provider answered HTTP ${status}`, undefined, status)
+  }
+  if (error instanceof OpenAI.APIConnectionError) return new LlmError('upstream_error', 'Could not reach the model provider')
+  return new LlmError('upstream_error', 'The model stream failed')
+}

@@ -1,0 +1,82 @@
+/** Process entry: config, secrets, build, serve, signals. The only module that touches `process`. */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.js'
+import { buildConfig, parseEnv, secretVersionsToRead, type Config } from './config.js'
+import { readSecretVersions, type SecretReaderOptions } from './config/secret-manager.js'
+import { createOpenAiClient } from './llm/openai.js'
+import { createLogger } from './ops/logger.js'
+import { startServer } from './server.js'
+
+/** One JSON line Cloud Logging understands, then exit: used before the logger exists. */
+function die(message: string): never {
+  process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', message })}\n`)
+  process.exit(1)
+}
+
+/** The version of the package this file ships in (works from app/src and from dist/). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 4; i++) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version
+    } catch {
+      dir = dirname(dir)
+    }
+  }
+  return '0.0.0'
+}
+
+function secretReaderOptions(endpoint: string | undefined): SecretReaderOptions | undefined {
+  if (!endpoint) return undefined
+  // An emulator or test server, spoken to without TLS: "host:port".
+  const [host, port] = endpoint.split(':')
+  return { apiEndpoint: host!, port: Number(port), insecure: true }
+}
+
+function systemPromptOf(config: Config): string {
+  if (config.systemPrompt) return config.systemPrompt
+  if (!config.systemPromptFile) return DEFAULT_SYSTEM_PROMPT
+  try {
+    const text = readFileSync(config.systemPromptFile, 'utf8').trim()
+    if (!text) die(`SYSTEM_PROMPT_FILE ${config.systemPromptFile} is empty; put the system prompt in it or unset the variable`)
+    return text
+  } catch (error) {
+    die(`SYSTEM_PROMPT_FILE ${config.systemPromptFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`)
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    const env = parseEnv(process.env)
+    const secrets = await readSecretVersions(secretVersionsToRead(env), secretReaderOptions(env.SECRET_MANAGER_ENDPOINT))
+    config = buildConfig(env, secrets, packageVersion())
+  } catch (error) {
+    die(error instanceof Error ? error.message : String(error))
+  }
+  const logger = createLogger(config.log.level)
+  const { openai } = config
+  const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
+  if (!llm) logger.warn('No OpenAI API key configured: chats will answer llm_unconfigured. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET.')
+  const server = await startServer({ config, logger, llm, systemPrompt: systemPromptOf(config) })
+
+  const stop = (signal: string) => {
+    logger.info({ event: 'signal', signal }, `received ${signal}`)
+    server
+      .shutdown()
+      .then(() => {
+        logger.info({ event: 'exit' }, 'shutdown complete')
+        logger.flush(() => process.exit(0))
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed')
+        logger.flush(() => process.exit(1))
+      })
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+void main()

@@ -1,0 +1,64 @@
+/** Liveness/readiness and the service's self-description. */
+import { Hono } from 'hono'
+import type { ConnectionRegistry } from './connections.js'
+
+export interface ServiceState {
+  draining: boolean
+  startedAt: number
+  environment: string
+  version: string
+  /** Set when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
+  degraded?: string | undefined
+}
+
+export const ENDPOINTS = {
+  websocket: '/ws/chat',
+  websocketAlias: '/api/playground/assistant/ws',
+  chat: 'POST /api/playground/assistant/chat',
+  resume: 'GET /api/playground/assistant/chat/:messageId',
+  health: '/health',
+  readiness: '/api/playground/assistant/health',
+  info: '/api/info',
+  stats: '/api/stats',
+  metrics: '/metrics',
+}
+
+export function healthRoutes(state: ServiceState): Hono {
+  const app = new Hono()
+  const health = () => {
+    const status = state.draining ? 'shutting_down' : state.degraded ? 'degraded' : 'healthy'
+    const body = {
+      status,
+      timestamp: new Date().toISOString(),
+      uptime: (Date.now() - state.startedAt) / 1000,
+      environment: state.environment,
+      version: state.version,
+      ...(state.degraded ? { reason: state.degraded } : {}),
+    }
+    // Degraded stays 200: restarting the pod would not bring Redis back, and stored answers can still resume.
+    return Response.json(body, { status: state.draining ? 503 : 200 })
+  }
+  app.get('/health', health)
+  app.get('/api/playground/assistant/health', health)
+  app.get('/api/info', (c) =>
+    c.json({
+      name: 'Hedera Playground Assistant',
+      version: state.version,
+      description: 'Streaming AI coding assistant for Hedera developers (WebSocket and Server-Sent Events)',
+      endpoints: ENDPOINTS,
+    }),
+  )
+  return app
+}
+
+export function statsRoutes(connections: ConnectionRegistry): Hono {
+  const app = new Hono()
+  app.get('/api/stats', (c) =>
+    c.json({
+      activeConnections: connections.size,
+      connections: connections.all().map(({ id, isAlive, messageCount }) => ({ id, isAlive, messageCount })),
+      heartbeatTerminations: connections.heartbeatTerminations,
+    }),
+  )
+  return app
+}

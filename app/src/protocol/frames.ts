@@ -1,0 +1,149 @@
+/** The wire protocol: zod schemas of client messages and builders of server frames (shared by WS and SSE). */
+import { z } from 'zod'
+
+/** Ids become map and Redis keys: a small, safe alphabet. */
+export const IdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, { message: "must be 1-128 letters, digits, '.', '_', ':' or '-'" })
+
+export function contentSchema(maxChars: number) {
+  return z
+    .string({ error: 'must be a string' })
+    .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
+    .refine((s) => s.length <= maxChars, { message: `must be at most ${maxChars} characters` })
+}
+
+// Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
+export function clientMessageSchema(maxChars: number) {
+  return z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('chat'),
+      content: contentSchema(maxChars),
+      conversationId: IdSchema.optional(),
+      messageId: IdSchema.optional(),
+    }),
+    z.object({ type: z.literal('ping') }),
+    z.object({ type: z.literal('cancel'), messageId: IdSchema }),
+    z.object({
+      type: z.literal('resume'),
+      messageId: IdSchema,
+      lastSeq: z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(-1, { message: 'must be -1 or more' }).default(-1),
+    }),
+  ])
+}
+
+export type ClientMessage = z.infer<ReturnType<typeof clientMessageSchema>>
+export const CLIENT_MESSAGE_TYPES = ['chat', 'ping', 'cancel', 'resume'] as const
+
+export const ChatRequestSchema = (maxChars: number) =>
+  z.object({
+    content: contentSchema(maxChars),
+    conversationId: IdSchema.optional(),
+    messageId: IdSchema.optional(),
+  })
+
+export type ErrorCode =
+  | 'invalid_message'
+  | 'payload_too_large'
+  | 'busy'
+  | 'upstream_error'
+  | 'upstream_timeout'
+  | 'rate_limited'
+  | 'llm_unconfigured'
+  | 'slow_consumer'
+  | 'unknown_answer'
+  | 'resume_unavailable'
+  | 'shutting_down'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'internal_error'
+
+export interface Usage {
+  promptTokens: number
+  completionTokens: number
+  totalTokens: number
+}
+
+export interface CompleteMetadata {
+  model: string
+  finishReason: string
+  usage: Usage
+  usageEstimated?: boolean
+}
+
+export interface ServerFrame {
+  type: 'chat_start' | 'chat_delta' | 'chat_complete' | 'error' | 'pong'
+  content?: string
+  messageId?: string
+  conversationId?: string
+  error?: string
+  code?: ErrorCode
+  seq?: number
+  retryAfter?: number
+  metadata?: CompleteMetadata | { model: string }
+}
+
+export interface AnswerIds {
+  messageId: string
+  conversationId: string
+}
+
+export const frames = {
+  start: (ids: AnswerIds, model: string): ServerFrame => ({ type: 'chat_start', ...ids, metadata: { model } }),
+  delta: (ids: AnswerIds, seq: number, content: string): ServerFrame => ({ type: 'chat_delta', ...ids, seq, content }),
+  complete: (ids: AnswerIds, metadata: CompleteMetadata): ServerFrame => ({ type: 'chat_complete', ...ids, metadata }),
+  error: (code: ErrorCode, error: string, extra: Partial<AnswerIds> & { retryAfter?: number } = {}): ServerFrame => ({
+    type: 'error',
+    code,
+    error,
+    ...extra,
+  }),
+  pong: (): ServerFrame => ({ type: 'pong' }),
+}
+
+/** A frame that ends an answer: nothing follows it. */
+export function isTerminal(frame: ServerFrame): boolean {
+  return frame.type === 'chat_complete' || (frame.type === 'error' && frame.messageId !== undefined)
+}
+
+/** Turns a zod failure into one sentence: which field, what was wrong, what is allowed. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.')
+      if (issue.code === 'invalid_union' && field === 'type') return describeUnknownType()
+      return field ? `${field} ${issue.message}` : issue.message
+    })
+    .join('; ')
+}
+
+function describeUnknownType(): string {
+  return `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}`
+}
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: string; messageId?: string }
+
+/** Parses one text frame. Never throws: a bad frame becomes a sentence for an `invalid_message` error. */
+export function parseClientMessage(text: string, schema: ReturnType<typeof clientMessageSchema>): ParseResult {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return { ok: false, error: 'Message is not valid JSON; send a JSON object like {"type":"chat","content":"..."}' }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, error: 'Message must be a JSON object like {"type":"chat","content":"..."}' }
+  }
+  const type = (data as { type?: unknown }).type
+  if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
+    const got = type === undefined ? 'missing' : JSON.stringify(type)
+    return { ok: false, error: `${describeUnknownType()} (got ${got})` }
+  }
+  const result = schema.safeParse(data)
+  if (!result.success) {
+    const rawId = (data as { messageId?: unknown }).messageId
+    const messageId = typeof rawId === 'string' && IdSchema.safeParse(rawId).success ? rawId : undefined
+    return { ok: false, error: `Invalid ${type} message: ${describeIssues(result.error)}`, ...(messageId ? { messageId } : {}) }
+  }
+  return { ok: true, message: result.data }
+}

@@ -1,0 +1,145 @@
+/** SSE adapter: the same answers and frames as the socket, over one HTTP response per answer. */
+import { Hono, type Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Answer, AnswerService } from '../chat/answers.js'
+import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
+
+const encoder = new TextEncoder()
+const KEEPALIVE_MS = 15_000
+
+export function encodeSse(frame: ServerFrame): Uint8Array {
+  const id = frame.seq !== undefined ? `id: ${frame.seq}\n` : ''
+  return encoder.encode(`event: ${frame.type}\n${id}data: ${JSON.stringify(frame)}\n\n`)
+}
+
+/**
+ * Streams an answer from after delta `lastSeq` as an SSE response. When the client goes away the stream is
+ * cancelled and the subscription detached (the answer then follows its resume grace). A client that stops
+ * reading past `maxBufferedBytes` gets `slow_consumer` and, if nobody else listens, the answer is cancelled.
+ */
+export function sseResponse(answer: Answer, lastSeq: number, maxBufferedBytes: number, headers: Record<string, string> = {}): Response | undefined {
+  let detach = () => {}
+  let keepalive: NodeJS.Timeout | undefined
+  let subscribed = true
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const close = () => {
+          clearInterval(keepalive)
+          detach()
+          try {
+            controller.close()
+          } catch {
+            // already closed by the client
+          }
+        }
+        const subscription = answer.attach((frame) => {
+          if ((controller.desiredSize ?? 0) < 0) {
+            if (answer.log.subscriberCount <= 1) answer.cancel('slow_consumer')
+            controller.enqueue(encodeSse({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }))
+            return queueMicrotask(close)
+          }
+          controller.enqueue(encodeSse(frame))
+          if (isTerminal(frame)) queueMicrotask(close)
+        }, lastSeq)
+        if (!subscription.ok) {
+          subscribed = false
+          return
+        }
+        detach = subscription.detach
+        if (answer.finished) return queueMicrotask(close)
+        keepalive = setInterval(() => controller.enqueue(encoder.encode(': keepalive\n\n')), KEEPALIVE_MS)
+      },
+      cancel() {
+        clearInterval(keepalive)
+        detach()
+      },
+    },
+    { highWaterMark: maxBufferedBytes, size: (chunk) => chunk.byteLength },
+  )
+  if (!subscribed) return undefined
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      ...headers,
+    },
+  })
+}
+
+export interface SseDeps {
+  answers: AnswerService
+  maxContentChars: number
+  maxBufferedBytes: number
+  guard?: { beforeChat?(userId: string | undefined): { code: 'rate_limited'; error: string; retryAfter: number } | undefined }
+}
+
+const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  invalid_message: 400,
+  busy: 409,
+  llm_unconfigured: 503,
+  shutting_down: 503,
+  rate_limited: 429,
+  resume_unavailable: 404,
+}
+
+function errorResponse(code: ErrorCode, error: string, extra: Record<string, unknown> = {}): Response {
+  const retryAfter = typeof extra.retryAfter === 'number' ? { 'retry-after': String(extra.retryAfter) } : undefined
+  return Response.json({ type: 'error', code, error, ...extra }, { status: STATUS[code] ?? 500, ...(retryAfter ? { headers: retryAfter } : {}) })
+}
+
+/** Reads `Last-Event-ID` (the last delta seq the client saw); -1 when absent. */
+function lastEventId(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return -1
+  return /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined
+}
+
+/**
+ * `POST /api/playground/assistant/chat` starts an answer and streams it; the same POST with a `messageId`
+ * of a known answer and a `Last-Event-ID` header resumes it. `GET /api/playground/assistant/chat/:messageId`
+ * resumes for EventSource clients (which reconnect with GET and `Last-Event-ID`).
+ */
+export function sseChatRoutes(deps: SseDeps, userIdOf: (c: Context) => string | undefined = () => undefined): Hono {
+  const app = new Hono()
+  const schema = ChatRequestSchema(deps.maxContentChars)
+
+  const resume = (c: Context, messageId: string) => {
+    const lastSeq = lastEventId(c.req.header('last-event-id'))
+    if (lastSeq === undefined) return errorResponse('invalid_message', 'Last-Event-ID must be the number of the last chat_delta received')
+    const answer = deps.answers.find(messageId)
+    const userId = userIdOf(c)
+    const response = answer && (answer.userId === undefined || answer.userId === userId) ? sseResponse(answer, lastSeq, deps.maxBufferedBytes) : undefined
+    return response ?? errorResponse('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId })
+  }
+
+  app.post('/api/playground/assistant/chat', async (c) => {
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      return errorResponse('invalid_message', 'The body must be JSON like {"content":"How do I mint a token?"} with content-type application/json')
+    }
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) return errorResponse('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
+    const request = parsed.data
+    if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(c, request.messageId)
+    const userId = userIdOf(c)
+    const refusal = deps.guard?.beforeChat?.(userId)
+    if (refusal) return errorResponse(refusal.code, refusal.error, { retryAfter: refusal.retryAfter })
+    const result = deps.answers.start({ ...request, userId })
+    if (!result.ok) {
+      const { code, error, messageId, retryAfter } = result
+      return errorResponse(code, error, { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) })
+    }
+    const response = sseResponse(result.answer, -1, deps.maxBufferedBytes, { 'x-message-id': result.answer.ids.messageId, 'x-conversation-id': result.answer.ids.conversationId })
+    return response ?? errorResponse('internal_error', 'The answer could not be streamed')
+  })
+
+  app.get('/api/playground/assistant/chat/:messageId', (c) => {
+    const messageId = IdSchema.safeParse(c.req.param('messageId'))
+    if (!messageId.success) return errorResponse('invalid_message', `messageId ${describeIssues(messageId.error)}`)
+    return resume(c, messageId.data)
+  })
+  return app
+}

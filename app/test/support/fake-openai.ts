@@ -1,0 +1,212 @@
+/**
+ * A local OpenAI-compatible server speaking the real streaming protocol (SSE chunks, a usage chunk, `[DONE]`),
+ * with fault modes. A test picks a mode per request by putting a directive in the question, e.g.
+ * `[[mode:cut]] How do I mint?`, or sets `defaultMode` for every request.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export type FakeMode =
+  | 'normal' // the whole answer, chunk by chunk, then finish, usage, [DONE]
+  | 'http500' // HTTP 500 before any token
+  | 'http429' // HTTP 429 with Retry-After: 1
+  | 'flaky' // HTTP 500 for the first `failures` requests carrying the same question, then normal
+  | 'cut' // a few chunks, then the TCP connection is destroyed
+  | 'hang' // headers never come
+  | 'stall' // a few chunks, then silence (connection held open)
+  | 'truncated' // a few chunks, then a clean end of the response without finish_reason or [DONE]
+  | 'huge' // many large chunks as fast as possible
+
+export interface FakeRequest {
+  model: string
+  messages: { role: string; content: string }[]
+  stream: boolean
+  includeUsage: boolean
+  maxTokens: number | undefined
+  temperature: number | undefined
+  authorization: string | undefined
+  aborted: boolean
+  mode: FakeMode
+}
+
+export interface FakeOpenAiOptions {
+  defaultMode?: FakeMode
+  /** Delay between chunks. */
+  chunkDelayMs?: number
+  /** Words in a normal answer. */
+  answerWords?: number
+  /** For `flaky`: how many requests fail first. */
+  failures?: number
+  /** For `huge`: chunk count and size. */
+  hugeChunks?: number
+  hugeChunkBytes?: number
+}
+
+export interface FakeOpenAi {
+  url: string
+  requests: FakeRequest[]
+  /** Emit time (performance.now()) of every content chunk, by question. */
+  emits: Map<string, number[]>
+  options: Required<FakeOpenAiOptions>
+  /** The exact text a normal answer to `question` has (directives stripped). */
+  answerFor(question: string): string
+  /** The chunks a normal answer is sent in. */
+  chunksFor(question: string): string[]
+  /** Resolves once `n` requests were aborted by the client. */
+  abortedCount(): number
+  close(): Promise<void>
+}
+
+const DIRECTIVE = /\[\[(\w+):([\w.-]+)\]\]\s*/g
+
+function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number } {
+  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number } = { clean: text.replace(DIRECTIVE, '') }
+  for (const [, key, value] of text.matchAll(DIRECTIVE)) {
+    if (key === 'mode') out.mode = value as FakeMode
+    if (key === 'delay') out.delay = Number(value)
+    if (key === 'words') out.words = Number(value)
+  }
+  return out
+}
+
+export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const options: Required<FakeOpenAiOptions> = {
+    defaultMode: 'normal',
+    chunkDelayMs: 2,
+    answerWords: 12,
+    failures: 1,
+    hugeChunks: 400,
+    hugeChunkBytes: 64 * 1024,
+    ...opts,
+  }
+  const requests: FakeRequest[] = []
+  const emits = new Map<string, number[]>()
+  const failuresSeen = new Map<string, number>()
+  const sockets = new Set<Socket>()
+  const timers = new Set<NodeJS.Timeout>()
+
+  const chunksFor = (question: string, words = options.answerWords): string[] => {
+    const { clean } = parseDirectives(question)
+    const pieces = [`Hedera answer to "${clean.slice(0, 40)}":`]
+    for (let i = 0; i < words; i++) pieces.push(` word${i}`)
+    pieces.push(' ✓ done.')
+    return pieces
+  }
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t)
+        resolve()
+      }, ms)
+      timers.add(t)
+    })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }))
+      return
+    }
+    let raw = ''
+    for await (const part of req) raw += part
+    const body = JSON.parse(raw) as {
+      model: string
+      messages: { role: string; content: string }[]
+      stream?: boolean
+      stream_options?: { include_usage?: boolean }
+      max_tokens?: number
+      temperature?: number
+    }
+    const question = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? ''
+    const directives = parseDirectives(question)
+    const mode = directives.mode ?? options.defaultMode
+    const record: FakeRequest = {
+      model: body.model,
+      messages: body.messages,
+      stream: body.stream === true,
+      includeUsage: body.stream_options?.include_usage === true,
+      maxTokens: body.max_tokens,
+      temperature: body.temperature,
+      authorization: req.headers.authorization,
+      aborted: false,
+      mode,
+    }
+    requests.push(record)
+    res.on('close', () => {
+      if (!res.writableFinished) record.aborted = true
+    })
+
+    const fail = (status: number, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { message: `fake ${status}`, type: 'server_error' } }))
+
+    if (mode === 'http500') return fail(500)
+    if (mode === 'http429') return fail(429, { 'retry-after': '1' })
+    if (mode === 'flaky') {
+      const seen = failuresSeen.get(question) ?? 0
+      if (seen < options.failures) {
+        failuresSeen.set(question, seen + 1)
+        return fail(503)
+      }
+    }
+    if (mode === 'hang') return // never answers; the client must give up
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    const id = `chatcmpl-fake-${requests.length}`
+    const created = Math.floor(Date.now() / 1000)
+    const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`)
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], usage: null })
+
+    const pieces =
+      mode === 'huge'
+        ? Array.from({ length: options.hugeChunks }, (_, i) => `${i}:`.padEnd(options.hugeChunkBytes, 'x'))
+        : chunksFor(question, directives.words)
+    const delay = directives.delay ?? options.chunkDelayMs
+    const times: number[] = []
+    emits.set(directives.clean, times)
+    chunk({ role: 'assistant', content: '' })
+    for (let i = 0; i < pieces.length; i++) {
+      if (res.destroyed) return
+      if ((mode === 'cut' || mode === 'stall' || mode === 'truncated') && i === 3) {
+        if (mode === 'cut') return void req.socket.destroy()
+        if (mode === 'truncated') return void res.end()
+        return // stall: hold the connection open, silent
+      }
+      times.push(performance.now())
+      chunk({ content: pieces[i] })
+      if (mode !== 'huge' && delay > 0) await wait(delay)
+      else if (mode === 'huge' && !res.write('')) await new Promise((r) => res.once('drain', r))
+    }
+    chunk({}, 'stop')
+    if (record.includeUsage) {
+      const promptTokens = body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0)
+      send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } })
+    }
+    res.end('data: [DONE]\n\n')
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy())
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    emits,
+    options,
+    answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
+    chunksFor: (question) => chunksFor(question, parseDirectives(question).words),
+    abortedCount: () => requests.filter((r) => r.aborted).length,
+    async close() {
+      for (const t of timers) clearTimeout(t)
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

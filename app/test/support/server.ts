@@ -1,0 +1,61 @@
+/** Starts the real server in-process on an ephemeral port, with a real config parsed from an env map. */
+import { Writable } from 'node:stream'
+import { DEFAULT_SYSTEM_PROMPT } from '../../src/chat/prompt.js'
+import { buildConfig, parseEnv, type Config } from '../../src/config.js'
+import { createOpenAiClient } from '../../src/llm/openai.js'
+import { createLogger } from '../../src/ops/logger.js'
+import { startServer, type RunningServer } from '../../src/server.js'
+
+export interface TestServer {
+  server: RunningServer
+  config: Config
+  http: string
+  ws: string
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[]
+  rawLogs: string[]
+  close(): Promise<void>
+}
+
+export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
+  const config = buildConfig(parseEnv({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env }), {}, '1.0.0-test')
+  const rawLogs: string[] = []
+  const logs: Record<string, unknown>[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        rawLogs.push(line)
+        logs.push(JSON.parse(line) as Record<string, unknown>)
+      }
+      done()
+    },
+  })
+  const logger = createLogger(config.log.level, sink)
+  const { openai } = config
+  const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
+  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT })
+  return {
+    server,
+    config,
+    http: `http://127.0.0.1:${server.port}`,
+    ws: `ws://127.0.0.1:${server.port}/ws/chat`,
+    logs,
+    rawLogs,
+    close: () => server.shutdown(),
+  }
+}
+
+/** The env that points the server at a fake upstream with short timeouts fit for tests. */
+export function upstreamEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OPENAI_API_KEY: 'sk-test-key-that-must-never-be-logged',
+    OPENAI_BASE_URL: url,
+    OPENAI_MODEL: 'gpt-4o',
+    OPENAI_RETRY_BASE_MS: '10',
+    OPENAI_FIRST_TOKEN_TIMEOUT_MS: '2000',
+    OPENAI_IDLE_TIMEOUT_MS: '2000',
+    RESUME_GRACE_MS: '0',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...extra,
+  }
+}

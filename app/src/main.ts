@@ -60,12 +60,12 @@ async function main(): Promise<void> {
   const { openai } = config
   const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
   if (!llm) logger.warn('No OpenAI API key configured: chats will answer llm_unconfigured. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET.')
-  const server = await startServer({ config, logger, llm, systemPrompt: systemPromptOf(config) })
-
+  // Handlers first: a signal that arrives while the server is still starting must not kill it mid-way.
+  const starting = startServer({ config, logger, llm, systemPrompt: systemPromptOf(config) })
   const stop = (signal: string) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`)
-    server
-      .shutdown()
+    starting
+      .then((server) => server.shutdown())
       .then(() => {
         logger.info({ event: 'exit' }, 'shutdown complete')
         logger.flush(() => process.exit(0))
@@ -77,6 +77,12 @@ async function main(): Promise<void> {
   }
   process.once('SIGTERM', () => stop('SIGTERM'))
   process.once('SIGINT', () => stop('SIGINT'))
+  try {
+    await starting
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot start: ${(error as Error).message}`)
+    logger.flush(() => process.exit(1))
+  }
 }
 
 void main()

@@ -97,7 +97,8 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
         }
         const result = deps.answers.start({ ...message, userId })
         if (!result.ok) {
-          const { code, error, messageId, retryAfter } = result
+          const { code, error, retryAfter } = result
+          const messageId = result.messageId ?? message.messageId
           return send(frames.error(code, error, { ...(messageId ? { messageId } : {}), ...(message.conversationId ? { conversationId: message.conversationId } : {}), ...(retryAfter ? { retryAfter } : {}) }))
         }
         attach(result.answer)

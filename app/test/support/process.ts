@@ -1,0 +1,74 @@
+/** Runs the real entry point (app/src/main.ts) in a child process, as `npm run dev` or the container would. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
+
+export interface ServerProcess {
+  child: ChildProcess
+  port: number
+  http: string
+  ws: string
+  stdout: string[]
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  stop(): Promise<void>
+}
+
+/** Environment with nothing inherited but PATH: the test states every variable the server sees. */
+function cleanEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env }
+}
+
+/** Starts the server and resolves once it logged `listening` (rejects if it exits first). */
+export function startProcess(env: Record<string, string>, entry = MAIN): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const stdout: string[] = []
+  let stderr = ''
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString()
+      let nl: number
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl)
+        buffer = buffer.slice(nl + 1)
+        stdout.push(line)
+        const parsed = JSON.parse(line) as { event?: string; port?: number }
+        if (parsed.event === 'listening' && parsed.port) {
+          const port = parsed.port
+          resolve({
+            child,
+            port,
+            http: `http://127.0.0.1:${port}`,
+            ws: `ws://127.0.0.1:${port}/ws/chat`,
+            stdout,
+            exited,
+            async stop() {
+              if (child.exitCode === null) child.kill('SIGKILL')
+              await exited
+            },
+          })
+        }
+      }
+    })
+    void exited.then(({ code }) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)))
+  })
+}
+
+/** Runs the server expecting it to refuse to start; resolves with its exit code and stderr. */
+export function runToFailure(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  let stdout = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stderr, stdout })
+    }),
+  )
+}

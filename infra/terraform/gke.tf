@@ -1,0 +1,27 @@
+# The server on GKE Autopilot from the project's Helm chart (enable_gke, default false).
+
+module "gke" {
+  source = "./modules/gke"
+  count  = var.enable_gke ? 1 : 0
+
+  project_id          = var.project_id
+  region              = var.region
+  cluster_name        = var.gke_cluster_name
+  network             = local.network
+  subnetwork          = local.subnetwork
+  deletion_protection = var.deletion_protection
+  namespace           = var.gke_namespace
+  chart_path          = var.chart_path
+  labels              = var.labels
+
+  image_repository = local.image_repository
+  image_tag        = var.image_tag
+  openai_model     = var.openai_model
+  auth_mode        = var.auth_mode
+  secret_env       = local.secret_env
+  redis_url        = var.enable_redis ? local.redis_url : ""
+  # A LoadBalancer Service (L4) adds no proxy hop in front of the pods.
+  env = merge(local.settings_env, { TRUSTED_PROXY_HOPS = tostring(coalesce(var.trusted_proxy_hops, 0)) }, var.env)
+
+  depends_on = [google_project_service.this]
+}

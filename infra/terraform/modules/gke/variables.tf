@@ -1,0 +1,157 @@
+variable "project_id" {
+  description = "Google Cloud project of the cluster."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the Autopilot cluster (Autopilot clusters are regional)."
+  type        = string
+}
+
+variable "cluster_name" {
+  description = "Name of the GKE Autopilot cluster."
+  type        = string
+  default     = "hedera-playground-assistant"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", var.cluster_name))
+    error_message = "cluster_name must be 1-40 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "network" {
+  description = "VPC network of the cluster (name or self link); null uses the project's default network."
+  type        = string
+  default     = null
+}
+
+variable "subnetwork" {
+  description = "Subnetwork of the cluster in region (name or self link); null uses the network's default."
+  type        = string
+  default     = null
+}
+
+variable "private_nodes" {
+  description = "Give nodes no public IP. Pods then need Cloud NAT on the network to reach OpenAI (the root module creates it with its network)."
+  type        = bool
+  default     = true
+}
+
+variable "release_channel" {
+  description = "GKE release channel."
+  type        = string
+  default     = "REGULAR"
+
+  validation {
+    condition     = contains(["RAPID", "REGULAR", "STABLE"], var.release_channel)
+    error_message = "release_channel must be RAPID, REGULAR or STABLE."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Refuse to destroy the cluster (terraform destroy fails until this is false and applied)."
+  type        = bool
+  default     = false
+}
+
+variable "service_account_id" {
+  description = "account_id of the Google service account the pods act as."
+  type        = string
+  default     = "hpa-gke"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{4,28}[a-z0-9])$", var.service_account_id))
+    error_message = "service_account_id must be 6-30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "namespace" {
+  description = "Kubernetes namespace of the release (created if missing). The Workload Identity binding names it."
+  type        = string
+  default     = "hedera-playground-assistant"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.namespace))
+    error_message = "namespace must be a DNS label (lowercase letters, digits, hyphens, at most 63)."
+  }
+}
+
+variable "chart_path" {
+  description = "Path of the Helm chart; null uses the repository's charts/hedera-playground-assistant."
+  type        = string
+  default     = null
+}
+
+variable "helm_timeout_seconds" {
+  description = "How long helm waits for the release (pods ready, LoadBalancer IP assigned). Autopilot may need to add nodes first."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.helm_timeout_seconds >= 60
+    error_message = "helm_timeout_seconds must be at least 60."
+  }
+}
+
+variable "image_repository" {
+  description = "Image without tag: <region>-docker.pkg.dev/<project>/<repository>/hedera-playground-assistant."
+  type        = string
+}
+
+variable "image_tag" {
+  description = "Image tag to deploy."
+  type        = string
+  default     = "latest"
+}
+
+variable "openai_model" {
+  description = "OPENAI_MODEL of the server (chart value openai.model)."
+  type        = string
+  default     = "gpt-4o-mini"
+}
+
+variable "auth_mode" {
+  description = "The server's AUTH_MODE: none, token (API_TOKENS) or jwt (JWT_JWKS_URL or JWT_SECRET)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "token", "jwt"], var.auth_mode)
+    error_message = "auth_mode must be none, token or jwt."
+  }
+}
+
+variable "secret_env" {
+  description = "Secrets the app reads with its Workload Identity: setting name => secret id in this project. OPENAI_API_KEY is required; ADMIN_TOKEN goes to admin.tokenSecretVersion, others to env as <NAME>_SECRET."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for k in keys(var.secret_env) : can(regex("^[A-Z][A-Z0-9_]*$", k))])
+    error_message = "secret_env keys must be setting names (A-Z, 0-9, _)."
+  }
+}
+
+variable "redis_url" {
+  description = "REDIS_URL for the chart's redis.url; empty: no Redis."
+  type        = string
+  default     = ""
+}
+
+variable "env" {
+  description = "Extra plain settings passed to the chart's env map. Secrets go in secret_env, never here."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = length(setintersection(keys(var.env), [
+      "OPENAI_API_KEY", "API_TOKENS", "JWT_SECRET", "ADMIN_TOKEN", "METRICS_TOKEN", "REDIS_PASSWORD",
+    ])) == 0
+    error_message = "env must not hold secrets (OPENAI_API_KEY, API_TOKENS, JWT_SECRET, ADMIN_TOKEN, METRICS_TOKEN, REDIS_PASSWORD): use secret_env."
+  }
+}
+
+variable "labels" {
+  description = "Labels put on the cluster."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,408 @@
+# --- Where --------------------------------------------------------------------------------------
+
+variable "project_id" {
+  description = "Google Cloud project to deploy into."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID (6-30 lowercase letters, digits, hyphens), not a project number or name."
+  }
+}
+
+variable "region" {
+  description = "Region of every resource, e.g. europe-west1."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "enable_apis" {
+  description = "Enable the Google APIs the deployment uses (Artifact Registry, Cloud Build, Secret Manager, Run, GKE, Redis, Compute)."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels put on every resource that takes them."
+  type        = map(string)
+  default     = { app = "hedera-playground-assistant" }
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud Run service and the GKE cluster from terraform destroy."
+  type        = bool
+  default     = false
+}
+
+# --- Image --------------------------------------------------------------------------------------
+
+variable "repository_id" {
+  description = "Artifact Registry Docker repository created for the images."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "image_name" {
+  description = "Image name inside the repository (cloudbuild.yaml pushes <region>-docker.pkg.dev/<project>/<repository>/<image_name>:<tag>)."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "image_tag" {
+  description = "Tag of the image to deploy."
+  type        = string
+  default     = "latest"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a valid Docker tag."
+  }
+}
+
+variable "keep_recent_image_versions" {
+  description = "Keep this many most recent image versions in the repository and delete untagged ones; 0 keeps everything."
+  type        = number
+  default     = 10
+}
+
+# --- Runtimes -----------------------------------------------------------------------------------
+
+variable "enable_cloud_run" {
+  description = "Deploy the server on Cloud Run."
+  type        = bool
+  default     = true
+}
+
+variable "enable_gke" {
+  description = "Create a GKE Autopilot cluster and install the Helm chart on it."
+  type        = bool
+  default     = false
+}
+
+variable "service_name" {
+  description = "Name of the Cloud Run service."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "cloud_run_timeout_seconds" {
+  description = "Cloud Run request timeout; a WebSocket is closed after at most this long. Maximum and default 3600."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.cloud_run_timeout_seconds >= 1 && var.cloud_run_timeout_seconds <= 3600
+    error_message = "cloud_run_timeout_seconds must be from 1 to 3600."
+  }
+}
+
+variable "cloud_run_session_affinity" {
+  description = "Route a client's requests to the same Cloud Run instance when possible."
+  type        = bool
+  default     = true
+}
+
+variable "cloud_run_max_concurrency" {
+  description = "Most concurrent requests (WebSockets and streams) per Cloud Run instance."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.cloud_run_max_concurrency >= 1 && var.cloud_run_max_concurrency <= 1000
+    error_message = "cloud_run_max_concurrency must be between 1 and 1000."
+  }
+}
+
+variable "cloud_run_scaling" {
+  description = "Cloud Run instance range. Without Redis, conversations live in one instance's memory: keep max at 1 or rely on session affinity."
+  type = object({
+    min_instance_count = optional(number, 0)
+    max_instance_count = optional(number, 3)
+  })
+  default = {}
+
+  validation {
+    condition     = var.cloud_run_scaling.min_instance_count >= 0 && var.cloud_run_scaling.min_instance_count <= var.cloud_run_scaling.max_instance_count
+    error_message = "cloud_run_scaling needs 0 <= min_instance_count <= max_instance_count."
+  }
+}
+
+variable "cloud_run_resources" {
+  description = "Cloud Run container CPU, memory, CPU only during requests (cpu_idle) and startup CPU boost."
+  type = object({
+    cpu               = optional(string, "1")
+    memory            = optional(string, "512Mi")
+    cpu_idle          = optional(bool, true)
+    startup_cpu_boost = optional(bool, true)
+  })
+  default = {}
+}
+
+variable "cloud_run_public" {
+  description = "Let anyone invoke the Cloud Run service (roles/run.invoker for allUsers). The server's own AUTH_MODE then guards it."
+  type        = bool
+  default     = true
+}
+
+variable "gke_cluster_name" {
+  description = "Name of the GKE Autopilot cluster."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "gke_namespace" {
+  description = "Kubernetes namespace of the Helm release; the Workload Identity binding names it."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "chart_path" {
+  description = "Path of the Helm chart; null uses the repository's charts/hedera-playground-assistant."
+  type        = string
+  default     = null
+}
+
+# --- Network (Redis, GKE) -----------------------------------------------------------------------
+
+variable "network" {
+  description = "Existing VPC network id for Redis and GKE; null creates one when enable_redis or enable_gke is true."
+  type        = string
+  default     = null
+}
+
+variable "subnetwork" {
+  description = "Existing subnetwork id in region, used with network."
+  type        = string
+  default     = null
+}
+
+variable "network_name" {
+  description = "Name of the VPC network created when network is null."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "subnet_cidr" {
+  description = "Primary range of the created subnetwork (Cloud Run Direct VPC egress takes addresses from it)."
+  type        = string
+  default     = "10.10.0.0/20"
+
+  validation {
+    condition     = can(cidrhost(var.subnet_cidr, 0))
+    error_message = "subnet_cidr must be a CIDR range such as 10.10.0.0/20."
+  }
+}
+
+# --- Secrets ------------------------------------------------------------------------------------
+
+variable "openai_api_key_secret_id" {
+  description = "Secret Manager secret created for the OpenAI key."
+  type        = string
+  default     = "OPENAI_API_KEY"
+}
+
+variable "openai_api_key" {
+  description = "Optional: let Terraform write the OpenAI key as a secret version. It is then stored in the state; the default (null) leaves adding it to gcloud."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.openai_api_key == null || try(length(var.openai_api_key) > 20, false)
+    error_message = "openai_api_key, when set, must be a full API key."
+  }
+}
+
+variable "create_admin_token_secret" {
+  description = "Create the ADMIN_TOKEN secret (guards /api/stats) and give it to the runtimes. Add its value with gcloud unless generate_admin_token is true."
+  type        = bool
+  default     = true
+}
+
+variable "admin_token_secret_id" {
+  description = "Name of the admin token secret."
+  type        = string
+  default     = "ADMIN_TOKEN"
+}
+
+variable "generate_admin_token" {
+  description = "Let Terraform generate the admin token (random_password) and write it as a version. The token is then stored in the state, which must be protected."
+  type        = bool
+  default     = false
+}
+
+variable "api_tokens_secret_id" {
+  description = "Existing secret holding API_TOKENS (comma-separated tokens) for auth_mode = token; null: none."
+  type        = string
+  default     = null
+}
+
+variable "jwt_secret_secret_id" {
+  description = "Existing secret holding JWT_SECRET (HS256) for auth_mode = jwt without JWKS; null: none."
+  type        = string
+  default     = null
+}
+
+# --- Server settings (docs/contract.md) ---------------------------------------------------------
+
+variable "openai_model" {
+  description = "OPENAI_MODEL."
+  type        = string
+  default     = "gpt-4o-mini"
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["fatal", "error", "warn", "info", "debug", "trace"], var.log_level)
+    error_message = "log_level must be fatal, error, warn, info, debug or trace."
+  }
+}
+
+variable "cors_origins" {
+  description = "CORS_ORIGINS: comma-separated origins allowed to call the API from a browser; empty keeps the server's default."
+  type        = string
+  default     = ""
+}
+
+variable "auth_mode" {
+  description = "AUTH_MODE: none, token (needs api_tokens_secret_id) or jwt (needs jwt_jwks_url or jwt_secret_secret_id)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "token", "jwt"], var.auth_mode)
+    error_message = "auth_mode must be none, token or jwt."
+  }
+}
+
+variable "jwt_issuer" {
+  description = "JWT_ISSUER checked in tokens when auth_mode = jwt; empty: not checked."
+  type        = string
+  default     = ""
+}
+
+variable "jwt_audience" {
+  description = "JWT_AUDIENCE checked in tokens when auth_mode = jwt; empty: not checked."
+  type        = string
+  default     = ""
+}
+
+variable "jwt_jwks_url" {
+  description = "JWT_JWKS_URL the server fetches signing keys from when auth_mode = jwt."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.jwt_jwks_url == "" || startswith(var.jwt_jwks_url, "https://")
+    error_message = "jwt_jwks_url must be an https:// URL."
+  }
+}
+
+variable "trusted_proxy_hops" {
+  description = "TRUSTED_PROXY_HOPS (proxies whose X-Forwarded-For is trusted); null: 1 on Cloud Run, 0 behind GKE's L4 LoadBalancer."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.trusted_proxy_hops == null || try(var.trusted_proxy_hops >= 0 && floor(var.trusted_proxy_hops) == var.trusted_proxy_hops, false)
+    error_message = "trusted_proxy_hops must be a whole number >= 0."
+  }
+}
+
+variable "rate_limits" {
+  description = "RATE_LIMIT_* settings (0 = off); unset ones keep the server's defaults."
+  type = object({
+    connections_per_minute = optional(number)
+    chats_per_minute       = optional(number)
+    concurrent_answers     = optional(number)
+    sockets_per_user       = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.rate_limits) : v == null ? true : v >= 0 && floor(v) == v])
+    error_message = "rate_limits values must be whole numbers >= 0."
+  }
+}
+
+variable "daily_token_limit" {
+  description = "DAILY_TOKEN_LIMIT: OpenAI tokens one user may spend a day (0 = off); null keeps the server's default."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.daily_token_limit == null || try(var.daily_token_limit >= 0, false)
+    error_message = "daily_token_limit must be >= 0."
+  }
+}
+
+variable "env" {
+  description = "Extra plain settings for both runtimes (e.g. { RESUME_GRACE_MS = \"30000\" }). Never secrets: those are Secret Manager references."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = length(setintersection(keys(var.env), [
+      "OPENAI_API_KEY", "API_TOKENS", "JWT_SECRET", "ADMIN_TOKEN", "METRICS_TOKEN", "REDIS_PASSWORD", "PORT", "AUTH_MODE",
+    ])) == 0
+    error_message = "env must not set secrets (OPENAI_API_KEY, API_TOKENS, JWT_SECRET, ADMIN_TOKEN, METRICS_TOKEN, REDIS_PASSWORD), PORT or AUTH_MODE (use auth_mode)."
+  }
+}
+
+# --- Redis (Memorystore) ------------------------------------------------------------------------
+
+variable "enable_redis" {
+  description = "Create a Memorystore for Redis instance and point REDIS_URL at it (needed to scale beyond one instance)."
+  type        = bool
+  default     = false
+}
+
+variable "redis_name" {
+  description = "Name of the Memorystore instance."
+  type        = string
+  default     = "hedera-playground-assistant"
+}
+
+variable "redis_tier" {
+  description = "BASIC (one node) or STANDARD_HA (replicated, with failover)."
+  type        = string
+  default     = "BASIC"
+
+  validation {
+    condition     = contains(["BASIC", "STANDARD_HA"], var.redis_tier)
+    error_message = "redis_tier must be BASIC or STANDARD_HA."
+  }
+}
+
+variable "redis_memory_size_gb" {
+  description = "Memory of the instance in GiB."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.redis_memory_size_gb >= 1 && var.redis_memory_size_gb <= 300
+    error_message = "redis_memory_size_gb must be from 1 to 300."
+  }
+}
+
+variable "redis_version" {
+  description = "Redis version of the instance."
+  type        = string
+  default     = "REDIS_7_2"
+}
+
+variable "redis_auth_enabled" {
+  description = "Require Redis AUTH; the AUTH string reaches the runtimes as the REDIS_PASSWORD secret (it is also an attribute of the instance in the state)."
+  type        = bool
+  default     = true
+}
+
+variable "redis_transit_encryption" {
+  description = "TLS to Redis (rediss://, port 6378). Cloud Run then trusts the instance's CA through NODE_EXTRA_CA_CERTS; not wired for GKE."
+  type        = bool
+  default     = false
+}

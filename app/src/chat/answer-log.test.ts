@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { frames, type ServerFrame } from '../protocol/frames.js'
+import { AnswerLog } from './answer-log.js'
+
+const ids = { messageId: 'm', conversationId: 'c' }
+
+function fill(log: AnswerLog, deltas: number) {
+  log.append(frames.start(ids, 'gpt-4o'))
+  for (let i = 0; i < deltas; i++) log.append(frames.delta(ids, i, `d${i}`))
+}
+
+describe('answer log', () => {
+  it('replays from after lastSeq, then delivers live frames: no gap, no duplicate', () => {
+    const log = new AnswerLog(100)
+    fill(log, 5)
+    const got: ServerFrame[] = []
+    log.subscribe((f) => got.push(f), 2)
+    log.append(frames.delta(ids, 5, 'd5'))
+    log.append(frames.complete(ids, { model: 'm', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } }))
+    expect(got.map((f) => f.seq ?? f.type)).toEqual([3, 4, 5, 'chat_complete'])
+    expect(log.subscriberCount).toBe(0) // ended: subscribers released
+  })
+
+  it('from -1 replays chat_start too', () => {
+    const log = new AnswerLog(100)
+    fill(log, 2)
+    const got: ServerFrame[] = []
+    log.subscribe((f) => got.push(f))
+    expect(got.map((f) => f.type)).toEqual(['chat_start', 'chat_delta', 'chat_delta'])
+  })
+
+  it('refuses a replay whose frames were already dropped by the bound', () => {
+    const log = new AnswerLog(16)
+    fill(log, 40)
+    expect(log.subscribe(() => {}, 5).ok).toBe(false)
+    expect(log.subscribe(() => {}, -1).ok).toBe(false)
+    const got: ServerFrame[] = []
+    expect(log.subscribe((f) => got.push(f), 30).ok).toBe(true)
+    expect(got.map((f) => f.seq)).toEqual([31, 32, 33, 34, 35, 36, 37, 38, 39])
+  })
+
+  it('reports subscriber counts so the answer can start its grace timer', () => {
+    const counts: number[] = []
+    const log = new AnswerLog(100, (n) => counts.push(n))
+    fill(log, 1)
+    const a = log.subscribe(() => {})
+    const b = log.subscribe(() => {})
+    a.detach()
+    b.detach()
+    b.detach() // twice is harmless
+    expect(counts).toEqual([1, 2, 1, 0])
+  })
+})

@@ -18,6 +18,7 @@ node24="$ROOT/node_modules/node/bin/node"
 case "$("$node24" --version)" in v24.*) ;; *) log "want Node 24, got $("$node24" --version)"; exit 1 ;; esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/hpa-container.XXXXXX")"
+chmod 755 "$work" # the replay starts the CMD as the image's user (uid 1000), who must reach it
 replay_pid=""
 cleanup() {
   if [ -n "$replay_pid" ]; then kill "$replay_pid" 2>/dev/null || true; fi

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh
 export PATH="$PWD/.tools/bin:$PATH"
 npm run -s typecheck
+npm run -s lint
 npx vitest run
 for check in scripts/check-*.sh; do
   echo "== $check"

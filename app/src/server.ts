@@ -4,7 +4,7 @@ import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/no
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import type { Logger } from 'pino'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { createAnswerService, type AnswerHooks, type AnswerService } from './chat/answers.js'
 import { createMemoryConversationStore, type ConversationStore } from './chat/conversations.js'
 import type { Config } from './config.js'
@@ -74,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', sseChatRoutes({ answers, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
 
   const socketRoute = upgradeWebSocket(
-    (c) => chatSocket(socketDeps, { userId: undefined }) as never,
+    () => chatSocket(socketDeps, { userId: undefined }) as never,
     { onError: (err) => logger.error({ err }, 'socket handler failed') },
   )
   for (const path of ['/ws/chat', '/api/playground/assistant/ws']) {
@@ -102,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.wsMaxPayloadBytes, perMessageDeflate: false })
-  const server: ServerType = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss as never } })
+  const server: ServerType = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
   const heartbeat = setInterval(
     () => connections.heartbeat((c) => logger.warn({ event: 'heartbeat_timeout', connectionId: c.id }, 'peer missed a heartbeat; terminated')),
     config.heartbeatIntervalMs,
@@ -133,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if ('closeAllConnections' in server) server.closeAllConnections()
         // Sockets that ignore the close frame are cut after a second.
         setTimeout(() => {
-          for (const client of wss.clients as Set<WebSocket>) client.terminate()
+          for (const client of wss.clients) client.terminate()
         }, 1000).unref()
       })
     })())

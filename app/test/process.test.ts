@@ -109,7 +109,7 @@ describe('the OpenAI key from Secret Manager (a real gRPC server answering Acces
     expect(code).toBe(1)
     const lines = stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
-    expect(JSON.parse(lines[0]!).message).toMatch(/OPENAI_API_KEY_SECRET.*projects\/demo\/secrets\/OPENAI_API_KEY\/versions\/latest/)
+    expect((JSON.parse(lines[0]!) as { message: string }).message).toMatch(/OPENAI_API_KEY_SECRET.*projects\/demo\/secrets\/OPENAI_API_KEY\/versions\/latest/)
     await secrets.close()
   })
 })

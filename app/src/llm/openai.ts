@@ -189,9 +189,10 @@ function classify(error: unknown): Error {
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('upstream_timeout', TIMEOUT_TEXT.answer)
   if (error instanceof OpenAI.APIUserAbortError) return new LlmAbortedError('aborted')
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const status = error.status
+    const status = Number(error.status)
     if (status === 429) {
-      const retryAfter = Number(error.headers?.get('retry-after'))
+      const headers = error.headers as Headers | undefined
+      const retryAfter = Number(headers?.get('retry-after'))
       return new LlmError('rate_limited', 'The model provider is rate limiting requests; try again shortly', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, status)
     }
     if (status === 401 || status === 403) return new LlmError('upstream_error', `The model provider refused the API key (HTTP ${status}); check OPENAI_API_KEY`, undefined, status)

@@ -146,10 +146,11 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     },
     onMessage(event) {
       connection.messageCount++
-      if (typeof event.data !== 'string') {
+      const data: unknown = (event as { data: unknown }).data
+      if (typeof data !== 'string') {
         return reject('binary', 'Binary frames are not supported; send JSON text frames')
       }
-      const parsed = parseClientMessage(event.data, schema)
+      const parsed = parseClientMessage(data, schema)
       if (!parsed.ok) return reject('invalid', parsed.error, parsed.messageId)
       handle(parsed.message)
     },

@@ -42,7 +42,7 @@ function jsonForm(args: string): string[] | undefined {
   if (!args.startsWith("[")) return undefined;
   try {
     const value: unknown = JSON.parse(args);
-    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
   } catch {
     // Not valid JSON: Docker then treats it as the shell form.
   }

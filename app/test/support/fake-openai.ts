@@ -136,8 +136,9 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       if (!res.writableFinished) record.aborted = true
     })
 
-    const fail = (status: number, headers: Record<string, string> = {}) =>
+    const fail = (status: number, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { message: `fake ${status}`, type: 'server_error' } }))
+    }
 
     if (mode === 'http500') return fail(500)
     if (mode === 'http429') return fail(429, { 'retry-after': '1' })

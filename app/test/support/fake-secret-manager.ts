@@ -123,7 +123,7 @@ export async function startFakeSecretManager(
   };
 
   const server = new grpc.Server();
-  server.addService(serviceDefinition(), { accessSecretVersion } as grpc.UntypedServiceImplementation);
+  server.addService(serviceDefinition(), { accessSecretVersion });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
       err ? reject(err) : resolve(boundPort),

@@ -27,8 +27,8 @@ export function startProcess(env: Record<string, string>, entry = MAIN): Promise
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
   return new Promise((resolve, reject) => {
     let buffer = ''
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout.on('data', (d: Buffer) => {
       buffer += d.toString()
       let nl: number
       while ((nl = buffer.indexOf('\n')) !== -1) {

@@ -21,7 +21,7 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
   const waiters = new Set<() => void>()
   ws.on('message', (data, isBinary) => {
     if (isBinary) throw new Error('server sent a binary frame')
-    frames.push(JSON.parse(data.toString()) as ServerFrame)
+    frames.push(JSON.parse((data as Buffer).toString('utf8')) as ServerFrame)
     for (const w of [...waiters]) w()
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>

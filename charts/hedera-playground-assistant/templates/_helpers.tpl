@@ -114,8 +114,8 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- /* Redis */}}
 {{- with $v.redis.url }}{{ $_ := set $e "REDIS_URL" . }}{{ end }}
 {{- with $v.redis.passwordSecretVersion }}{{ $_ := set $e "REDIS_PASSWORD_SECRET" . }}{{ end }}
-{{- /* Metrics on a port of their own */}}
-{{- if $v.metrics.enabled }}{{ $_ := set $e "METRICS_PORT" (toString $v.metrics.port) }}{{ end }}
+{{- /* Metrics always on a port of their own: the server's default (0) would serve them on the public port */}}
+{{- $_ := set $e "METRICS_PORT" (toString $v.metrics.port) }}
 {{- /* Extra env: may not replace what the chart sets from a value */}}
 {{- range $name, $val := $v.env }}
 {{- if hasKey $e $name }}
@@ -196,7 +196,7 @@ Each failure names the values to change.
 {{- fail (printf "terminationGracePeriodSeconds (%v) must be greater than preStopSleepSeconds (%v) + shutdownGraceMs/1000 (%v) + 1 = %v" $v.terminationGracePeriodSeconds $v.preStopSleepSeconds (div (add $v.shutdownGraceMs 999) 1000) $needed) }}
 {{- end }}
 {{- /* ports */}}
-{{- if and $v.metrics.enabled (eq (int64 $v.metrics.port) (int64 $v.containerPort)) }}
+{{- if eq (int64 $v.metrics.port) (int64 $v.containerPort) }}
 {{- fail (printf "metrics.port (%v) must differ from containerPort (%v): metrics stay off the public port" $v.metrics.port $v.containerPort) }}
 {{- end }}
 {{- if and (or $v.metrics.serviceMonitor.enabled $v.metrics.podMonitoring.enabled) (not $v.metrics.enabled) }}

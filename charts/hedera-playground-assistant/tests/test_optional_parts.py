@@ -42,11 +42,12 @@ def test_service_monitor_selects_only_the_metrics_service():
     assert [s["metadata"]["name"] for s in matching] == [f"{RELEASE}-metrics"]
 
 
-def test_metrics_off_removes_port_env_and_service():
+def test_metrics_off_removes_port_and_service_but_keeps_metrics_off_the_public_port():
     rendered = render({"metrics": {"enabled": False}})
     assert [p["name"] for p in rendered.container["ports"]] == ["http"]
-    assert "METRICS_PORT" not in rendered.config
     assert [s["metadata"]["name"] for s in rendered.all("Service")] == [RELEASE]
+    # The server's METRICS_PORT default (0) means "on the main port": the chart always sets its own.
+    assert rendered.config["METRICS_PORT"] == "9464"
 
 
 def test_network_policy_admits_chat_and_scrapes_and_limits_egress():

@@ -55,6 +55,7 @@ TEMPLATE_CASES = [
     ({"redis": {"url": "redis://r:6379", "existingSecret": "r"}}, "redis: set only one of redis.url and redis.existingSecret"),
     ({"admin": {"existingSecret": "a", "tokenSecretVersion": "projects/p/secrets/a/versions/1"}}, "admin: set only one of"),
     ({"metrics": {"port": 3001}}, "metrics.port (3001) must differ from containerPort (3001)"),
+    ({"metrics": {"enabled": False, "port": 3001}}, "metrics.port (3001) must differ from containerPort (3001)"),
     ({"metrics": {"enabled": False, "podMonitoring": {"enabled": True}}}, "need metrics.enabled=true"),
     ({"autoscaling": {"minReplicas": 5, "maxReplicas": 2}}, "autoscaling.minReplicas (5) must not exceed autoscaling.maxReplicas (2)"),
     ({"pdb": {"minAvailable": 1, "maxUnavailable": 1}}, "pdb: set only one of pdb.minAvailable and pdb.maxUnavailable"),

@@ -246,13 +246,13 @@ variable "jwt_secret_secret_id" {
 # --- Server settings (docs/contract.md) ---------------------------------------------------------
 
 variable "openai_model" {
-  description = "OPENAI_MODEL."
+  description = "OPENAI_MODEL: the OpenAI chat model the server asks."
   type        = string
   default     = "gpt-4o-mini"
 }
 
 variable "log_level" {
-  description = "LOG_LEVEL."
+  description = "LOG_LEVEL of the server: fatal, error, warn, info, debug or trace."
   type        = string
   default     = "info"
 

@@ -153,5 +153,5 @@ variable "env" {
 variable "labels" {
   description = "Labels put on the cluster."
   type        = map(string)
-  default     = {}
+  default     = { app = "hedera-playground-assistant" }
 }

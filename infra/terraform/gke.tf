@@ -20,8 +20,13 @@ module "gke" {
   auth_mode        = var.auth_mode
   secret_env       = local.secret_env
   redis_url        = var.enable_redis ? local.redis_url : ""
-  # A LoadBalancer Service (L4) adds no proxy hop in front of the pods.
-  env = merge(local.settings_env, { TRUSTED_PROXY_HOPS = tostring(coalesce(var.trusted_proxy_hops, 0)) }, var.env)
+  log_level        = var.log_level
+  cors_origins     = compact(split(",", var.cors_origins))
+  jwt              = { jwks_url = var.jwt_jwks_url, issuer = var.jwt_issuer, audience = var.jwt_audience }
+  rate_limits      = merge(var.rate_limits, { daily_token_limit = var.daily_token_limit })
+  # The chart's L4 LoadBalancer (externalTrafficPolicy Local) adds no proxy hop in front of the pods.
+  trusted_proxy_hops = coalesce(var.trusted_proxy_hops, 0)
+  env                = var.env
 
   depends_on = [google_project_service.this]
 }

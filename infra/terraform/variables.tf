@@ -341,7 +341,7 @@ variable "daily_token_limit" {
 }
 
 variable "env" {
-  description = "Extra plain settings for both runtimes (e.g. { RESUME_GRACE_MS = \"30000\" }). Never secrets: those are Secret Manager references."
+  description = "Extra plain settings for both runtimes, for settings without a variable here. Never secrets: those are Secret Manager references. On GKE, settings the chart has a value of its own for are refused."
   type        = map(string)
   default     = {}
 

@@ -2,6 +2,9 @@
 import os
 import re
 
+import pytest
+import yaml
+
 from hcl import REPO_ROOT, TF_ROOT, load_dir, named_blocks, resources
 
 GKE = TF_ROOT / "modules" / "gke"
@@ -37,11 +40,28 @@ def test_values_have_exactly_the_agreed_shape():
         "serviceAccount": ["annotations", "create", "name"],
         "openai": ["apiKeySecretVersion", "model"],
         "service": ["port", "type"],
-        "auth": ["mode"],
+        "auth": ["jwt", "mode", "tokensSecretVersion"],
         "admin": ["tokenSecretVersion"],
-        "redis": ["url"],
+        "redis": ["passwordSecretVersion", "url"],
+        "rateLimits": ["chatsPerMinute", "concurrentAnswers", "connectionsPerMinute", "dailyTokenLimit", "socketsPerUser"],
+        "logLevel": None,
+        "corsOrigins": None,
+        "trustedProxyHops": None,
         "env": None,
     }
+
+
+def test_values_keys_exist_in_the_chart():
+    """Every key passed is one the chart declares (its values.yaml), when the chart is present."""
+    values_file = REPO_ROOT / "charts" / "hedera-playground-assistant" / "values.yaml"
+    if not values_file.is_file():
+        pytest.skip("chart not in this checkout")
+    chart = yaml.safe_load(values_file.read_text())
+    for key, sub in VALUES.items():
+        assert key in chart, key
+        if isinstance(sub, dict) and key != "env":
+            for child in sub:
+                assert child in chart[key], f"{key}.{child}"
 
 
 def test_values_carry_the_workload_identity_annotation():
@@ -53,7 +73,9 @@ def test_values_carry_the_workload_identity_annotation():
 def test_openai_key_is_a_secret_version_path_not_a_value():
     assert VALUES["openai"]["apiKeySecretVersion"] == '${local.secret_versions["OPENAI_API_KEY"]}'
     assert VALUES["image"] == {"repository": "${var.image_repository}", "tag": "${var.image_tag}"}
-    assert VALUES["redis"] == {"url": "${var.redis_url}"}
+    assert VALUES["redis"]["url"] == "${var.redis_url}"
+    assert VALUES["redis"]["passwordSecretVersion"] == '${lookup(local.secret_versions, "REDIS_PASSWORD", "")}'
+    assert VALUES["auth"]["tokensSecretVersion"] == '${lookup(local.secret_versions, "API_TOKENS", "")}'
 
 
 def test_service_is_a_load_balancer_on_port_80():

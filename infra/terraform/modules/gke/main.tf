@@ -16,6 +16,8 @@ locals {
   # X_SECRET settings: env name => version path the app reads with its Workload Identity.
   secret_versions = { for name, secret in var.secret_env : name => "projects/${var.project_id}/secrets/${secret}/versions/latest" }
 
+  # Keys of charts/hedera-playground-assistant/values.yaml. The chart renders every setting it has a
+  # value for and refuses the same name in env, so settings go to their own keys and env holds the rest.
   chart_values = {
     image = {
       repository = var.image_repository
@@ -37,19 +39,33 @@ locals {
       port = 80
     }
     auth = {
-      mode = var.auth_mode
+      mode                = var.auth_mode
+      tokensSecretVersion = lookup(local.secret_versions, "API_TOKENS", "")
+      jwt = {
+        secretVersion = lookup(local.secret_versions, "JWT_SECRET", "")
+        jwksUrl       = var.jwt.jwks_url
+        issuer        = var.jwt.issuer
+        audience      = var.jwt.audience
+      }
     }
     admin = {
       tokenSecretVersion = lookup(local.secret_versions, "ADMIN_TOKEN", "")
     }
     redis = {
-      url = var.redis_url
+      url                   = var.redis_url
+      passwordSecretVersion = lookup(local.secret_versions, "REDIS_PASSWORD", "")
     }
-    # Other settings, and the remaining secrets by version path (API_TOKENS_SECRET, JWT_SECRET_SECRET, ...).
-    env = merge(var.env, {
-      for name, version in local.secret_versions : "${name}_SECRET" => version
-      if !contains(["OPENAI_API_KEY", "ADMIN_TOKEN"], name)
-    })
+    rateLimits = {
+      connectionsPerMinute = var.rate_limits.connections_per_minute
+      chatsPerMinute       = var.rate_limits.chats_per_minute
+      concurrentAnswers    = var.rate_limits.concurrent_answers
+      socketsPerUser       = var.rate_limits.sockets_per_user
+      dailyTokenLimit      = var.rate_limits.daily_token_limit
+    }
+    logLevel         = var.log_level
+    corsOrigins      = var.cors_origins
+    trustedProxyHops = var.trusted_proxy_hops
+    env              = var.env
   }
 }
 
@@ -136,8 +152,8 @@ resource "helm_release" "app" {
       error_message = "auth_mode \"token\" needs the API_TOKENS secret (secret_env.API_TOKENS)."
     }
     precondition {
-      condition     = var.auth_mode != "jwt" || contains(keys(var.secret_env), "JWT_SECRET") || contains(keys(var.env), "JWT_JWKS_URL")
-      error_message = "auth_mode \"jwt\" needs JWT_JWKS_URL in env or the JWT_SECRET secret (secret_env.JWT_SECRET)."
+      condition     = var.auth_mode != "jwt" || contains(keys(var.secret_env), "JWT_SECRET") || var.jwt.jwks_url != ""
+      error_message = "auth_mode \"jwt\" needs jwt.jwks_url or the JWT_SECRET secret (secret_env.JWT_SECRET)."
     }
   }
 

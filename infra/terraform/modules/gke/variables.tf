@@ -137,16 +137,76 @@ variable "redis_url" {
   default     = ""
 }
 
+variable "log_level" {
+  description = "LOG_LEVEL of the server (chart value logLevel)."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["fatal", "error", "warn", "info", "debug", "trace"], var.log_level)
+    error_message = "log_level must be fatal, error, warn, info, debug or trace."
+  }
+}
+
+variable "cors_origins" {
+  description = "CORS_ORIGINS as a list of origins (chart value corsOrigins); empty keeps the server's default."
+  type        = list(string)
+  default     = []
+}
+
+variable "trusted_proxy_hops" {
+  description = "TRUSTED_PROXY_HOPS (chart value trustedProxyHops). The chart's L4 LoadBalancer keeps client IPs (externalTrafficPolicy Local), so 0."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.trusted_proxy_hops >= 0 && floor(var.trusted_proxy_hops) == var.trusted_proxy_hops
+    error_message = "trusted_proxy_hops must be a whole number >= 0."
+  }
+}
+
+variable "jwt" {
+  description = "JWT_JWKS_URL, JWT_ISSUER and JWT_AUDIENCE for auth_mode = jwt (chart values auth.jwt.*); empty strings leave them unset."
+  type = object({
+    jwks_url = optional(string, "")
+    issuer   = optional(string, "")
+    audience = optional(string, "")
+  })
+  default = {}
+}
+
+variable "rate_limits" {
+  description = "RATE_LIMIT_* and DAILY_TOKEN_LIMIT (chart values rateLimits.*); null keeps the server's default, 0 turns a limit off."
+  type = object({
+    connections_per_minute = optional(number)
+    chats_per_minute       = optional(number)
+    concurrent_answers     = optional(number)
+    sockets_per_user       = optional(number)
+    daily_token_limit      = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.rate_limits) : v == null ? true : v >= 0])
+    error_message = "rate_limits values must be >= 0."
+  }
+}
+
 variable "env" {
-  description = "Extra plain settings passed to the chart's env map. Secrets go in secret_env, never here."
+  description = "Extra plain settings for the chart's env map (settings the chart has a value of its own for are refused: it would fail on the duplicate). Secrets go in secret_env."
   type        = map(string)
   default     = {}
 
   validation {
     condition = length(setintersection(keys(var.env), [
       "OPENAI_API_KEY", "API_TOKENS", "JWT_SECRET", "ADMIN_TOKEN", "METRICS_TOKEN", "REDIS_PASSWORD",
+      "NODE_ENV", "HOST", "PORT", "LOG_LEVEL", "TRUSTED_PROXY_HOPS", "CORS_ORIGINS", "OPENAI_MODEL", "AUTH_MODE",
+      "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "REDIS_URL", "RATE_LIMIT_CONNECTIONS_PER_MINUTE",
+      "RATE_LIMIT_CHATS_PER_MINUTE", "RATE_LIMIT_CONCURRENT_ANSWERS", "RATE_LIMIT_SOCKETS_PER_USER", "DAILY_TOKEN_LIMIT",
+      "RESUME_GRACE_MS", "SHUTDOWN_GRACE_MS", "METRICS_PORT", "OPENAI_BASE_URL", "OPENAI_API_KEY_SECRET", "API_TOKENS_SECRET",
+      "JWT_SECRET_SECRET", "ADMIN_TOKEN_SECRET", "REDIS_PASSWORD_SECRET",
     ])) == 0
-    error_message = "env must not hold secrets (OPENAI_API_KEY, API_TOKENS, JWT_SECRET, ADMIN_TOKEN, METRICS_TOKEN, REDIS_PASSWORD): use secret_env."
+    error_message = "env must not hold secrets (use secret_env) nor settings that have their own variable here (the chart sets those and refuses duplicates)."
   }
 }
 

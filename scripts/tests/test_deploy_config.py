@@ -61,6 +61,7 @@ def test_ci_runs_on_push_and_pull_request_with_node_24():
     runs = [s.get("run", "") for s in steps(test)]
     assert "npm ci" in runs
     assert "npm run typecheck" in runs
+    assert "npm run lint" in runs
     assert "npm test" in runs
     assert all("permissions" not in j or j["permissions"].get("id-token") != "write" for j in CI["jobs"].values())
 

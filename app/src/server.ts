@@ -12,6 +12,7 @@ import type { LlmClient } from './llm/openai.js'
 import { ConnectionRegistry } from './ops/connections.js'
 import { healthRoutes, statsRoutes, type ServiceState } from './ops/health.js'
 import { createOriginPolicy } from './ops/origins.js'
+import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket } from './transport/ws.js'
 import { sseChatRoutes } from './transport/sse.js'
 
@@ -63,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     answers,
     connections,
     logger,
-    maxContentChars: config.limits.maxContentChars,
+    schema: clientMessageSchema(config.limits.maxContentChars),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
   }
 

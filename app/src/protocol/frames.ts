@@ -32,7 +32,8 @@ export function clientMessageSchema(maxChars: number) {
   ])
 }
 
-export type ClientMessage = z.infer<ReturnType<typeof clientMessageSchema>>
+export type ClientMessageSchema = ReturnType<typeof clientMessageSchema>
+export type ClientMessage = z.infer<ClientMessageSchema>
 export const CLIENT_MESSAGE_TYPES = ['chat', 'ping', 'cancel', 'resume'] as const
 
 export const ChatRequestSchema = (maxChars: number) =>
@@ -124,7 +125,7 @@ function describeUnknownType(): string {
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: string; messageId?: string }
 
 /** Parses one text frame. Never throws: a bad frame becomes a sentence for an `invalid_message` error. */
-export function parseClientMessage(text: string, schema: ReturnType<typeof clientMessageSchema>): ParseResult {
+export function parseClientMessage(text: string, schema: ClientMessageSchema): ParseResult {
   let data: unknown
   try {
     data = JSON.parse(text)

@@ -6,11 +6,11 @@ import type { WebSocket } from 'ws'
 import type { Answer, AnswerService } from '../chat/answers.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
 import {
-  clientMessageSchema,
   frames,
   isTerminal,
   parseClientMessage,
   type ClientMessage,
+  type ClientMessageSchema,
   type ServerFrame,
 } from '../protocol/frames.js'
 
@@ -28,7 +28,8 @@ export interface SocketDeps {
   answers: AnswerService
   connections: ConnectionRegistry
   logger: Logger
-  maxContentChars: number
+  /** Built once per server, not per socket: a zod schema is large. */
+  schema: ClientMessageSchema
   maxBufferedBytes: number
   onRejectedFrame?(reason: string): void
 }
@@ -40,7 +41,7 @@ export interface SocketIdentity {
 
 /** Builds the events of one chat socket. */
 export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents<WebSocket> {
-  const schema = clientMessageSchema(deps.maxContentChars)
+  const { schema } = deps
   const id = randomUUID()
   const attachments = new Map<string, () => void>()
   const { userId, guard } = identity

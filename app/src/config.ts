@@ -110,6 +110,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_CHATS_PER_MINUTE: int(0, 1_000_000).default(0),
   RATE_LIMIT_CONCURRENT_ANSWERS: int(0, 10_000).default(0),
   RATE_LIMIT_SOCKETS_PER_USER: int(0, 10_000).default(0),
+  RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
   DAILY_TOKEN_LIMIT: int(0, 1_000_000_000).default(0),
   ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   ADMIN_TOKEN_SECRET: secretVersion.optional(),
@@ -182,6 +183,7 @@ export interface Config {
     concurrentAnswers: number
     socketsPerUser: number
     dailyTokens: number
+    windowMs: number
   }
   adminToken: string | undefined
   metrics: { port: number; token: string | undefined }
@@ -295,6 +297,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       concurrentAnswers: env.RATE_LIMIT_CONCURRENT_ANSWERS,
       socketsPerUser: env.RATE_LIMIT_SOCKETS_PER_USER,
       dailyTokens: env.DAILY_TOKEN_LIMIT,
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
     },
     adminToken: pick('ADMIN_TOKEN'),
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },

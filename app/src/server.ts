@@ -1,4 +1,5 @@
 /** Builds the Hono app and the HTTP + WebSocket server: routes and middleware composed in one place. */
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -13,8 +14,13 @@ import { ConnectionRegistry } from './ops/connections.js'
 import { healthRoutes, statsRoutes, type ServiceState } from './ops/health.js'
 import { createOriginPolicy } from './ops/origins.js'
 import { clientMessageSchema } from './protocol/frames.js'
-import { chatSocket } from './transport/ws.js'
-import { sseChatRoutes } from './transport/sse.js'
+import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
+import { denialResponse, sseChatRoutes } from './transport/sse.js'
+import { createAuthenticator } from './guard/auth.js'
+import { BEARER_PROTOCOL } from './guard/credentials.js'
+import { createGuard, isDenial, operatorTokenMatches } from './guard/guard.js'
+import { createMemoryLimiter, type Limiter } from './guard/limits.js'
+import { createMetrics, type Metrics } from './ops/metrics.js'
 
 export interface ServerOptions {
   config: Config
@@ -23,10 +29,15 @@ export interface ServerOptions {
   systemPrompt: string
   conversations?: ConversationStore
   hooks?: AnswerHooks
+  /** A shared limiter (Redis) for many instances; in-memory by default. */
+  limiter?: Limiter
 }
 
 export interface RunningServer {
   port: number
+  /** The separate metrics port when METRICS_PORT is set. */
+  metricsPort: number | undefined
+  metrics: Metrics
   state: ServiceState
   answers: AnswerService
   connections: ConnectionRegistry
@@ -48,6 +59,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       idleTtlMs: config.history.idleTtlMs,
       maxConversations: config.history.maxConversations,
     })
+  // Hooks are filled in below (metrics, limits); the array is read on every answer.
+  const hooks: AnswerHooks[] = options.hooks ? [options.hooks] : []
   const answers = createAnswerService({
     llm: options.llm,
     conversations,
@@ -57,25 +70,66 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     resumeGraceMs: config.answers.resumeGraceMs,
     retentionMs: config.answers.retentionMs,
     logMaxFrames: config.answers.logMaxFrames,
-    ...(options.hooks ? { hooks: options.hooks } : {}),
+    hooks: {
+      started: (a) => hooks.forEach((h) => h.started?.(a)),
+      firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
+      finished: (a, outcome, info) => hooks.forEach((h) => h.finished?.(a, outcome, info)),
+    },
   })
+  const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
+  hooks.push(metrics.hooks)
   const originAllowed = createOriginPolicy(config.cors.origins)
-  const socketDeps = {
+  const guard = createGuard({
+    authenticate: createAuthenticator(config.auth),
+    limiter: options.limiter ?? createMemoryLimiter({
+      connectionsPerWindow: config.rateLimits.connectionsPerMinute,
+      chatsPerWindow: config.rateLimits.chatsPerMinute,
+      concurrentAnswers: config.rateLimits.concurrentAnswers,
+      socketsPerUser: config.rateLimits.socketsPerUser,
+      dailyTokens: config.rateLimits.dailyTokens,
+      windowMs: config.rateLimits.windowMs,
+    }),
+    trustedProxyHops: config.trustedProxyHops,
+    onRefused: (limit) => metrics.rateLimited(limit),
+    onAuthRefused: (transport) => metrics.authRefused(transport),
+  })
+  hooks.push(guard.hooks)
+  const socketDeps: SocketDeps = {
     answers,
     connections,
     logger,
+    guard,
     schema: clientMessageSchema(config.limits.maxContentChars),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    onRejectedFrame: (reason) => metrics.frameRejected(reason),
   }
 
-  const app = new Hono()
+  const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
   app.use('/api/*', cors({ origin: (origin) => (originAllowed(origin) ? origin : null), credentials: true, maxAge: 600 }))
   app.route('/', healthRoutes(state))
+  app.use('/api/stats', async function guardStats(c, next) {
+    // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).
+    if (config.adminToken) {
+      if (!operatorTokenMatches(config.adminToken, c)) return denialResponse({ status: 401, code: 'unauthorized', error: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>' })
+    } else {
+      const admission = await guard.admit(c)
+      if (isDenial(admission)) return denialResponse(admission)
+    }
+    await next()
+  })
   app.route('/', statsRoutes(connections))
-  app.route('/', sseChatRoutes({ answers, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
+  app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
+  if (config.metrics.port === 0) {
+    app.get('/metrics', async (c) => {
+      if (config.metrics.token && !operatorTokenMatches(config.metrics.token, c)) {
+        return denialResponse({ status: 401, code: 'unauthorized', error: 'This endpoint needs the metrics token: Authorization: Bearer <METRICS_TOKEN>' })
+      }
+      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
+    })
+  }
 
   const socketRoute = upgradeWebSocket(
-    () => chatSocket(socketDeps, { userId: undefined }) as never,
+    (c) => chatSocket(socketDeps, c.get('socket') as SocketIdentity) as never,
     { onError: (err) => logger.error({ err }, 'socket handler failed') },
   )
   for (const path of ['/ws/chat', '/api/playground/assistant/ws']) {
@@ -91,6 +145,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
           return c.json({ code: 'invalid_message', error: 'This endpoint speaks WebSocket; connect with a WebSocket client' }, 426)
         }
+        // The credential and the connection limits are checked before the upgrade: a refused client never gets a socket.
+        const admission = await guard.admitSocket(c)
+        if (isDenial(admission)) return denialResponse(admission)
+        c.set('socket', { userId: admission.identity.userId, key: admission.key, expiresAt: admission.identity.expiresAt, slot: admission.slot })
         await next()
       },
       socketRoute,
@@ -102,10 +160,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return c.json({ code: 'internal_error', error: 'Internal error' }, 500)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.wsMaxPayloadBytes, perMessageDeflate: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.limits.wsMaxPayloadBytes,
+    perMessageDeflate: false,
+    // A browser that sends its token as a subprotocol gets "bearer" back, never the token.
+    handleProtocols: (protocols) => (protocols.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : (protocols.values().next().value ?? false)),
+  })
   const server: ServerType = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
   const heartbeat = setInterval(
-    () => connections.heartbeat((c) => logger.warn({ event: 'heartbeat_timeout', connectionId: c.id }, 'peer missed a heartbeat; terminated')),
+    () =>
+      connections.heartbeat((c) => {
+        metrics.heartbeatTerminated()
+        logger.warn({ event: 'heartbeat_timeout', connectionId: c.id }, 'peer missed a heartbeat; terminated')
+      }),
     config.heartbeatIntervalMs,
   )
   heartbeat.unref()
@@ -118,6 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })
   })
   const port = (server.address() as AddressInfo).port
+  const metricsServer = config.metrics.port === 0 ? undefined : await serveMetrics(metrics, config.host, config.metrics.port)
 
   let shuttingDown: Promise<void> | undefined
   const shutdown = () =>
@@ -128,6 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clearInterval(heartbeat)
       for (const connection of connections.all()) connection.close(CLOSE_SERVICE_RESTART, 'server restarting; reconnect')
       answers.close()
+      metricsServer?.close()
       await conversations.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -140,5 +210,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })())
 
   logger.info({ event: 'listening', port, host: config.host, model: config.openai.model, llm: options.llm ? 'configured' : 'unconfigured' }, `listening on ${config.host}:${port}`)
-  return { port, state, answers, connections, shutdown }
+  const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined
+  return { port, metricsPort, metrics, state, answers, connections, shutdown }
+}
+
+/** /metrics on its own port, for scrapers inside the cluster; nothing else is served there. */
+async function serveMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404).end()
+      return
+    }
+    metrics.registry
+      .metrics()
+      .then((body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body))
+      .catch(() => res.writeHead(500).end())
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  return server
 }

@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'resume_unavailable'
   | 'shutting_down'
   | 'unauthorized'
+  | 'not_found'
   | 'forbidden'
   | 'internal_error'
 

@@ -2,6 +2,8 @@
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Answer, AnswerService } from '../chat/answers.js'
+import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
+import { isRefusal } from '../guard/limits.js'
 import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
 
 const encoder = new TextEncoder()
@@ -72,7 +74,7 @@ export interface SseDeps {
   answers: AnswerService
   maxContentChars: number
   maxBufferedBytes: number
-  guard?: { beforeChat?(userId: string | undefined): { code: 'rate_limited'; error: string; retryAfter: number } | undefined }
+  guard: Guard
 }
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -81,12 +83,20 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   llm_unconfigured: 503,
   shutting_down: 503,
   rate_limited: 429,
+  unauthorized: 401,
   resume_unavailable: 404,
 }
 
 function errorResponse(code: ErrorCode, error: string, extra: Record<string, unknown> = {}): Response {
   const retryAfter = typeof extra.retryAfter === 'number' ? { 'retry-after': String(extra.retryAfter) } : undefined
   return Response.json({ type: 'error', code, error, ...extra }, { status: STATUS[code] ?? 500, ...(retryAfter ? { headers: retryAfter } : {}) })
+}
+
+export function denialResponse(denial: Denial): Response {
+  const headers: Record<string, string> = denial.status === 401 ? { 'www-authenticate': 'Bearer' } : {}
+  if (denial.retryAfter !== undefined) headers['retry-after'] = String(denial.retryAfter)
+  const body = { type: 'error', code: denial.code, error: denial.error, ...(denial.retryAfter !== undefined ? { retryAfter: denial.retryAfter } : {}) }
+  return Response.json(body, { status: denial.status, headers })
 }
 
 /** Reads `Last-Event-ID` (the last delta seq the client saw); -1 when absent. */
@@ -100,20 +110,22 @@ function lastEventId(header: string | undefined): number | undefined {
  * of a known answer and a `Last-Event-ID` header resumes it. `GET /api/playground/assistant/chat/:messageId`
  * resumes for EventSource clients (which reconnect with GET and `Last-Event-ID`).
  */
-export function sseChatRoutes(deps: SseDeps, userIdOf: (c: Context) => string | undefined = () => undefined): Hono {
+export function sseChatRoutes(deps: SseDeps): Hono {
   const app = new Hono()
   const schema = ChatRequestSchema(deps.maxContentChars)
 
-  const resume = (c: Context, messageId: string) => {
+  const resume = (admission: Admission, c: Context, messageId: string) => {
     const lastSeq = lastEventId(c.req.header('last-event-id'))
     if (lastSeq === undefined) return errorResponse('invalid_message', 'Last-Event-ID must be the number of the last chat_delta received')
     const answer = deps.answers.find(messageId)
-    const userId = userIdOf(c)
+    const userId = admission.identity.userId
     const response = answer && (answer.userId === undefined || answer.userId === userId) ? sseResponse(answer, lastSeq, deps.maxBufferedBytes) : undefined
     return response ?? errorResponse('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId })
   }
 
   app.post('/api/playground/assistant/chat', async (c) => {
+    const admission = await deps.guard.admit(c)
+    if (isDenial(admission)) return denialResponse(admission)
     let body: unknown
     try {
       body = await c.req.json()
@@ -123,23 +135,26 @@ export function sseChatRoutes(deps: SseDeps, userIdOf: (c: Context) => string | 
     const parsed = schema.safeParse(body)
     if (!parsed.success) return errorResponse('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
     const request = parsed.data
-    if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(c, request.messageId)
-    const userId = userIdOf(c)
-    const refusal = deps.guard?.beforeChat?.(userId)
-    if (refusal) return errorResponse(refusal.code, refusal.error, { retryAfter: refusal.retryAfter })
-    const result = deps.answers.start({ ...request, userId })
+    if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(admission, c, request.messageId)
+    const slot = await deps.guard.beforeChat(admission.key)
+    if (isRefusal(slot)) return errorResponse('rate_limited', slot.error, { retryAfter: slot.retryAfter })
+    const result = deps.answers.start({ ...request, userId: admission.identity.userId })
     if (!result.ok) {
+      slot.release()
       const { code, error, messageId, retryAfter } = result
       return errorResponse(code, error, { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) })
     }
+    deps.guard.bind(result.answer.ids.messageId, admission.key, slot)
     const response = sseResponse(result.answer, -1, deps.maxBufferedBytes, { 'x-message-id': result.answer.ids.messageId, 'x-conversation-id': result.answer.ids.conversationId })
     return response ?? errorResponse('internal_error', 'The answer could not be streamed')
   })
 
-  app.get('/api/playground/assistant/chat/:messageId', (c) => {
+  app.get('/api/playground/assistant/chat/:messageId', async (c) => {
+    const admission = await deps.guard.admit(c)
+    if (isDenial(admission)) return denialResponse(admission)
     const messageId = IdSchema.safeParse(c.req.param('messageId'))
     if (!messageId.success) return errorResponse('invalid_message', `messageId ${describeIssues(messageId.error)}`)
-    return resume(c, messageId.data)
+    return resume(admission, c, messageId.data)
   })
   return app
 }

@@ -4,6 +4,8 @@ import type { WSContext, WSEvents } from 'hono/ws'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import type { Answer, AnswerService } from '../chat/answers.js'
+import type { Guard } from '../guard/guard.js'
+import { isRefusal, type Slot } from '../guard/limits.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
 import {
   frames,
@@ -14,16 +16,6 @@ import {
   type ServerFrame,
 } from '../protocol/frames.js'
 
-/** What the transport may ask of the guardrails (auth and limits); all optional for local development. */
-export interface SocketGuard {
-  /** Refuses a chat before it starts (rate limits, spend cap); undefined = allowed. */
-  beforeChat?(userId: string | undefined): { code: 'rate_limited'; error: string; retryAfter: number } | undefined
-  /** Called when the socket closes. */
-  closed?(userId: string | undefined): void
-  /** Seconds until the socket's credential expires, if it does. */
-  expiresInMs?: number | undefined
-}
-
 export interface SocketDeps {
   answers: AnswerService
   connections: ConnectionRegistry
@@ -31,20 +23,30 @@ export interface SocketDeps {
   /** Built once per server, not per socket: a zod schema is large. */
   schema: ClientMessageSchema
   maxBufferedBytes: number
+  guard: Guard
   onRejectedFrame?(reason: string): void
 }
 
+/** Who opened the socket, as admitted before the upgrade. */
 export interface SocketIdentity {
   userId: string | undefined
-  guard?: SocketGuard
+  /** What limits count against. */
+  key: string
+  /** When the credential expires (ms since epoch): the socket is closed with 4001 then. */
+  expiresAt: number | undefined
+  /** The open-sockets slot, freed on close. */
+  slot: Slot
 }
+
+/** Close code for "your credential expired": reconnect with a fresh one. */
+export const CLOSE_CREDENTIAL_EXPIRED = 4001
 
 /** Builds the events of one chat socket. */
 export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents<WebSocket> {
   const { schema } = deps
   const id = randomUUID()
   const attachments = new Map<string, () => void>()
-  const { userId, guard } = identity
+  const { userId, key } = identity
   let raw: WebSocket | undefined
   let expiryTimer: NodeJS.Timeout | undefined
   const connection: Connection = {
@@ -87,24 +89,32 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     return true
   }
 
+  const startChat = async (message: Extract<ClientMessage, { type: 'chat' }>) => {
+    const slot = await deps.guard.beforeChat(key)
+    const conversation = message.conversationId ? { conversationId: message.conversationId } : {}
+    if (isRefusal(slot)) {
+      return send(frames.error('rate_limited', slot.error, { retryAfter: slot.retryAfter, ...conversation, ...(message.messageId ? { messageId: message.messageId } : {}) }))
+    }
+    const result = deps.answers.start({ ...message, userId })
+    if (!result.ok) {
+      slot.release()
+      const { code, error, retryAfter } = result
+      const messageId = result.messageId ?? message.messageId
+      return send(frames.error(code, error, { ...(messageId ? { messageId } : {}), ...conversation, ...(retryAfter ? { retryAfter } : {}) }))
+    }
+    deps.guard.bind(result.answer.ids.messageId, key, slot)
+    attach(result.answer)
+  }
+
   const handle = (message: ClientMessage) => {
     switch (message.type) {
       case 'ping':
         return send(frames.pong())
-      case 'chat': {
-        const refusal = guard?.beforeChat?.(userId)
-        if (refusal) {
-          return send(frames.error(refusal.code, refusal.error, { retryAfter: refusal.retryAfter, ...(message.messageId ? { messageId: message.messageId } : {}) }))
-        }
-        const result = deps.answers.start({ ...message, userId })
-        if (!result.ok) {
-          const { code, error, retryAfter } = result
-          const messageId = result.messageId ?? message.messageId
-          return send(frames.error(code, error, { ...(messageId ? { messageId } : {}), ...(message.conversationId ? { conversationId: message.conversationId } : {}), ...(retryAfter ? { retryAfter } : {}) }))
-        }
-        attach(result.answer)
-        return
-      }
+      case 'chat':
+        return void startChat(message).catch((err: unknown) => {
+          deps.logger.error({ err, connectionId: id }, 'chat failed to start')
+          send(frames.error('internal_error', 'The question could not be started; try again', message.messageId ? { messageId: message.messageId } : {}))
+        })
       case 'cancel': {
         const answer = deps.answers.find(message.messageId)
         if (!answer || !owns(answer)) return send(frames.error('unknown_answer', `No answer ${message.messageId} is known here`, { messageId: message.messageId }))
@@ -130,7 +140,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     for (const detach of attachments.values()) detach()
     attachments.clear()
     deps.connections.remove(id)
-    guard?.closed?.(userId)
+    identity.slot.release()
   }
 
   return {
@@ -140,9 +150,9 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       raw.on('pong', () => (connection.isAlive = true))
       deps.connections.add(connection)
       deps.logger.info({ event: 'connection_open', connectionId: id, userId }, 'socket opened')
-      if (guard?.expiresInMs !== undefined) {
-        // A credential that expires while the socket is open ends the socket then (4001: reauthenticate).
-        expiryTimer = setTimeout(() => raw?.close(4001, 'credential expired'), Math.max(0, guard.expiresInMs))
+      if (identity.expiresAt !== undefined) {
+        // A credential that expires while the socket is open ends the socket then: reconnect with a fresh one.
+        expiryTimer = setTimeout(() => raw?.close(CLOSE_CREDENTIAL_EXPIRED, 'credential expired'), Math.max(0, identity.expiresAt - Date.now()))
       }
     },
     onMessage(event) {

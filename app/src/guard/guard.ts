@@ -1,0 +1,115 @@
+/** The guardrails as the transports see them: who is this, may they connect, may they ask. */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { AnswerHooks } from '../chat/answers.js'
+import type { Authenticator, Identity } from './auth.js'
+import { clientIp } from './client-ip.js'
+import { extractCredential } from './credentials.js'
+import { isRefusal, type Limiter, type Refusal, type Slot } from './limits.js'
+
+/** The part of a request the guard reads (a Hono Context fits). */
+export interface GuardedRequest {
+  req: { header(name: string): string | undefined; query(name: string): string | undefined }
+  env: unknown
+}
+
+export interface Admission {
+  identity: Identity
+  /** What limits are counted against: the user, or the client address when anonymous. */
+  key: string
+}
+
+export interface Denial {
+  status: 401 | 429
+  code: 'unauthorized' | 'rate_limited'
+  error: string
+  retryAfter?: number
+  limit?: string
+}
+
+export interface Guard {
+  /** Authenticates an HTTP request (SSE chat, resume, stats). */
+  admit(c: GuardedRequest): Promise<Admission | Denial>
+  /** Authenticates a WebSocket upgrade and applies the connection limits; the slot is freed on close. */
+  admitSocket(c: GuardedRequest): Promise<(Admission & { slot: Slot }) | Denial>
+  /** Applies the per-chat limits; the slot is held until the answer ends (see `bind`). */
+  beforeChat(key: string): Promise<Slot | Refusal>
+  /** Ties an answer to its limit key and slot, so its end frees the slot and counts its tokens. */
+  bind(messageId: string, key: string, slot: Slot): void
+  hooks: AnswerHooks
+}
+
+export const isDenial = (value: unknown): value is Denial => typeof value === 'object' && value !== null && 'status' in value && 'code' in value
+
+export interface GuardOptions {
+  authenticate: Authenticator
+  limiter: Limiter
+  trustedProxyHops: number
+  onRefused?(limit: string): void
+  onAuthRefused?(transport: string): void
+}
+
+export function createGuard(options: GuardOptions): Guard {
+  const { authenticate, limiter } = options
+  const bound = new Map<string, { key: string; slot: Slot }>()
+
+  const refuse = (refusal: Refusal): Denial => {
+    options.onRefused?.(refusal.limit)
+    return { status: 429, code: 'rate_limited', error: refusal.error, retryAfter: refusal.retryAfter, limit: refusal.limit }
+  }
+
+  async function admit(c: GuardedRequest, transport = 'http'): Promise<Admission | Denial> {
+    const credential = extractCredential({ header: (name) => c.req.header(name), query: (name) => c.req.query(name) })
+    const result = await authenticate(credential)
+    if (!result.ok) {
+      options.onAuthRefused?.(transport)
+      return { status: 401, code: 'unauthorized', error: result.error }
+    }
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+    const ip = clientIp(incoming?.socket.remoteAddress, c.req.header('x-forwarded-for'), options.trustedProxyHops)
+    return { identity: result.identity, key: result.identity.userId ? `user:${result.identity.userId}` : `ip:${ip}` }
+  }
+
+  return {
+    admit,
+    async admitSocket(c) {
+      const admission = await admit(c, 'websocket')
+      if (isDenial(admission)) return admission
+      const connections = await limiter.hit(admission.key, 'connections')
+      if (connections) return refuse(connections)
+      const slot = await limiter.acquire(admission.key, 'sockets')
+      if (isRefusal(slot)) return refuse(slot)
+      return { ...admission, slot }
+    },
+    async beforeChat(key) {
+      const refusal = (await limiter.hit(key, 'chats')) ?? (await limiter.checkSpend(key))
+      if (refusal) {
+        options.onRefused?.(refusal.limit)
+        return refusal
+      }
+      const slot = await limiter.acquire(key, 'concurrent_answers')
+      if (isRefusal(slot)) options.onRefused?.(slot.limit)
+      return slot
+    },
+    bind(messageId, key, slot) {
+      bound.set(messageId, { key, slot })
+    },
+    hooks: {
+      finished(answer, _outcome, info) {
+        const entry = bound.get(answer.ids.messageId)
+        if (!entry) return
+        bound.delete(answer.ids.messageId)
+        entry.slot.release()
+        void limiter.spend(entry.key, info.usage.totalTokens)
+      },
+    },
+  }
+}
+
+/** Constant-time check of an operator token (ADMIN_TOKEN, METRICS_TOKEN) sent as a Bearer credential. */
+export function operatorTokenMatches(expected: string, c: GuardedRequest): boolean {
+  const sent = extractCredential({ header: (name) => c.req.header(name), query: () => undefined })
+  if (!sent) return false
+  const digest = (v: string) => createHash('sha256').update(v).digest()
+  return timingSafeEqual(digest(expected), digest(sent))
+}

@@ -127,6 +127,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>
 
+/** Every variable the server reads (docs and deployment manifests are checked against this list). */
+export const ENV_NAMES = Object.keys(EnvSchema.shape)
+
 /** Settings that may come from Secret Manager: `X` directly or `X_SECRET` naming a version. */
 export const SECRET_SETTINGS = [
   'OPENAI_API_KEY',

@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   HISTORY_MAX_TURNS: int(0, 1000).default(20),
   HISTORY_IDLE_TTL_MS: int(1000, 30 * 86_400_000).default(3_600_000),
   HISTORY_MAX_CONVERSATIONS: int(1, 10_000_000).default(10_000),
+  HISTORY_MAX_PER_USER: int(1, 10_000).default(100),
 
   AUTH_MODE: z.enum(['none', 'token', 'jwt']).default('none'),
   API_TOKENS: tokenList.optional(),
@@ -170,7 +171,7 @@ export interface Config {
   heartbeatIntervalMs: number
   shutdownGraceMs: number
   answers: { resumeGraceMs: number; retentionMs: number; logMaxFrames: number }
-  history: { maxTurns: number; idleTtlMs: number; maxConversations: number }
+  history: { maxTurns: number; idleTtlMs: number; maxConversations: number; maxPerUser: number }
   auth: {
     mode: Env['AUTH_MODE']
     apiTokens: string[]
@@ -284,6 +285,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxTurns: env.HISTORY_MAX_TURNS,
       idleTtlMs: env.HISTORY_IDLE_TTL_MS,
       maxConversations: env.HISTORY_MAX_CONVERSATIONS,
+      maxPerUser: env.HISTORY_MAX_PER_USER,
     },
     auth: {
       mode: env.AUTH_MODE,

@@ -7,7 +7,9 @@ import { cors } from 'hono/cors'
 import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
 import { createAnswerService, type AnswerHooks, type AnswerService } from './chat/answers.js'
-import { createMemoryConversationStore, type ConversationStore } from './chat/conversations.js'
+import { createMemoryConversationIndex, type ConversationIndex } from './chat/conversation-index.js'
+import type { ConversationStore } from './chat/conversations.js'
+import { createLocalCoordinator, type Coordinator } from './chat/coordinator.js'
 import type { Config } from './config.js'
 import type { LlmClient } from './llm/openai.js'
 import { ConnectionRegistry } from './ops/connections.js'
@@ -27,7 +29,9 @@ export interface ServerOptions {
   logger: Logger
   llm: LlmClient | undefined
   systemPrompt: string
-  conversations?: ConversationStore
+  conversations?: ConversationStore & ConversationIndex
+  /** Shared state between instances (Redis); a single instance by default. */
+  coordinator?: Coordinator
   hooks?: AnswerHooks
   /** A shared limiter (Redis) for many instances; in-memory by default. */
   limiter?: Limiter
@@ -54,16 +58,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const connections = new ConnectionRegistry()
   const conversations =
     options.conversations ??
-    createMemoryConversationStore({
+    createMemoryConversationIndex({
       maxTurns: config.history.maxTurns,
       idleTtlMs: config.history.idleTtlMs,
       maxConversations: config.history.maxConversations,
+      maxPerUser: config.history.maxPerUser,
     })
+  const coordinator = options.coordinator ?? createLocalCoordinator()
   // Hooks are filled in below (metrics, limits); the array is read on every answer.
   const hooks: AnswerHooks[] = options.hooks ? [options.hooks] : []
   const answers = createAnswerService({
     llm: options.llm,
     conversations,
+    coordinator,
+    // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
+    claimTtlMs: config.openai.answerTimeoutMs + 60_000,
+    staleMs: Math.max(config.openai.idleTimeoutMs, config.openai.firstTokenTimeoutMs) + 5000,
     systemPrompt: options.systemPrompt,
     logger,
     logContent: config.log.content,
@@ -99,6 +109,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connections,
     logger,
     guard,
+    coordinator,
+    mayJoin: async (conversationId, userId) => {
+      // Without authentication the unguessable id is the capability; with it, only the owner (the first to claim) joins.
+      if (userId === undefined) return true
+      return conversations.setOwner(conversationId, userId)
+    },
     schema: clientMessageSchema(config.limits.maxContentChars),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
     onRejectedFrame: (reason) => metrics.frameRejected(reason),
@@ -199,6 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       answers.close()
       metricsServer?.close()
       await conversations.close()
+      await coordinator.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         if ('closeAllConnections' in server) server.closeAllConnections()

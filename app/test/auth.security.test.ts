@@ -129,7 +129,7 @@ describe('AUTH_MODE=jwt with a JWKS URL (any OIDC issuer)', () => {
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })))
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`
-    const make = (key: CryptoKey) => (claims: Record<string, unknown>) =>
+    const make = (key: Parameters<SignJWT['sign']>[0]) => (claims: Record<string, unknown>) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setExpirationTime('1h').sign(key)
     sign = make(privateKey)
     signWithStranger = make(stranger.privateKey)

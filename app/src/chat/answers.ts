@@ -2,9 +2,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { LlmAbortedError, LlmError, type LlmClient } from '../llm/openai.js'
-import { frames, type AnswerIds, type CompleteMetadata, type ErrorCode, type ServerFrame, type Usage } from '../protocol/frames.js'
-import { AnswerLog, type Subscriber } from './answer-log.js'
+import { frames, type AnswerIds, type ErrorCode, type ServerFrame, type Usage } from '../protocol/frames.js'
+import { AnswerLog, type ReplayResult, type Subscriber } from './answer-log.js'
+import type { ConversationIndex } from './conversation-index.js'
 import type { ConversationStore } from './conversations.js'
+import { AnswerGone, AnswerStale, type AnswerMeta, type Coordinator } from './coordinator.js'
 import { buildMessages } from './prompt.js'
 
 export type Outcome = 'completed' | 'cancelled' | 'failed'
@@ -18,15 +20,20 @@ export interface AnswerHooks {
 
 export interface AnswerServiceOptions {
   llm: LlmClient | undefined
-  conversations: ConversationStore
+  conversations: ConversationStore & Partial<ConversationIndex>
+  coordinator: Coordinator
   systemPrompt: string
   logger: Logger
   logContent: boolean
   /** How long an answer with nobody attached keeps streaming (so a reconnect can resume it). */
   resumeGraceMs: number
-  /** How long a finished answer stays resumable. */
+  /** How long a finished answer stays resumable on this instance. */
   retentionMs: number
   logMaxFrames: number
+  /** How long a conversation stays claimed by one answer at most (the answer timeout plus a margin). */
+  claimTtlMs: number
+  /** A follower of another instance's answer gives up after this long without a frame. */
+  staleMs: number
   hooks?: AnswerHooks
 }
 
@@ -37,25 +44,48 @@ export interface StartRequest {
   userId?: string | undefined
 }
 
-export type StartResult = { ok: true; answer: Answer } | { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
+export type Refused = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
+export type StartResult = { ok: true; answer: Answer } | Refused
 
 export type CancelReason = 'cancelled' | 'abandoned' | 'slow_consumer' | 'shutdown'
 
-export class Answer {
+/** What transports need of an answer, whether it runs here or on another instance. */
+export interface AnswerView {
   readonly ids: AnswerIds
+  readonly userId: string | undefined
+  /** True when this instance produces it (and so can cancel it at once). */
+  readonly local: boolean
+  readonly subscriberCount: number
+  readonly finished: boolean
+  /** Frames after delta `lastSeq` (-1: from chat_start), then live ones until the terminal frame. */
+  attach(subscriber: Subscriber, lastSeq?: number): ReplayResult
+  cancel(reason: CancelReason): void
+}
+
+/** The index of a frame in an answer's log: chat_start is 0, delta `seq` is seq + 1, the terminal frame last. */
+export const afterIndexOf = (lastSeq: number) => (lastSeq < 0 ? -1 : lastSeq + 1)
+
+export class Answer implements AnswerView {
+  readonly local = true
   readonly log: AnswerLog
   readonly startedAt = Date.now()
   readonly controller = new AbortController()
   firstTokenAt: number | undefined
   text = ''
-  private nextSeq = 0
-  private graceTimer: NodeJS.Timeout | undefined
   cancelReason: CancelReason | undefined
   readonly done: Promise<void>
+  private nextSeq = 0
+  private frameIndex = 0
+  private graceTimer: NodeJS.Timeout | undefined
   private resolveDone!: () => void
 
-  constructor(ids: AnswerIds, readonly userId: string | undefined, logMaxFrames: number, private readonly resumeGraceMs: number) {
-    this.ids = ids
+  constructor(
+    readonly ids: AnswerIds,
+    readonly userId: string | undefined,
+    logMaxFrames: number,
+    private readonly resumeGraceMs: number,
+    private readonly coordinator: Coordinator,
+  ) {
     this.log = new AnswerLog(logMaxFrames, (count) => this.onSubscribers(count))
     this.done = new Promise((resolve) => (this.resolveDone = resolve))
   }
@@ -68,7 +98,11 @@ export class Answer {
     return this.log.isEnded
   }
 
-  attach(subscriber: Subscriber, lastSeq = -1) {
+  get subscriberCount(): number {
+    return this.log.subscriberCount
+  }
+
+  attach(subscriber: Subscriber, lastSeq = -1): ReplayResult {
     return this.log.subscribe(subscriber, lastSeq)
   }
 
@@ -78,57 +112,129 @@ export class Answer {
     this.controller.abort(reason)
   }
 
+  /** Appends a frame to the local log and, in order, to the shared one. */
+  emit(frame: ServerFrame): void {
+    this.coordinator.append(this.ids.messageId, this.frameIndex++, frame)
+    this.log.append(frame)
+  }
+
   /** Appends the next delta, numbered without gaps. */
   delta(text: string): void {
     this.text += text
-    this.log.append(frames.delta(this.ids, this.nextSeq++, text))
+    this.emit(frames.delta(this.ids, this.nextSeq++, text))
   }
 
   end(frame: ServerFrame): void {
     clearTimeout(this.graceTimer)
-    this.log.append(frame)
+    this.emit(frame)
     this.resolveDone()
   }
 
   private onSubscribers(count: number): void {
     clearTimeout(this.graceTimer)
     if (count > 0 || this.finished) return
-    // Nobody is listening: keep streaming for a short while so a reconnect can resume, then stop paying.
-    if (this.resumeGraceMs === 0) this.cancel('abandoned')
-    else this.graceTimer = setTimeout(() => this.cancel('abandoned'), this.resumeGraceMs)
+    // Nobody is listening here: keep streaming for a while so a reconnect (to any instance) can resume.
+    if (this.resumeGraceMs === 0) return this.cancel('abandoned')
+    const check = () => {
+      void this.coordinator.isWatchedElsewhere(this.ids.messageId).then(
+        (watched) => {
+          if (this.log.subscriberCount > 0 || this.finished) return
+          if (watched) this.graceTimer = setTimeout(check, this.resumeGraceMs)
+          else this.cancel('abandoned')
+        },
+        () => this.cancel('abandoned'),
+      )
+    }
+    this.graceTimer = setTimeout(check, this.resumeGraceMs)
+  }
+}
+
+/** An answer another instance produces, read from the shared log. */
+class RemoteAnswer implements AnswerView {
+  readonly local = false
+  readonly subscriberCount = 0
+  readonly finished = false
+  readonly ids: AnswerIds
+  readonly userId: string | undefined
+
+  constructor(meta: AnswerMeta, private readonly coordinator: Coordinator, private readonly staleMs: number) {
+    this.ids = { messageId: meta.messageId, conversationId: meta.conversationId }
+    this.userId = meta.userId
+  }
+
+  attach(subscriber: Subscriber, lastSeq = -1): ReplayResult {
+    const controller = new AbortController()
+    const stopWatching = this.coordinator.watch(this.ids.messageId)
+    const follow = async () => {
+      try {
+        for await (const frame of this.coordinator.follow(this.ids.messageId, afterIndexOf(lastSeq), { signal: controller.signal, staleMs: this.staleMs })) {
+          subscriber(frame)
+        }
+      } catch (error) {
+        if (controller.signal.aborted) return
+        subscriber(
+          error instanceof AnswerStale
+            ? frames.error('answer_interrupted', 'The server producing this answer stopped before it ended; ask again', this.ids)
+            : error instanceof AnswerGone
+              ? frames.error('resume_unavailable', 'This answer can no longer be resumed; ask again', this.ids)
+              : frames.error('unavailable', 'The shared store is unreachable; try again shortly', this.ids),
+        )
+      } finally {
+        stopWatching()
+      }
+    }
+    void follow()
+    return { ok: true, detach: () => controller.abort() }
+  }
+
+  cancel(): void {
+    void this.coordinator.requestCancel(this.ids.messageId).catch(() => {})
   }
 }
 
 export interface AnswerService {
-  start(request: StartRequest): StartResult
-  find(messageId: string): Answer | undefined
+  start(request: StartRequest): Promise<StartResult>
+  /** A local answer, or one another instance produces; undefined when gone. */
+  open(messageId: string): Promise<AnswerView | undefined>
   inFlight(): Answer[]
   /** Waits up to `graceMs` for answers in flight, then cancels the rest and waits for them to end. */
   drain(graceMs: number): Promise<void>
   close(): void
 }
 
+const UNAVAILABLE: Refused = { ok: false, code: 'unavailable', error: 'The shared store (Redis) is unreachable, so no answer can start; try again shortly' }
+
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
-  const { logger, hooks = {} } = options
+  const { logger, hooks = {}, coordinator, conversations } = options
   const answers = new Map<string, Answer>()
-  const streamingByConversation = new Map<string, Answer>()
+  const inflight = new Set<Answer>()
+  const starting = new Set<string>()
   const retention = new Set<NodeJS.Timeout>()
   let accepting = true
 
+  coordinator.onCancelRequest((messageId) => answers.get(messageId)?.cancel('cancelled'))
+
   async function run(answer: Answer, content: string): Promise<void> {
-    const { llm } = options
-    const model = llm!.model
+    const model = options.llm!.model
     const started = performance.now()
-    answer.log.append(frames.start(answer.ids, model))
+    answer.emit(frames.start(answer.ids, model))
     hooks.started?.(answer)
+    // After the caller attached its socket: other devices then catch up from chat_start.
+    setImmediate(() => void coordinator.publish({ type: 'answer_started', ...answer.ids }).catch(() => {}))
     let outcome: Outcome = 'failed'
     let usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 }
     let code: ErrorCode | undefined
-    let metadata: CompleteMetadata | undefined
+    let terminal: ServerFrame | undefined
     try {
-      const history = await options.conversations.history(answer.ids.conversationId)
+      let history
+      try {
+        history = await conversations.history(answer.ids.conversationId)
+      } catch (error) {
+        logger.error({ err: error, conversationId: answer.ids.conversationId }, 'could not read the conversation history')
+        throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
+      }
       const messages = buildMessages(options.systemPrompt, history, content)
-      const result = await llm!.stream(messages, {
+      const result = await options.llm!.stream(messages, {
         signal: answer.controller.signal,
         onDelta: (text) => {
           if (answer.firstTokenAt === undefined) {
@@ -139,33 +245,38 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         },
       })
       usage = result.usage ?? estimateUsage(messages, answer.text)
-      metadata = { model: result.model, finishReason: result.finishReason, usage, ...(result.usage ? {} : { usageEstimated: true }) }
+      terminal = frames.complete(answer.ids, { model: result.model, finishReason: result.finishReason, usage, ...(result.usage ? {} : { usageEstimated: true }) })
       outcome = 'completed'
     } catch (error) {
       if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {
         outcome = 'cancelled'
         // Without a usage chunk the spend is estimated, so cancelling never makes an answer free.
         usage = estimateUsage(buildMessages(options.systemPrompt, [], content), answer.text)
-        metadata = { model, finishReason: 'cancelled', usage, usageEstimated: true }
+        terminal = frames.complete(answer.ids, { model, finishReason: 'cancelled', usage, usageEstimated: true })
       } else {
         const llmError = error instanceof LlmError ? error : undefined
         code = llmError?.code ?? 'internal_error'
         if (!llmError) logger.error({ err: error, messageId: answer.ids.messageId }, 'answer failed unexpectedly')
         const retryAfter = llmError?.retryAfter
-        answer.end(frames.error(code, llmError?.message ?? 'The answer failed; try again', { ...answer.ids, ...(retryAfter ? { retryAfter } : {}) }))
+        terminal = frames.error(code, llmError?.message ?? 'The answer failed; try again', { ...answer.ids, ...(retryAfter ? { retryAfter } : {}) })
       }
     }
     if (answer.text.length > 0 && outcome !== 'failed') {
-      await options.conversations
-        .append(answer.ids.conversationId, [
+      try {
+        await conversations.append(answer.ids.conversationId, [
           { role: 'user', content },
           { role: 'assistant', content: answer.text },
         ])
-        .catch((err: unknown) => logger.error({ err, conversationId: answer.ids.conversationId }, 'could not save the conversation turn'))
+        setImmediate(() => void coordinator.publish({ type: 'conversation_updated', conversationId: answer.ids.conversationId, change: 'turn' }).catch(() => {}))
+      } catch (err) {
+        logger.error({ err, conversationId: answer.ids.conversationId }, 'could not save the conversation turn')
+      }
     }
-    if (metadata) answer.end(frames.complete(answer.ids, metadata))
+    // History saved and the conversation released before the terminal frame: a client that asks again at once is not busy.
+    await coordinator.release({ ...answer.ids, userId: answer.userId }).catch(() => {})
+    inflight.delete(answer)
+    answer.end(terminal!)
     const durationMs = Math.round(performance.now() - started)
-    streamingByConversation.delete(answer.ids.conversationId)
     hooks.finished?.(answer, outcome, { usage, durationMs, ...(code ? { code } : {}) })
     logger.info(
       {
@@ -194,8 +305,24 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     retention.add(timer)
   }
 
+  async function admit(request: StartRequest, meta: AnswerMeta): Promise<Refused | undefined> {
+    const { messageId, conversationId, userId } = meta
+    if (answers.has(messageId) || (coordinator.shared && (await coordinator.meta(messageId)))) {
+      return { ok: false, code: 'invalid_message', error: `messageId ${messageId} is already used by another answer; omit it to get a fresh one`, messageId }
+    }
+    // With authentication on, a conversation belongs to the first user who writes in it.
+    if (userId !== undefined && request.conversationId && conversations.setOwner && !(await conversations.setOwner(conversationId, userId))) {
+      return { ok: false, code: 'forbidden', error: 'This conversation belongs to another user; start a new one', messageId }
+    }
+    if (!(await coordinator.claim(meta, options.claimTtlMs))) {
+      return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
+    }
+    if (userId !== undefined && !request.conversationId && conversations.setOwner) await conversations.setOwner(conversationId, userId)
+    return undefined
+  }
+
   return {
-    start(request) {
+    async start(request) {
       if (!accepting) return { ok: false, code: 'shutting_down', error: 'The server is shutting down; reconnect and try again' }
       if (!options.llm) {
         return {
@@ -205,37 +332,48 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
           ...(request.messageId ? { messageId: request.messageId } : {}),
         }
       }
-      const conversationId = request.conversationId ?? randomUUID()
-      const messageId = request.messageId ?? randomUUID()
-      if (answers.has(messageId)) {
-        return { ok: false, code: 'invalid_message', error: `messageId ${messageId} is already used by another answer; omit it to get a fresh one`, messageId }
+      if (!coordinator.healthy()) return { ...UNAVAILABLE, ...(request.messageId ? { messageId: request.messageId } : {}) }
+      const meta: AnswerMeta = { messageId: request.messageId ?? randomUUID(), conversationId: request.conversationId ?? randomUUID(), userId: request.userId }
+      if (starting.has(meta.messageId)) return { ok: false, code: 'invalid_message', error: `messageId ${meta.messageId} is already used`, messageId: meta.messageId }
+      starting.add(meta.messageId)
+      try {
+        const refused = await admit(request, meta).catch((error: unknown) => {
+          logger.error({ err: error, messageId: meta.messageId }, 'could not start the answer')
+          return { ...UNAVAILABLE, messageId: meta.messageId }
+        })
+        if (refused) return refused
+        const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator)
+        answers.set(meta.messageId, answer)
+        inflight.add(answer)
+        void run(answer, request.content)
+        return { ok: true, answer }
+      } finally {
+        starting.delete(meta.messageId)
       }
-      if (streamingByConversation.has(conversationId)) {
-        return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
-      }
-      const answer = new Answer({ messageId, conversationId }, request.userId, options.logMaxFrames, options.resumeGraceMs)
-      answers.set(messageId, answer)
-      streamingByConversation.set(conversationId, answer)
-      void run(answer, request.content)
-      return { ok: true, answer }
     },
-    find: (messageId) => answers.get(messageId),
-    inFlight: () => [...streamingByConversation.values()],
+    async open(messageId) {
+      const local = answers.get(messageId)
+      if (local) return local
+      if (!coordinator.shared) return undefined
+      const meta = await coordinator.meta(messageId)
+      return meta ? new RemoteAnswer(meta, coordinator, options.staleMs) : undefined
+    },
+    inFlight: () => [...inflight],
     async drain(graceMs) {
       accepting = false
-      const pending = [...streamingByConversation.values()]
+      const pending = [...inflight]
       if (pending.length === 0) return
       let timer: NodeJS.Timeout | undefined
       const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))
       await Promise.race([Promise.all(pending.map((a) => a.done)), timedOut])
       clearTimeout(timer)
-      for (const answer of streamingByConversation.values()) answer.cancel('shutdown')
+      for (const answer of inflight) answer.cancel('shutdown')
       await Promise.all(pending.map((a) => a.done))
     },
     close() {
       for (const timer of retention) clearTimeout(timer)
       retention.clear()
-      for (const answer of streamingByConversation.values()) answer.cancel('shutdown')
+      for (const answer of inflight) answer.cancel('shutdown')
     },
   }
 }

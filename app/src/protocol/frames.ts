@@ -29,12 +29,14 @@ export function clientMessageSchema(maxChars: number) {
       messageId: IdSchema,
       lastSeq: z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(-1, { message: 'must be -1 or more' }).default(-1),
     }),
+    z.object({ type: z.literal('subscribe'), conversationId: IdSchema }),
+    z.object({ type: z.literal('unsubscribe'), conversationId: IdSchema }),
   ])
 }
 
 export type ClientMessageSchema = ReturnType<typeof clientMessageSchema>
 export type ClientMessage = z.infer<ClientMessageSchema>
-export const CLIENT_MESSAGE_TYPES = ['chat', 'ping', 'cancel', 'resume'] as const
+export const CLIENT_MESSAGE_TYPES = ['chat', 'ping', 'cancel', 'resume', 'subscribe', 'unsubscribe'] as const
 
 export const ChatRequestSchema = (maxChars: number) =>
   z.object({
@@ -57,6 +59,8 @@ export type ErrorCode =
   | 'shutting_down'
   | 'unauthorized'
   | 'not_found'
+  | 'unavailable'
+  | 'answer_interrupted'
   | 'forbidden'
   | 'internal_error'
 
@@ -74,7 +78,8 @@ export interface CompleteMetadata {
 }
 
 export interface ServerFrame {
-  type: 'chat_start' | 'chat_delta' | 'chat_complete' | 'error' | 'pong'
+  type: 'chat_start' | 'chat_delta' | 'chat_complete' | 'error' | 'pong' | 'subscribed' | 'unsubscribed' | 'conversation_updated'
+  change?: 'turn' | 'renamed' | 'deleted'
   content?: string
   messageId?: string
   conversationId?: string

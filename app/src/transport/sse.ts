@@ -1,7 +1,7 @@
 /** SSE adapter: the same answers and frames as the socket, over one HTTP response per answer. */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { Answer, AnswerService } from '../chat/answers.js'
+import type { AnswerService, AnswerView } from '../chat/answers.js'
 import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
 import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
@@ -19,7 +19,7 @@ export function encodeSse(frame: ServerFrame): Uint8Array {
  * cancelled and the subscription detached (the answer then follows its resume grace). A client that stops
  * reading past `maxBufferedBytes` gets `slow_consumer` and, if nobody else listens, the answer is cancelled.
  */
-export function sseResponse(answer: Answer, lastSeq: number, maxBufferedBytes: number, headers: Record<string, string> = {}): Response | undefined {
+export function sseResponse(answer: AnswerView, lastSeq: number, maxBufferedBytes: number, headers: Record<string, string> = {}): Response | undefined {
   let detach = () => {}
   let keepalive: NodeJS.Timeout | undefined
   let subscribed = true
@@ -37,7 +37,7 @@ export function sseResponse(answer: Answer, lastSeq: number, maxBufferedBytes: n
         }
         const subscription = answer.attach((frame) => {
           if ((controller.desiredSize ?? 0) < 0) {
-            if (answer.log.subscriberCount <= 1) answer.cancel('slow_consumer')
+            if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
             controller.enqueue(encodeSse({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }))
             return queueMicrotask(close)
           }
@@ -80,6 +80,8 @@ export interface SseDeps {
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   invalid_message: 400,
   busy: 409,
+  forbidden: 403,
+  unavailable: 503,
   llm_unconfigured: 503,
   shutting_down: 503,
   rate_limited: 429,
@@ -114,10 +116,10 @@ export function sseChatRoutes(deps: SseDeps): Hono {
   const app = new Hono()
   const schema = ChatRequestSchema(deps.maxContentChars)
 
-  const resume = (admission: Admission, c: Context, messageId: string) => {
+  const resume = async (admission: Admission, c: Context, messageId: string) => {
     const lastSeq = lastEventId(c.req.header('last-event-id'))
     if (lastSeq === undefined) return errorResponse('invalid_message', 'Last-Event-ID must be the number of the last chat_delta received')
-    const answer = deps.answers.find(messageId)
+    const answer = await deps.answers.open(messageId)
     const userId = admission.identity.userId
     const response = answer && (answer.userId === undefined || answer.userId === userId) ? sseResponse(answer, lastSeq, deps.maxBufferedBytes) : undefined
     return response ?? errorResponse('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId })
@@ -138,7 +140,7 @@ export function sseChatRoutes(deps: SseDeps): Hono {
     if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(admission, c, request.messageId)
     const slot = await deps.guard.beforeChat(admission.key)
     if (isRefusal(slot)) return errorResponse('rate_limited', slot.error, { retryAfter: slot.retryAfter })
-    const result = deps.answers.start({ ...request, userId: admission.identity.userId })
+    const result = await deps.answers.start({ ...request, userId: admission.identity.userId })
     if (!result.ok) {
       slot.release()
       const { code, error, messageId, retryAfter } = result

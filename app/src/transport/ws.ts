@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { WSContext, WSEvents } from 'hono/ws'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
-import type { Answer, AnswerService } from '../chat/answers.js'
+import type { AnswerService, AnswerView } from '../chat/answers.js'
+import type { Coordinator } from '../chat/coordinator.js'
 import type { Guard } from '../guard/guard.js'
 import { isRefusal, type Slot } from '../guard/limits.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
@@ -24,6 +25,9 @@ export interface SocketDeps {
   schema: ClientMessageSchema
   maxBufferedBytes: number
   guard: Guard
+  coordinator: Coordinator
+  /** Whether a user may join a conversation (its owner, or anyone for an anonymous one). */
+  mayJoin(conversationId: string, userId: string | undefined): Promise<boolean>
   onRejectedFrame?(reason: string): void
 }
 
@@ -46,6 +50,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const { schema } = deps
   const id = randomUUID()
   const attachments = new Map<string, () => void>()
+  const joined = new Map<string, () => void>()
   const { userId, key } = identity
   let raw: WebSocket | undefined
   let expiryTimer: NodeJS.Timeout | undefined
@@ -69,13 +74,13 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     send(frames.error('invalid_message', error, messageId ? { messageId } : {}))
   }
 
-  const attach = (answer: Answer, lastSeq = -1): boolean => {
+  const attach = (answer: AnswerView, lastSeq = -1): boolean => {
     const messageId = answer.ids.messageId
     attachments.get(messageId)?.()
     const subscription = answer.attach((frame) => {
       if (raw && raw.bufferedAmount > deps.maxBufferedBytes) {
         // The peer stopped reading: cut it loose instead of buffering without bound.
-        if (answer.log.subscriberCount <= 1) answer.cancel('slow_consumer')
+        if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
         attachments.get(messageId)?.()
         attachments.delete(messageId)
         send(frames.error('slow_consumer', 'You are not reading fast enough; this answer was cancelled', answer.ids))
@@ -89,13 +94,33 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     return true
   }
 
+  /** Joins a conversation: frames of answers started in it from any socket, and its updates. */
+  const join = (conversationId: string) => {
+    if (joined.has(conversationId)) return
+    joined.set(
+      conversationId,
+      deps.coordinator.subscribe(conversationId, (event) => {
+        if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
+        if (attachments.has(event.messageId)) return
+        void deps.answers.open(event.messageId).then((answer) => {
+          if (answer && !attachments.has(event.messageId)) attach(answer, -1)
+        })
+      }),
+    )
+  }
+
+  const leave = (conversationId: string) => {
+    joined.get(conversationId)?.()
+    joined.delete(conversationId)
+  }
+
   const startChat = async (message: Extract<ClientMessage, { type: 'chat' }>) => {
     const slot = await deps.guard.beforeChat(key)
     const conversation = message.conversationId ? { conversationId: message.conversationId } : {}
     if (isRefusal(slot)) {
       return send(frames.error('rate_limited', slot.error, { retryAfter: slot.retryAfter, ...conversation, ...(message.messageId ? { messageId: message.messageId } : {}) }))
     }
-    const result = deps.answers.start({ ...message, userId })
+    const result = await deps.answers.start({ ...message, userId })
     if (!result.ok) {
       slot.release()
       const { code, error, retryAfter } = result
@@ -104,6 +129,34 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     }
     deps.guard.bind(result.answer.ids.messageId, key, slot)
     attach(result.answer)
+    join(result.answer.ids.conversationId)
+  }
+
+  const cancel = async (messageId: string) => {
+    const answer = await deps.answers.open(messageId)
+    if (!answer || !owns(answer)) return send(frames.error('unknown_answer', `No answer ${messageId} is known here`, { messageId }))
+    answer.cancel('cancelled')
+  }
+
+  const resume = async (messageId: string, lastSeq: number) => {
+    const answer = await deps.answers.open(messageId)
+    if (!answer || !owns(answer) || !attach(answer, lastSeq)) {
+      return send(frames.error('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId }))
+    }
+    join(answer.ids.conversationId)
+  }
+
+  const subscribe = async (conversationId: string) => {
+    if (!(await deps.mayJoin(conversationId, userId))) {
+      return send(frames.error('forbidden', 'This conversation belongs to another user', { conversationId }))
+    }
+    join(conversationId)
+    send({ type: 'subscribed', conversationId })
+  }
+
+  const failed = (what: string, messageId?: string) => (err: unknown) => {
+    deps.logger.error({ err, connectionId: id }, `${what} failed`)
+    send(frames.error('unavailable', `The ${what} could not be done; try again`, messageId ? { messageId } : {}))
   }
 
   const handle = (message: ClientMessage) => {
@@ -111,34 +164,27 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       case 'ping':
         return send(frames.pong())
       case 'chat':
-        return void startChat(message).catch((err: unknown) => {
-          deps.logger.error({ err, connectionId: id }, 'chat failed to start')
-          send(frames.error('internal_error', 'The question could not be started; try again', message.messageId ? { messageId: message.messageId } : {}))
-        })
-      case 'cancel': {
-        const answer = deps.answers.find(message.messageId)
-        if (!answer || !owns(answer)) return send(frames.error('unknown_answer', `No answer ${message.messageId} is known here`, { messageId: message.messageId }))
-        if (!attachments.has(message.messageId) && !answer.finished) attach(answer, answer.deltaCount - 1)
-        answer.cancel('cancelled')
-        return
-      }
-      case 'resume': {
-        const answer = deps.answers.find(message.messageId)
-        if (!answer || !owns(answer) || !attach(answer, message.lastSeq)) {
-          return send(frames.error('resume_unavailable', `Answer ${message.messageId} can no longer be resumed; send the question again`, { messageId: message.messageId }))
-        }
-        return
-      }
+        return void startChat(message).catch(failed('chat', message.messageId))
+      case 'cancel':
+        return void cancel(message.messageId).catch(failed('cancel', message.messageId))
+      case 'resume':
+        return void resume(message.messageId, message.lastSeq).catch(failed('resume', message.messageId))
+      case 'subscribe':
+        return void subscribe(message.conversationId).catch(failed('subscribe'))
+      case 'unsubscribe':
+        leave(message.conversationId)
+        return send({ type: 'unsubscribed', conversationId: message.conversationId })
     }
   }
 
   // With authentication on, only the answer's owner may cancel or resume it; without it, the id is the capability.
-  const owns = (answer: Answer) => answer.userId === undefined || answer.userId === userId
+  const owns = (answer: AnswerView) => answer.userId === undefined || answer.userId === userId
 
   const cleanUp = () => {
     clearTimeout(expiryTimer)
     for (const detach of attachments.values()) detach()
     attachments.clear()
+    for (const conversationId of [...joined.keys()]) leave(conversationId)
     deps.connections.remove(id)
     identity.slot.release()
   }

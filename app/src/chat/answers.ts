@@ -275,7 +275,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     // History saved and the conversation released before the terminal frame: a client that asks again at once is not busy.
     await coordinator.release({ ...answer.ids, userId: answer.userId }).catch(() => {})
     inflight.delete(answer)
-    answer.end(terminal!)
+    answer.end(terminal)
     const durationMs = Math.round(performance.now() - started)
     hooks.finished?.(answer, outcome, { usage, durationMs, ...(code ? { code } : {}) })
     logger.info(

@@ -1,0 +1,201 @@
+/** The resumable answer log across instances: each answer's frames in a Redis Stream, followed from an index. */
+import type { Redis } from 'ioredis'
+import { isTerminal, type ServerFrame } from '../protocol/frames.js'
+
+/** The answer is unknown, expired, or lost frames the follower needs (trimmed): it cannot be resumed. */
+export class FrameStreamGone extends Error {
+  override name = 'FrameStreamGone'
+  constructor(readonly messageId: string, readonly why: 'missing' | 'trimmed') {
+    super(why === 'missing' ? `answer ${messageId} is unknown or expired` : `frames of answer ${messageId} after the requested index were dropped`)
+  }
+}
+
+/** No frame arrived for `staleMs` and the answer never ended: the instance producing it died. */
+export class FrameStreamStale extends Error {
+  override name = 'FrameStreamStale'
+  constructor(readonly messageId: string, readonly staleMs: number) {
+    super(`answer ${messageId} produced nothing for ${staleMs} ms and never ended`)
+  }
+}
+
+export interface FrameStream {
+  /**
+   * Appends frame number `index` (strictly increasing per answer), stored under the explicit stream id
+   * `0-${index + 1}` so a reader resumes from an index with no gap and no duplicate; bounded to `maxFrames`;
+   * the TTL is renewed on every append. Appends issued without awaiting are still stored in call order
+   * (one connection keeps command order). Rejects when Redis refuses it, e.g. an index not above the last.
+   */
+  append(messageId: string, index: number, frame: ServerFrame): Promise<void>
+  /**
+   * Frames with index > afterIndex, in order: what is stored, then live ones, ending after a terminal frame
+   * or when `signal` aborts. Throws FrameStreamGone when the stream does not exist or was trimmed past
+   * afterIndex + 1, FrameStreamStale when nothing new came for `staleMs` (counted from the start, the last
+   * frame, or Redis coming back after an outage). A Redis outage is waited out (up to `staleMs`), then its
+   * error is thrown.
+   */
+  follow(messageId: string, afterIndex: number, options: { signal: AbortSignal; staleMs: number }): AsyncIterable<{ index: number; frame: ServerFrame }>
+  /** Ends every follower (they return quietly) and refuses further appends; the given client stays open. */
+  close(): Promise<void>
+}
+
+export interface RedisFrameStreamOptions {
+  /** Frames kept per answer (exact MAXLEN): a follower needing an older one gets FrameStreamGone. */
+  maxFrames: number
+  /** An answer's stream expires this long after its last frame. */
+  ttlMs: number
+  keyPrefix?: string
+  /** Entries per XRANGE / XREAD reply. */
+  batchSize?: number
+}
+
+type Entry = [id: string, fields: string[]]
+
+const streamId = (index: number) => `0-${index + 1}`
+const indexOf = (id: string) => Number(id.slice(id.indexOf('-') + 1)) - 1
+
+function decode([id, fields]: Entry): { index: number; frame: ServerFrame } {
+  const at = fields.indexOf('f')
+  const text = at >= 0 ? fields[at + 1] : undefined
+  if (text === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
+  return { index: indexOf(id), frame: JSON.parse(text) as ServerFrame }
+}
+
+/** Throws the first error of a MULTI (ioredis resolves EXEC with per-command errors instead of rejecting). */
+function results(replies: [Error | null, unknown][] | null): unknown[] {
+  if (!replies) throw new Error('Redis transaction was aborted')
+  for (const [error] of replies) if (error) throw error
+  return replies.map(([, value]) => value)
+}
+
+/** Connection trouble is waited out; a refused command, a bad entry or our own verdicts are not. */
+const retryable = (error: unknown) =>
+  !(error instanceof FrameStreamGone || error instanceof FrameStreamStale || error instanceof SyntaxError || (error as Error).name === 'ReplyError')
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOptions): FrameStream {
+  const prefix = options.keyPrefix ?? 'hpa:'
+  const batch = options.batchSize ?? 256
+  const keyOf = (messageId: string) => `${prefix}answer:${messageId}:frames`
+  const closing = new AbortController()
+
+  async function* follow(messageId: string, afterIndex: number, { signal, staleMs }: { signal: AbortSignal; staleMs: number }) {
+    const key = keyOf(messageId)
+    const stop = AbortSignal.any([signal, closing.signal])
+    let cursor = afterIndex // the last index delivered
+    let lastProgress = Date.now()
+    let outageSince: number | undefined
+    let probed = false
+    let live = false
+    let reader: Redis | undefined
+    const onAbort = () => reader?.disconnect()
+    stop.addEventListener('abort', onAbort, { once: true })
+
+    /** Checks the stored ends of the stream: exists, not trimmed past the cursor, not already finished. */
+    const probe = async (): Promise<'more' | 'ended'> => {
+      const [first, last] = results(await redis.multi().xrange(key, '-', '+', 'COUNT', 1).xrevrange(key, '+', '-', 'COUNT', 1).exec()) as Entry[][]
+      const head = first?.[0]
+      const tail = last?.[0]
+      if (!head || !tail) throw new FrameStreamGone(messageId, 'missing')
+      if (indexOf(head[0]) > cursor + 1) throw new FrameStreamGone(messageId, 'trimmed')
+      const end = decode(tail)
+      return isTerminal(end.frame) && end.index <= cursor ? 'ended' : 'more'
+    }
+
+    try {
+      for (;;) {
+        if (stop.aborted) return
+        try {
+          if (!probed) {
+            const state = await probe()
+            probed = true
+            if (outageSince !== undefined) {
+              // Redis is back: the producer needed it too, so it gets a full staleMs from now.
+              outageSince = undefined
+              lastProgress = Date.now()
+            }
+            if (state === 'ended') return
+          }
+          let entries: Entry[]
+          if (!live) {
+            entries = await redis.xrange(key, `(${streamId(cursor)}`, '+', 'COUNT', batch)
+            if (entries.length === 0) {
+              live = true
+              continue
+            }
+          } else {
+            if (!reader) {
+              // XREAD BLOCK holds its connection: each follower gets its own, so nothing else queues behind it.
+              reader = redis.duplicate()
+              reader.on('error', () => {}) // failures surface as rejected commands below
+              let connectedBefore = false
+              reader.on('ready', () => {
+                if (connectedBefore) lastProgress = Date.now()
+                connectedBefore = true
+              })
+              if (stop.aborted) return
+            }
+            const blockMs = Math.max(1, staleMs - (Date.now() - lastProgress))
+            const reply = await reader.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, streamId(cursor))
+            entries = reply?.[0]?.[1] ?? []
+            if (entries.length === 0) {
+              if (stop.aborted) return
+              if (Date.now() - lastProgress >= staleMs) throw new FrameStreamStale(messageId, staleMs)
+              continue
+            }
+          }
+          for (const entry of entries) {
+            const item = decode(entry)
+            if (item.index <= cursor) continue
+            // A hole means frames were trimmed (or lost) between two reads: the answer cannot be replayed whole.
+            if (item.index !== cursor + 1) throw new FrameStreamGone(messageId, 'trimmed')
+            cursor = item.index
+            lastProgress = Date.now()
+            yield item
+            if (isTerminal(item.frame)) return
+            if (stop.aborted) return
+          }
+        } catch (error) {
+          if (stop.aborted) return
+          if (!retryable(error)) throw error
+          outageSince ??= Date.now()
+          if (Date.now() - outageSince > staleMs) throw error
+          await delay(100, stop)
+          probed = false // after an outage: check the stream survived it and was not trimmed past us
+        }
+      }
+    } finally {
+      stop.removeEventListener('abort', onAbort)
+      reader?.disconnect()
+    }
+  }
+
+  return {
+    async append(messageId, index, frame) {
+      if (closing.signal.aborted) throw new Error('frame stream is closed')
+      if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
+      const key = keyOf(messageId)
+      results(
+        await redis
+          .multi()
+          .xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', JSON.stringify(frame))
+          .pexpire(key, options.ttlMs)
+          .exec(),
+      )
+    },
+    follow: (messageId, afterIndex, followOptions) => follow(messageId, afterIndex, followOptions),
+    async close() {
+      closing.abort()
+    },
+  }
+}

@@ -17,6 +17,7 @@ import { healthRoutes, statsRoutes, type ServiceState } from './ops/health.js'
 import { createOriginPolicy } from './ops/origins.js'
 import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
+import { conversationRoutes } from './transport/conversation-routes.js'
 import { denialResponse, sseChatRoutes } from './transport/sse.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
@@ -134,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await next()
   })
   app.route('/', statsRoutes(connections))
+  app.route('/', conversationRoutes({ conversations, coordinator, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   if (config.metrics.port === 0) {
     app.get('/metrics', async (c) => {

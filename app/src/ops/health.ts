@@ -21,6 +21,7 @@ export const ENDPOINTS = {
   info: '/api/info',
   stats: '/api/stats',
   metrics: '/metrics',
+  conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
 }
 
 export function healthRoutes(state: ServiceState): Hono {

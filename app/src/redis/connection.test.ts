@@ -76,6 +76,23 @@ describe('createRedis and waitReady', () => {
     }
   })
 
+  it('speaks TLS to rediss:// and trusts the given CA, and only it', async () => {
+    const secure = await startRedis({ tls: true })
+    try {
+      const trusted = createRedis({ url: secure.url, name: 'tls', caPem: secure.caPem })
+      clients.push(trusted)
+      await waitReady(trusted, 5_000)
+      expect(await trusted.ping()).toBe('PONG')
+      const untrusted = client(secure.url)
+      const error = await waitReady(untrusted, 1_000).catch((e: unknown) => e as Error)
+      expect((error as Error).message).toMatch(
+        new RegExp(`^Cannot reach Redis at rediss://127\\.0\\.0\\.1:${secure.port} \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\\)`),
+      )
+    } finally {
+      await secure.stop()
+    }
+  })
+
   it('rejects URLs that are not redis:// or rediss:// with a clear sentence', () => {
     expect(() => createRedis({ url: 'http://x:1', name: 'n' })).toThrow('REDIS_URL must start with redis:// or rediss://')
     expect(() => createRedis({ url: 'redis://x:1', name: 'has space' })).toThrow(/connection name/)

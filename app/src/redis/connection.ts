@@ -104,6 +104,7 @@ function describe(client: Redis): string {
  */
 export function waitReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve()
+  if (client.status === 'end') return Promise.reject(new Error(`Redis client for ${describe(client)} was closed; create a new one`))
   return new Promise((resolve, reject) => {
     let latest = lastError.get(client)
     const finish = (error?: Error) => {

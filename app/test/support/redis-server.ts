@@ -1,20 +1,26 @@
 /** Runs a real `redis-server` for tests: 127.0.0.1, a free port, a temp dir; killed when the test process exits. */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { connect as tlsConnect } from 'node:tls'
 
 export interface RedisServerOptions {
   /** appendonly yes + appendfsync always: every acknowledged write survives kill() and restart(). */
   persistence?: boolean
   /** Sets `requirepass`, so clients must authenticate. */
   password?: string
+  /** TLS only (no plain port), with a fresh self-signed certificate for 127.0.0.1; `caPem` trusts it. */
+  tls?: boolean
 }
 
 export interface RedisServer {
+  /** redis://127.0.0.1:port, or rediss:// with `tls`. */
   url: string
   port: number
+  /** The self-signed certificate of a `tls` server, to pass as the CA. */
+  caPem?: string
   /** Graceful shutdown (SIGTERM), then the temp dir is removed. */
   stop(): Promise<void>
   /** SIGKILL, as a crash would; the data dir is kept for restart(). */
@@ -50,16 +56,17 @@ async function freePort(): Promise<number> {
 }
 
 /** One PING over a raw socket: true when the server answers +PONG (or NOAUTH, which also means it is up). */
-async function pings(port: number): Promise<boolean> {
+async function pings(port: number, tls: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
+    // Readiness only: the certificate is checked by the tests that use it, not by this probe.
+    const socket: Socket = tls ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }) : connect({ host: '127.0.0.1', port })
     const done = (ok: boolean) => {
       socket.destroy()
       resolve(ok)
     }
     socket.setTimeout(500, () => done(false))
     socket.once('error', () => done(false))
-    socket.once('connect', () => socket.write('PING\r\n'))
+    socket.once(tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'))
     socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())))
   })
 }
@@ -75,9 +82,18 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   dirs.add(dir)
   let port = 0
   let child: ChildProcess | undefined
+  const tls = options.tls === true
+  if (tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    { stdio: 'ignore' })
+  }
 
   const args = () => [
-    '--port', String(port),
+    ...(tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', path.join(dir, 'cert.pem'), '--tls-key-file', path.join(dir, 'key.pem'),
+          '--tls-ca-cert-file', path.join(dir, 'cert.pem'), '--tls-auth-clients', 'no']
+      : ['--port', String(port)]),
     '--bind', '127.0.0.1',
     '--dir', dir,
     '--daemonize', 'no',
@@ -98,7 +114,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     const deadline = Date.now() + 10_000
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`redis-server exited (${proc.exitCode}) on port ${port}:\n${output.join('')}`)
-      const ready = await Promise.race([pings(port), spawnError])
+      const ready = await Promise.race([pings(port, tls), spawnError])
       if (ready instanceof Error) throw new Error(`cannot run redis-server (${ready.message}); run scripts/tools/redis.sh`)
       if (ready) {
         child = proc
@@ -134,8 +150,9 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   }
 
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     port,
+    ...(tls ? { caPem: readFileSync(path.join(dir, 'cert.pem'), 'utf8') } : {}),
     async stop() {
       await signal('SIGTERM')
       rmSync(dir, { recursive: true, force: true })

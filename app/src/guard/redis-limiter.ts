@@ -194,8 +194,8 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
       const counter = spendKey(key)
       await guarded('spend', undefined, async () => {
         const results = await redis.multi().incrby(counter, amount).expire(counter, SPEND_TTL_SECONDS).exec()
-        const failed = results?.find(([error]) => error)?.[0]
         if (!results) throw new Error('Redis limiter spend transaction was discarded')
+        const failed = results.find(([error]) => error)?.[0]
         if (failed) throw failed
       })
     },

@@ -7,6 +7,7 @@ import { buildConfig, parseEnv, secretVersionsToRead, type Config } from './conf
 import { readSecretVersions, type SecretReaderOptions } from './config/secret-manager.js'
 import { createOpenAiClient } from './llm/openai.js'
 import { createLogger } from './ops/logger.js'
+import { connectSharedState, type SharedState } from './redis/shared-state.js'
 import { startServer } from './server.js'
 
 /** One JSON line Cloud Logging understands, then exit: used before the logger exists. */
@@ -60,12 +61,21 @@ async function main(): Promise<void> {
   const { openai } = config
   const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
   if (!llm) logger.warn('No OpenAI API key configured: chats will answer llm_unconfigured. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET.')
+  let shared: SharedState | undefined
+  if (config.redis.url) {
+    try {
+      shared = await connectSharedState(config, logger, config.redis.url)
+    } catch (error) {
+      die((error as Error).message)
+    }
+  }
   // Handlers first: a signal that arrives while the server is still starting must not kill it mid-way.
-  const starting = startServer({ config, logger, llm, systemPrompt: systemPromptOf(config) })
+  const starting = startServer({ config, logger, llm, systemPrompt: systemPromptOf(config), ...shared?.stores })
   const stop = (signal: string) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`)
     starting
       .then((server) => server.shutdown())
+      .then(() => shared?.close())
       .then(() => {
         logger.info({ event: 'exit' }, 'shutdown complete')
         logger.flush(() => process.exit(0))

@@ -55,7 +55,13 @@ export const CLOSE_SERVICE_RESTART = 1012
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, logger } = options
-  const state: ServiceState = { draining: false, startedAt: Date.now(), environment: config.env, version: config.version }
+  const state: ServiceState = {
+    draining: false,
+    startedAt: Date.now(),
+    environment: config.env,
+    version: config.version,
+    degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
+  }
   const connections = new ConnectionRegistry()
   const conversations =
     options.conversations ??
@@ -74,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     coordinator,
     // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
     claimTtlMs: config.openai.answerTimeoutMs + 60_000,
-    staleMs: Math.max(config.openai.idleTimeoutMs, config.openai.firstTokenTimeoutMs) + 5000,
+    staleMs: Math.max(config.openai.idleTimeoutMs, config.openai.firstTokenTimeoutMs) + 2000,
     systemPrompt: options.systemPrompt,
     logger,
     logContent: config.log.content,

@@ -47,8 +47,8 @@ export interface Coordinator {
   requestCancel(messageId: string): Promise<void>
   onCancelRequest(handler: (messageId: string) => void): void
   publish(event: ConversationEvent): Promise<void>
-  /** Receives events of one conversation; returns unsubscribe. */
-  subscribe(conversationId: string, handler: (event: ConversationEvent) => void): () => void
+  /** Receives events of one conversation; resolves (with the unsubscribe) once events are being delivered. */
+  subscribe(conversationId: string, handler: (event: ConversationEvent) => void): Promise<() => void>
   /** False while the shared store is unreachable: new answers are refused with a clear error. */
   healthy(): boolean
   close(): Promise<void>
@@ -87,7 +87,7 @@ export function createLocalCoordinator(): Coordinator {
     async publish(event) {
       for (const handler of [...(listeners.get(event.conversationId) ?? [])]) handler(event)
     },
-    subscribe(conversationId, handler) {
+    async subscribe(conversationId, handler) {
       const set = listeners.get(conversationId) ?? new Set()
       set.add(handler)
       listeners.set(conversationId, set)

@@ -7,8 +7,8 @@ export interface ServiceState {
   startedAt: number
   environment: string
   version: string
-  /** Set when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
-  degraded?: string | undefined
+  /** A reason when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
+  degraded: () => string | undefined
 }
 
 export const ENDPOINTS = {
@@ -27,14 +27,15 @@ export const ENDPOINTS = {
 export function healthRoutes(state: ServiceState): Hono {
   const app = new Hono()
   const health = () => {
-    const status = state.draining ? 'shutting_down' : state.degraded ? 'degraded' : 'healthy'
+    const degraded = state.degraded()
+    const status = state.draining ? 'shutting_down' : degraded ? 'degraded' : 'healthy'
     const body = {
       status,
       timestamp: new Date().toISOString(),
       uptime: (Date.now() - state.startedAt) / 1000,
       environment: state.environment,
       version: state.version,
-      ...(state.degraded ? { reason: state.degraded } : {}),
+      ...(degraded ? { reason: degraded } : {}),
     }
     // Degraded stays 200: restarting the pod would not bring Redis back, and stored answers can still resume.
     return Response.json(body, { status: state.draining ? 503 : 200 })

@@ -95,18 +95,20 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   }
 
   /** Joins a conversation: frames of answers started in it from any socket, and its updates. */
-  const join = (conversationId: string) => {
+  const join = async (conversationId: string) => {
     if (joined.has(conversationId)) return
-    joined.set(
-      conversationId,
-      deps.coordinator.subscribe(conversationId, (event) => {
+    // Marked at once, so a second join while the first subscribes is a no-op.
+    joined.set(conversationId, () => {})
+    const unsubscribe = await deps.coordinator.subscribe(conversationId, (event) => {
         if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
         if (attachments.has(event.messageId)) return
         void deps.answers.open(event.messageId).then((answer) => {
           if (answer && !attachments.has(event.messageId)) attach(answer, -1)
         })
-      }),
-    )
+      })
+    // Left (or closed) while subscribing: undo.
+    if (!joined.has(conversationId)) return unsubscribe()
+    joined.set(conversationId, unsubscribe)
   }
 
   const leave = (conversationId: string) => {
@@ -129,7 +131,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     }
     deps.guard.bind(result.answer.ids.messageId, key, slot)
     attach(result.answer)
-    join(result.answer.ids.conversationId)
+    await join(result.answer.ids.conversationId)
   }
 
   const cancel = async (messageId: string) => {
@@ -143,14 +145,14 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     if (!answer || !owns(answer) || !attach(answer, lastSeq)) {
       return send(frames.error('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId }))
     }
-    join(answer.ids.conversationId)
+    await join(answer.ids.conversationId)
   }
 
   const subscribe = async (conversationId: string) => {
     if (!(await deps.mayJoin(conversationId, userId))) {
       return send(frames.error('forbidden', 'This conversation belongs to another user', { conversationId }))
     }
-    join(conversationId)
+    await join(conversationId)
     send({ type: 'subscribed', conversationId })
   }
 

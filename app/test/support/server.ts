@@ -4,6 +4,7 @@ import { DEFAULT_SYSTEM_PROMPT } from '../../src/chat/prompt.js'
 import { buildConfig, parseEnv, type Config } from '../../src/config.js'
 import { createOpenAiClient } from '../../src/llm/openai.js'
 import { createLogger } from '../../src/ops/logger.js'
+import { connectSharedState } from '../../src/redis/shared-state.js'
 import { startServer, type RunningServer } from '../../src/server.js'
 
 export interface TestServer {
@@ -33,7 +34,8 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const logger = createLogger(config.log.level, sink)
   const { openai } = config
   const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
-  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT })
+  const shared = config.redis.url ? await connectSharedState(config, logger, config.redis.url) : undefined
+  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores })
   return {
     server,
     config,
@@ -41,7 +43,10 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
     ws: `ws://127.0.0.1:${server.port}/ws/chat`,
     logs,
     rawLogs,
-    close: () => server.shutdown(),
+    close: async () => {
+      await server.shutdown()
+      await shared?.close()
+    },
   }
 }
 

@@ -1,0 +1,65 @@
+/** With REDIS_URL: one Redis client, and on it the conversation store, the limiter and the coordinator. */
+import type { Logger } from 'pino'
+import type { ConversationIndex } from '../chat/conversation-index.js'
+import type { ConversationStore } from '../chat/conversations.js'
+import type { Coordinator } from '../chat/coordinator.js'
+import { createRedisConversationStore } from '../chat/redis-conversations.js'
+import { createRedisCoordinator } from '../chat/redis-coordinator.js'
+import type { Config } from '../config.js'
+import { createRedisLimiter } from '../guard/redis-limiter.js'
+import type { Limiter } from '../guard/limits.js'
+import { createRedis, safeRedisUrl, waitReady } from './connection.js'
+
+export interface SharedState {
+  /** What startServer takes to run as one of many instances. */
+  stores: {
+    conversations: ConversationStore & ConversationIndex
+    limiter: Limiter
+    coordinator: Coordinator
+  }
+  /** Closes the Redis client; the server closes the stores and the coordinator on shutdown first. */
+  close(): Promise<void>
+}
+
+/** Connects (or throws one clear line: start must fail loudly when Redis is unreachable) and builds the stores. */
+export async function connectSharedState(config: Config, logger: Logger, redisUrl: string): Promise<SharedState> {
+  const redis = createRedis({ url: redisUrl, password: config.redis.password, name: `hpa-${process.pid}` })
+  try {
+    await waitReady(redis, 10_000)
+  } catch (error) {
+    redis.disconnect()
+    throw error
+  }
+  logger.info({ event: 'redis_connected', url: safeRedisUrl(redisUrl) }, 'connected to Redis: conversations, limits and answers are shared')
+  const onError = (err: unknown, what: string) => logger.warn({ err, what }, 'Redis operation failed')
+  const coordinator = await createRedisCoordinator(redis, {
+    retentionMs: config.answers.retentionMs,
+    maxFrames: config.answers.logMaxFrames,
+    onError,
+    onHealthChange: (healthy, reason) =>
+      healthy ? logger.info({ event: 'redis_healthy' }, 'Redis is reachable again') : logger.error({ event: 'redis_unhealthy', reason }, 'Redis is unreachable: new answers are refused'),
+  })
+  const { history, rateLimits } = config
+  const stores = {
+    conversations: createRedisConversationStore(redis, { maxTurns: history.maxTurns, idleTtlMs: history.idleTtlMs, maxPerUser: history.maxPerUser }),
+    limiter: createRedisLimiter(
+      redis,
+      {
+        connectionsPerWindow: rateLimits.connectionsPerMinute,
+        chatsPerWindow: rateLimits.chatsPerMinute,
+        concurrentAnswers: rateLimits.concurrentAnswers,
+        socketsPerUser: rateLimits.socketsPerUser,
+        dailyTokens: rateLimits.dailyTokens,
+        windowMs: rateLimits.windowMs,
+      },
+      { onError: (err, operation) => onError(err, `limiter ${operation}`) },
+    ),
+    coordinator,
+  }
+  return {
+    stores,
+    async close() {
+      await redis.quit().catch(() => redis.disconnect())
+    },
+  }
+}

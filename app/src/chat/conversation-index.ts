@@ -36,7 +36,7 @@ interface Entry {
 }
 
 /**
- * Single-instance twin of the Redis store: history bounded like createMemoryConversationStore (turns, idle
+ * Single-instance twin of the Redis store: history bounded three ways (turns, idle
  * TTL, LRU count) plus the index. It keeps both in one map because `remove` must forget the history too.
  */
 export function createMemoryConversationIndex(options: MemoryIndexOptions): ConversationStore & ConversationIndex {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMemoryConversationStore, type ConversationStore } from './conversations.js'
+import { createMemoryConversationIndex } from './conversation-index.js'
+import type { ConversationStore } from './conversations.js'
 
 let store: ConversationStore | undefined
 afterEach(async () => {
@@ -8,9 +9,9 @@ afterEach(async () => {
 
 const turn = (n: number) => ({ role: n % 2 ? ('assistant' as const) : ('user' as const), content: `t${n}` })
 
-describe('in-memory conversation store', () => {
+describe('in-memory conversation store: bounded three ways', () => {
   it('keeps only the most recent HISTORY_MAX_TURNS turns, oldest first', async () => {
-    store = createMemoryConversationStore({ maxTurns: 4, idleTtlMs: 60_000, maxConversations: 10 })
+    store = createMemoryConversationIndex({ maxPerUser: 10, maxTurns: 4, idleTtlMs: 60_000, maxConversations: 10 })
     await store.append('c', [turn(0), turn(1)])
     await store.append('c', [turn(2), turn(3)])
     await store.append('c', [turn(4), turn(5)])
@@ -19,7 +20,7 @@ describe('in-memory conversation store', () => {
 
   it('forgets a conversation idle for longer than the TTL', async () => {
     let now = 1_000
-    store = createMemoryConversationStore({ maxTurns: 10, idleTtlMs: 500, maxConversations: 10, now: () => now })
+    store = createMemoryConversationIndex({ maxPerUser: 10, maxTurns: 10, idleTtlMs: 500, maxConversations: 10, now: () => now })
     await store.append('c', [turn(0)])
     now += 400
     expect(await store.history('c')).toHaveLength(1)
@@ -30,7 +31,7 @@ describe('in-memory conversation store', () => {
 
   it('holds at most maxConversations, dropping the least recently used', async () => {
     let now = 0
-    store = createMemoryConversationStore({ maxTurns: 10, idleTtlMs: 60_000, maxConversations: 2, now: () => ++now })
+    store = createMemoryConversationIndex({ maxPerUser: 10, maxTurns: 10, idleTtlMs: 60_000, maxConversations: 2, now: () => ++now })
     await store.append('a', [turn(0)])
     await store.append('b', [turn(0)])
     await store.append('a', [turn(1)]) // a is now the most recent
@@ -42,7 +43,7 @@ describe('in-memory conversation store', () => {
   })
 
   it('stores nothing with maxTurns 0', async () => {
-    store = createMemoryConversationStore({ maxTurns: 0, idleTtlMs: 60_000, maxConversations: 2 })
+    store = createMemoryConversationIndex({ maxPerUser: 10, maxTurns: 0, idleTtlMs: 60_000, maxConversations: 2 })
     await store.append('a', [turn(0)])
     expect(await store.history('a')).toEqual([])
   })

@@ -1,4 +1,4 @@
-/** Conversation history behind a small store interface; the in-memory store is bounded three ways. */
+/** Conversation history behind a small store interface (in memory: conversation-index.ts; Redis: redis-conversations.ts). */
 
 export interface Turn {
   role: 'user' | 'assistant'
@@ -23,54 +23,4 @@ export interface MemoryStoreOptions {
   /** At most this many conversations; the least recently used goes first. */
   maxConversations: number
   now?: () => number
-}
-
-interface Entry {
-  turns: Turn[]
-  touchedAt: number
-}
-
-export function createMemoryConversationStore(options: MemoryStoreOptions): ConversationStore {
-  const now = options.now ?? Date.now
-  // A Map iterates in insertion order: re-inserting on every touch keeps it ordered least- to most-recent.
-  const entries = new Map<string, Entry>()
-
-  const expired = (entry: Entry) => now() - entry.touchedAt > options.idleTtlMs
-  const sweep = () => {
-    for (const [id, entry] of entries) {
-      if (!expired(entry)) break // ordered by touch time: the rest are fresher
-      entries.delete(id)
-    }
-  }
-  const timer = setInterval(sweep, Math.min(options.idleTtlMs, 60_000))
-  timer.unref()
-
-  return {
-    async history(conversationId) {
-      const entry = entries.get(conversationId)
-      if (!entry) return []
-      if (expired(entry)) {
-        entries.delete(conversationId)
-        return []
-      }
-      return entry.turns.slice()
-    },
-    async append(conversationId, turns) {
-      const entry = entries.get(conversationId)
-      const kept = entry && !expired(entry) ? entry.turns : []
-      const next = [...kept, ...turns]
-      entries.delete(conversationId)
-      entries.set(conversationId, { turns: options.maxTurns === 0 ? [] : next.slice(-options.maxTurns), touchedAt: now() })
-      while (entries.size > options.maxConversations) {
-        const oldest = entries.keys().next().value
-        if (oldest === undefined) break
-        entries.delete(oldest)
-      }
-    },
-    size: () => entries.size,
-    async close() {
-      clearInterval(timer)
-      entries.clear()
-    },
-  }
 }

@@ -1,0 +1,146 @@
+/**
+ * Resume under churn: many clients whose sockets are cut at random points and resumed, through Redis on a
+ * second instance and, as the baseline in the same invocation, in memory on the same single instance.
+ * Prints lost and duplicated deltas (both must be 0) and the added latency of going through Redis.
+ * Traffic goes to 127.0.0.1 only; counts and time are bounded.
+ *
+ *   npm run bench:resume         BENCH_CLIENTS=100 BENCH_CUTS=3 BENCH_WORDS=80
+ */
+import WebSocket from 'ws'
+import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
+import { startProcess, type ServerProcess } from '../app/test/support/process.js'
+import { startRedis } from '../app/test/support/redis-server.js'
+import type { ServerFrame } from '../app/src/protocol/frames.js'
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100)
+const CUTS = Number(process.env.BENCH_CUTS ?? 3)
+const WORDS = Number(process.env.BENCH_WORDS ?? 80)
+const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 5)
+
+interface ClientResult {
+  lost: number
+  duplicated: number
+  textMatches: boolean
+  relayMs: number[]
+  resumeMs: number[]
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false })
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+/** One client: asks on the first instance, is cut CUTS times at random deltas, resumes on the next instance each time. */
+async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi): Promise<ClientResult> {
+  const question = `[[words:${WORDS}]] [[delay:${CHUNK_DELAY_MS}]] ${tag} client ${i}`
+  const expected = fake.chunksFor(question)
+  const cutAt = Array.from({ length: CUTS }, () => 1 + Math.floor(Math.random() * (expected.length - 2))).sort((a, b) => a - b)
+  const received = new Map<number, number>()
+  const pieces: string[] = []
+  const relayMs: number[] = []
+  const resumeMs: number[] = []
+  const messageId = `${tag}-${i}`
+  let lastSeq = -1
+  let round = 0
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`${messageId} did not finish in time`)
+    const ws = await open(urls[round % urls.length]!)
+    const resumeSent = performance.now()
+    let firstAfterResume = true
+    const ended = await new Promise<'complete' | 'cut'>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const now = performance.now()
+        const frame = JSON.parse((data as Buffer).toString('utf8')) as ServerFrame
+        if (frame.type === 'error') return reject(new Error(`${messageId}: ${frame.code} ${frame.error}`))
+        if (frame.type === 'chat_delta') {
+          if (round > 0 && firstAfterResume) resumeMs.push(now - resumeSent)
+          firstAfterResume = false
+          const seq = frame.seq!
+          received.set(seq, (received.get(seq) ?? 0) + 1)
+          pieces[seq] = frame.content!
+          lastSeq = Math.max(lastSeq, seq)
+          const emitted = fake.emits.get(`${tag} client ${i}`)?.[seq]
+          // Live frames only (emitted upstream after this socket asked): a replayed frame's wait is the cut, not the relay.
+          if (emitted !== undefined && emitted > resumeSent) relayMs.push(now - emitted)
+          if (round < cutAt.length && seq >= cutAt[round]!) {
+            ws.terminate()
+            resolve('cut')
+          }
+        }
+        if (frame.type === 'chat_complete') resolve('complete')
+      })
+      ws.on('close', () => resolve('cut'))
+      ws.send(JSON.stringify(round === 0 ? { type: 'chat', content: question, messageId } : { type: 'resume', messageId, lastSeq }))
+    })
+    round++
+    if (ended === 'complete') {
+      ws.close()
+      break
+    }
+  }
+  let lost = 0
+  let duplicated = 0
+  for (let seq = 0; seq < expected.length; seq++) {
+    const count = received.get(seq) ?? 0
+    if (count === 0) lost++
+    if (count > 1) duplicated += count - 1
+  }
+  return { lost, duplicated, textMatches: pieces.join('') === expected.join(''), relayMs, resumeMs }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+}
+
+async function run(tag: string, urls: string[], fake: FakeOpenAi) {
+  const results = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, tag, urls, fake)))
+  const relay = results.flatMap((r) => r.relayMs)
+  const resume = results.flatMap((r) => r.resumeMs)
+  return {
+    lost: results.reduce((n, r) => n + r.lost, 0),
+    duplicated: results.reduce((n, r) => n + r.duplicated, 0),
+    mismatched: results.filter((r) => !r.textMatches).length,
+    relayP50: percentile(relay, 50),
+    relayP99: percentile(relay, 99),
+    resumeP50: percentile(resume, 50),
+    resumeP99: percentile(resume, 99),
+    resumes: resume.length,
+  }
+}
+
+async function main() {
+  const fake = await startFakeOpenAi({ chunkDelayMs: CHUNK_DELAY_MS })
+  const redis = await startRedis()
+  const base = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, LOG_LEVEL: 'info', NODE_ENV: 'production', RESUME_GRACE_MS: '30000' }
+  const servers: ServerProcess[] = []
+  try {
+    const single = await startProcess(base)
+    servers.push(single)
+    const [a, b] = await Promise.all([startProcess({ ...base, REDIS_URL: redis.url }), startProcess({ ...base, REDIS_URL: redis.url })])
+    servers.push(a, b)
+    console.log(`resume under churn: ${CLIENTS} clients, ${CUTS} cuts each at random deltas, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms`)
+    const memory = await run('memory', [single.ws], fake)
+    const shared = await run('redis', [a.ws, b.ws], fake)
+    const row = (name: string, r: Awaited<ReturnType<typeof run>>) =>
+      `${name.padEnd(22)} lost ${r.lost}  duplicated ${r.duplicated}  mismatched ${r.mismatched}   relay p50 ${r.relayP50.toFixed(2)} ms p99 ${r.relayP99.toFixed(2)} ms   resume p50 ${r.resumeP50.toFixed(2)} ms p99 ${r.resumeP99.toFixed(2)} ms (${r.resumes} resumes)`
+    console.log(row('in-memory, 1 instance', memory))
+    console.log(row('Redis, 2 instances', shared))
+    console.log(`added by Redis        relay p50 x${(shared.relayP50 / memory.relayP50).toFixed(2)} p99 x${(shared.relayP99 / memory.relayP99).toFixed(2)}   resume p50 x${(shared.resumeP50 / memory.resumeP50).toFixed(2)} p99 x${(shared.resumeP99 / memory.resumeP99).toFixed(2)}`)
+    if (memory.lost + memory.duplicated + shared.lost + shared.duplicated + memory.mismatched + shared.mismatched > 0) {
+      console.log('FAILED: a delta was lost or duplicated')
+      process.exitCode = 1
+    }
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM')
+    await Promise.all(servers.map((s) => s.exited))
+    await redis.stop()
+    await fake.close()
+  }
+}
+
+await main()

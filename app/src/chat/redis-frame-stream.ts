@@ -100,6 +100,19 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
     let reader: Redis | undefined
     const onAbort = () => reader?.disconnect()
     stop.addEventListener('abort', onAbort, { once: true })
+    // The blocking reader connects while the stored frames are read, so going live costs no handshake.
+    const openReader = () => {
+      // XREAD BLOCK holds its connection: each follower gets its own, so nothing else queues behind it.
+      const connection = redis.duplicate()
+      connection.on('error', () => {}) // failures surface as rejected commands below
+      let connectedBefore = false
+      connection.on('ready', () => {
+        if (connectedBefore) lastProgress = Date.now()
+        connectedBefore = true
+      })
+      return connection
+    }
+    reader = openReader()
 
     /** Checks the stored ends of the stream: exists, not trimmed past the cursor, not already finished. */
     const probe = async (): Promise<'more' | 'ended'> => {
@@ -134,17 +147,8 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
               continue
             }
           } else {
-            if (!reader) {
-              // XREAD BLOCK holds its connection: each follower gets its own, so nothing else queues behind it.
-              reader = redis.duplicate()
-              reader.on('error', () => {}) // failures surface as rejected commands below
-              let connectedBefore = false
-              reader.on('ready', () => {
-                if (connectedBefore) lastProgress = Date.now()
-                connectedBefore = true
-              })
-              if (stop.aborted) return
-            }
+            reader ??= openReader()
+            if (stop.aborted) return
             const blockMs = Math.max(1, staleMs - (Date.now() - lastProgress))
             const reply = await reader.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, streamId(cursor))
             entries = reply?.[0]?.[1] ?? []

@@ -103,6 +103,19 @@ describe('the OpenAI key from Secret Manager (a real gRPC server answering Acces
     await secrets.close()
   })
 
+  it('reads the API tokens of AUTH_MODE=token the same way', async () => {
+    const tokens = 'projects/demo/secrets/API_TOKENS/versions/3'
+    const secrets = await startFakeSecretManager({ [tokens]: 'tok_from_secret_manager_01,tok_second_one_0123456' })
+    const server = await startProcess({ AUTH_MODE: 'token', API_TOKENS_SECRET: tokens, SECRET_MANAGER_ENDPOINT: `127.0.0.1:${secrets.port}` })
+    expect((await fetch(`${server.http}/api/stats`, { headers: { authorization: 'Bearer tok_second_one_0123456' } })).status).toBe(200)
+    expect((await fetch(`${server.http}/api/stats`, { headers: { authorization: 'Bearer tok_not_a_real_one_00000' } })).status).toBe(401)
+    expect(secrets.calls).toEqual([tokens])
+    server.child.kill('SIGTERM')
+    await server.exited
+    expect(server.stdout.join('\n')).not.toContain('tok_from_secret_manager_01')
+    await secrets.close()
+  })
+
   it('stops the process with one clear line when the secret cannot be read', async () => {
     const secrets = await startFakeSecretManager({})
     const { code, stderr } = await runToFailure({ OPENAI_API_KEY_SECRET: version, SECRET_MANAGER_ENDPOINT: `127.0.0.1:${secrets.port}` })

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { postChat } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
-import { connect } from './support/ws-client.js'
+import { connect, upgradeStatus } from './support/ws-client.js'
 
 const HS_SECRET = 'a-test-hs256-secret-that-is-long-enough-for-jose'
 const API_TOKEN = 'tok_live_0123456789abcdef'
@@ -20,17 +20,6 @@ afterAll(async () => {
 
 function hs256(claims: Record<string, unknown>, expiresIn: string | number = '1h', secret = HS_SECRET) {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret))
-}
-
-/** Tries an upgrade; resolves with the HTTP status of a refusal, or 101 when a socket opened. */
-async function upgradeStatus(url: string, options: Parameters<typeof connect>[1] = {}): Promise<number> {
-  try {
-    const socket = await connect(url, options)
-    socket.close()
-    return 101
-  } catch (error) {
-    return (error as { status?: number }).status ?? 0
-  }
 }
 
 describe('AUTH_MODE=token', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { postChat } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
-import { connect } from './support/ws-client.js'
+import { connect, upgradeStatus } from './support/ws-client.js'
 
 let fake: FakeOpenAi
 beforeAll(async () => {
@@ -15,15 +15,6 @@ afterAll(async () => {
 const WINDOW = 1000
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function refusedStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  try {
-    ;(await connect(url, { headers })).close()
-    return 101
-  } catch (error) {
-    return (error as { status: number }).status
-  }
-}
-
 describe('rate limits refuse at the right count and recover after their window', () => {
   let srv: TestServer
   afterAll(() => srv?.close())
@@ -31,10 +22,10 @@ describe('rate limits refuse at the right count and recover after their window',
   it('new connections per window, per client IP: 429 with Retry-After on the upgrade', async () => {
     srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CONNECTIONS_PER_MINUTE: '3', RATE_LIMIT_WINDOW_MS: String(WINDOW) }))
     const statuses = []
-    for (let i = 0; i < 4; i++) statuses.push(await refusedStatus(srv.ws))
+    for (let i = 0; i < 4; i++) statuses.push(await upgradeStatus(srv.ws))
     expect(statuses).toEqual([101, 101, 101, 429])
     await wait(WINDOW / 3 + 100)
-    expect(await refusedStatus(srv.ws)).toBe(101) // one token back after a third of the window
+    expect(await upgradeStatus(srv.ws)).toBe(101) // one token back after a third of the window
     const metrics = await (await fetch(`${srv.http}/metrics`)).text()
     expect(metrics).toMatch(/hpa_rate_limited_total\{limit="connections"\} 1/)
     await srv.close()
@@ -80,10 +71,10 @@ describe('rate limits refuse at the right count and recover after their window',
     srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_SOCKETS_PER_USER: '2' }))
     const a = await connect(srv.ws)
     const b = await connect(srv.ws)
-    expect(await refusedStatus(srv.ws)).toBe(429)
+    expect(await upgradeStatus(srv.ws)).toBe(429)
     a.close()
     await a.closed
-    await expect.poll(() => refusedStatus(srv.ws)).toBe(101)
+    await expect.poll(() => upgradeStatus(srv.ws)).toBe(101)
     b.close()
     await srv.close()
   })
@@ -91,13 +82,13 @@ describe('rate limits refuse at the right count and recover after their window',
   it('counts anonymous clients by X-Forwarded-For only through the trusted hops', async () => {
     srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1', RATE_LIMIT_WINDOW_MS: '60000', TRUSTED_PROXY_HOPS: '1' }))
     // The proxy appends the real client last; whatever the client wrote before it is ignored.
-    expect(await refusedStatus(srv.ws, { 'x-forwarded-for': 'spoofed, 203.0.113.1' })).toBe(101)
-    expect(await refusedStatus(srv.ws, { 'x-forwarded-for': 'other-spoof, 203.0.113.1' })).toBe(429)
-    expect(await refusedStatus(srv.ws, { 'x-forwarded-for': '203.0.113.2' })).toBe(101)
+    expect(await upgradeStatus(srv.ws, { headers: { 'x-forwarded-for': 'spoofed, 203.0.113.1' } })).toBe(101)
+    expect(await upgradeStatus(srv.ws, { headers: { 'x-forwarded-for': 'other-spoof, 203.0.113.1' } })).toBe(429)
+    expect(await upgradeStatus(srv.ws, { headers: { 'x-forwarded-for': '203.0.113.2' } })).toBe(101)
     await srv.close()
     const direct = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1', RATE_LIMIT_WINDOW_MS: '60000' }))
-    expect(await refusedStatus(direct.ws, { 'x-forwarded-for': '203.0.113.1' })).toBe(101)
-    expect(await refusedStatus(direct.ws, { 'x-forwarded-for': '203.0.113.2' })).toBe(429) // 0 hops: the header is not believed
+    expect(await upgradeStatus(direct.ws, { headers: { 'x-forwarded-for': '203.0.113.1' } })).toBe(101)
+    expect(await upgradeStatus(direct.ws, { headers: { 'x-forwarded-for': '203.0.113.2' } })).toBe(429) // 0 hops: the header is not believed
     await direct.close()
   })
 })

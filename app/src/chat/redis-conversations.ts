@@ -1,5 +1,6 @@
 /** Conversation history and its index in Redis, shared by every instance: one LIST per conversation. */
 import type { Redis } from 'ioredis'
+import { execResults as results } from '../redis/connection.js'
 import type { ConversationIndex, ConversationSummary } from './conversation-index.js'
 import type { ConversationStore, Turn } from './conversations.js'
 
@@ -32,13 +33,6 @@ const RENAME = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'title', ARGV[1])
 return 1`
-
-/** Throws the first error of a MULTI (ioredis resolves EXEC with per-command errors instead of rejecting). */
-function results(replies: [Error | null, unknown][] | null): unknown[] {
-  if (!replies) throw new Error('Redis transaction was aborted')
-  for (const [error] of replies) if (error) throw error
-  return replies.map(([, value]) => value)
-}
 
 function parseTurn(text: string): Turn | undefined {
   try {

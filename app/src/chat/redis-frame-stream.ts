@@ -1,5 +1,6 @@
 /** The resumable answer log across instances: each answer's frames in a Redis Stream, followed from an index. */
 import type { Redis } from 'ioredis'
+import { execResults as results } from '../redis/connection.js'
 import { isTerminal, type ServerFrame } from '../protocol/frames.js'
 
 /** The answer is unknown, expired, or lost frames the follower needs (trimmed): it cannot be resumed. */
@@ -58,13 +59,6 @@ function decode([id, fields]: Entry): { index: number; frame: ServerFrame } {
   const text = at >= 0 ? fields[at + 1] : undefined
   if (text === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
   return { index: indexOf(id), frame: JSON.parse(text) as ServerFrame }
-}
-
-/** Throws the first error of a MULTI (ioredis resolves EXEC with per-command errors instead of rejecting). */
-function results(replies: [Error | null, unknown][] | null): unknown[] {
-  if (!replies) throw new Error('Redis transaction was aborted')
-  for (const [error] of replies) if (error) throw error
-  return replies.map(([, value]) => value)
 }
 
 /** Connection trouble is waited out; a refused command, a bad entry or our own verdicts are not. */

@@ -173,3 +173,10 @@ export function trackHealth(client: Redis, onChange: (healthy: boolean, reason?:
     },
   }
 }
+
+/** The replies of a MULTI or pipeline; throws the first command's error (ioredis resolves EXEC with them instead of rejecting). */
+export function execResults(replies: [Error | null, unknown][] | null): unknown[] {
+  if (!replies) throw new Error('Redis transaction was aborted')
+  for (const [error] of replies) if (error) throw error
+  return replies.map(([, value]) => value)
+}

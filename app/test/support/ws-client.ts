@@ -95,3 +95,14 @@ export function deltaText(frames: ServerFrame[]): string {
   })
   return deltas.map((d) => d.content).join('')
 }
+
+/** Tries an upgrade: 101 when a socket opened (it is closed again), else the HTTP status of the refusal. */
+export async function upgradeStatus(url: string, options: Parameters<typeof connect>[1] = {}): Promise<number> {
+  try {
+    const socket = await connect(url, options)
+    socket.close()
+    return 101
+  } catch (error) {
+    return (error as { status?: number }).status ?? 0
+  }
+}

@@ -28,7 +28,8 @@ run() { printf '+ %s\n' "$*"; "$@"; }
 run terraform version
 run terraform fmt -check -recursive -diff infra/terraform
 
-if [ -d "$mirror/registry.terraform.io/hashicorp/google" ]; then
+# The mirror layout is HOST/NAMESPACE/TYPE/VERSION/OS_ARCH/; any host will do.
+if compgen -G "$mirror/*/hashicorp/google" >/dev/null; then
   for dir in infra/terraform infra/terraform/examples/*/; do
     run terraform -chdir="$dir" init -backend=false -input=false -no-color >/dev/null
     run terraform -chdir="$dir" validate -no-color

@@ -128,7 +128,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
-  app.use('/api/*', cors({ origin: (origin) => (originAllowed(origin) ? origin : null), credentials: true, maxAge: 600 }))
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (originAllowed(origin) ? origin : null),
+      credentials: true,
+      maxAge: 600,
+      // Without these a page cannot read the ids of an SSE answer or when to retry.
+      exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
+    }),
+  )
   app.route('/', healthRoutes(state))
   app.use('/api/stats', async function guardStats(c, next) {
     // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).

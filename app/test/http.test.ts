@@ -56,6 +56,7 @@ describe('one origin allowlist for CORS and the WebSocket Origin check', () => {
   it('by default allows localhost on any port and nothing else', async () => {
     const ok = await fetch(`${srv.http}/api/info`, { headers: { origin: 'http://localhost:5173' } })
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(ok.headers.get('access-control-expose-headers')).toBe('x-message-id,x-conversation-id,retry-after')
     const no = await fetch(`${srv.http}/api/info`, { headers: { origin: 'https://evil.example.com' } })
     expect(no.headers.get('access-control-allow-origin')).toBeNull()
     const socket = await connect(srv.ws, { origin: 'http://127.0.0.1:3000' })

@@ -1,7 +1,7 @@
 /** The resumable answer log across instances: each answer's frames in a Redis Stream, followed from an index. */
 import type { Redis } from 'ioredis'
 import { execResults as results } from '../redis/connection.js'
-import { isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { isTerminal, serialize, type ServerFrame } from '../protocol/frames.js'
 
 /** The answer is unknown, expired, or lost frames the follower needs (trimmed): it cannot be resumed. */
 export class FrameStreamGone extends Error {
@@ -186,7 +186,7 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
       results(
         await redis
           .multi()
-          .xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', JSON.stringify(frame))
+          .xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', serialize(frame))
           .pexpire(key, options.ttlMs)
           .exec(),
       )

@@ -4,14 +4,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AnswerService, AnswerView } from '../chat/answers.js'
 import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
-import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
+import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, serialize, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
 
 const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
 
 export function encodeSse(frame: ServerFrame): Uint8Array {
   const id = frame.seq !== undefined ? `id: ${frame.seq}\n` : ''
-  return encoder.encode(`event: ${frame.type}\n${id}data: ${JSON.stringify(frame)}\n\n`)
+  return encoder.encode(`event: ${frame.type}\n${id}data: ${serialize(frame)}\n\n`)
 }
 
 /**

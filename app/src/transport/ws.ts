@@ -12,6 +12,7 @@ import {
   frames,
   isTerminal,
   parseClientMessage,
+  serialize,
   type ClientMessage,
   type ClientMessageSchema,
   type ServerFrame,
@@ -66,7 +67,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   }
 
   const send = (frame: ServerFrame) => {
-    if (raw && raw.readyState === raw.OPEN) raw.send(JSON.stringify(frame))
+    if (raw && raw.readyState === raw.OPEN) raw.send(serialize(frame))
   }
 
   const reject = (reason: string, error: string, messageId?: string) => {

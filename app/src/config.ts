@@ -1,5 +1,6 @@
 /** Environment -> one typed, validated Config. Nothing else in the server reads `process.env`. */
 import { z } from 'zod'
+import type { LimitSettings } from './guard/limits.js'
 
 const int = (min: number, max: number) =>
   z
@@ -181,14 +182,7 @@ export interface Config {
     audience: string | undefined
   }
   trustedProxyHops: number
-  rateLimits: {
-    connectionsPerMinute: number
-    chatsPerMinute: number
-    concurrentAnswers: number
-    socketsPerUser: number
-    dailyTokens: number
-    windowMs: number
-  }
+  rateLimits: LimitSettings
   adminToken: string | undefined
   metrics: { port: number; token: string | undefined }
   redis: { url: string | undefined; password: string | undefined }
@@ -297,8 +291,8 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     },
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     rateLimits: {
-      connectionsPerMinute: env.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
-      chatsPerMinute: env.RATE_LIMIT_CHATS_PER_MINUTE,
+      connectionsPerWindow: env.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
+      chatsPerWindow: env.RATE_LIMIT_CHATS_PER_MINUTE,
       concurrentAnswers: env.RATE_LIMIT_CONCURRENT_ANSWERS,
       socketsPerUser: env.RATE_LIMIT_SOCKETS_PER_USER,
       dailyTokens: env.DAILY_TOKEN_LIMIT,

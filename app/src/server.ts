@@ -98,14 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const originAllowed = createOriginPolicy(config.cors.origins)
   const guard = createGuard({
     authenticate: createAuthenticator(config.auth),
-    limiter: options.limiter ?? createMemoryLimiter({
-      connectionsPerWindow: config.rateLimits.connectionsPerMinute,
-      chatsPerWindow: config.rateLimits.chatsPerMinute,
-      concurrentAnswers: config.rateLimits.concurrentAnswers,
-      socketsPerUser: config.rateLimits.socketsPerUser,
-      dailyTokens: config.rateLimits.dailyTokens,
-      windowMs: config.rateLimits.windowMs,
-    }),
+    limiter: options.limiter ?? createMemoryLimiter(config.rateLimits),
     trustedProxyHops: config.trustedProxyHops,
     onRefused: (limit) => metrics.rateLimited(limit),
     onAuthRefused: (transport) => metrics.authRefused(transport),

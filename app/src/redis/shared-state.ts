@@ -44,14 +44,7 @@ export async function connectSharedState(config: Config, logger: Logger, redisUr
     conversations: createRedisConversationStore(redis, { maxTurns: history.maxTurns, idleTtlMs: history.idleTtlMs, maxPerUser: history.maxPerUser }),
     limiter: createRedisLimiter(
       redis,
-      {
-        connectionsPerWindow: rateLimits.connectionsPerMinute,
-        chatsPerWindow: rateLimits.chatsPerMinute,
-        concurrentAnswers: rateLimits.concurrentAnswers,
-        socketsPerUser: rateLimits.socketsPerUser,
-        dailyTokens: rateLimits.dailyTokens,
-        windowMs: rateLimits.windowMs,
-      },
+      rateLimits,
       { onError: (err, operation) => onError(err, `limiter ${operation}`) },
     ),
     coordinator,

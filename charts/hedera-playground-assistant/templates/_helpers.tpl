@@ -78,6 +78,16 @@ commonAnnotations merged with the resource's own. Use as {{- include "assistant.
 {{- include "assistant.fullname" . }}
 {{- end }}
 
+{{/* Name of the chart-made admin token Secret (admin-secret.yaml): <fullname>-admin, kept within 63 characters. */}}
+{{- define "assistant.adminSecretName" -}}
+{{- printf "%s-admin" (include "assistant.fullname" . | trunc 57 | trimSuffix "-") }}
+{{- end }}
+
+{{/* "true" when the chart generates the admin token: admin.generate and no other admin token source. */}}
+{{- define "assistant.adminGenerated" -}}
+{{- if and .Values.admin.generate (not .Values.admin.tokenSecretVersion) (not .Values.admin.existingSecret) }}true{{ end }}
+{{- end }}
+
 {{/*
 Non-secret settings, as a dict of env var name -> string. Rendered into the ConfigMap.
 Secret Manager version names (X_SECRET) are references, not secrets, so they belong here too.
@@ -140,7 +150,11 @@ Never a literal value.
 {{- end }}
 {{- with $v.auth.tokens.existingSecret }}{{ $refs = append $refs (list "API_TOKENS" . $v.auth.tokens.existingSecretKey) }}{{ end }}
 {{- with $v.auth.jwt.existingSecret }}{{ $refs = append $refs (list "JWT_SECRET" . $v.auth.jwt.existingSecretKey) }}{{ end }}
-{{- with $v.admin.existingSecret }}{{ $refs = append $refs (list "ADMIN_TOKEN" . $v.admin.existingSecretKey) }}{{ end }}
+{{- if $v.admin.existingSecret }}
+{{- $refs = append $refs (list "ADMIN_TOKEN" $v.admin.existingSecret $v.admin.existingSecretKey) }}
+{{- else if include "assistant.adminGenerated" . }}
+{{- $refs = append $refs (list "ADMIN_TOKEN" (include "assistant.adminSecretName" .) "ADMIN_TOKEN") }}
+{{- end }}
 {{- with $v.redis.existingSecret }}{{ $refs = append $refs (list "REDIS_URL" . $v.redis.existingSecretKey) }}{{ end }}
 {{- range $refs }}
 - name: {{ index . 0 }}

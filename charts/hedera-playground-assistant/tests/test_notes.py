@@ -54,3 +54,32 @@ def test_notes_follow_ingress_auth_and_key_choices(notes_chart):
     assert '-H "authorization: Bearer $TOKEN"' in text
     assert "WARNING: openai.apiKey puts the key in the Helm release" in text
     assert "no OpenAI key is configured" not in text
+
+
+ADMIN_READ = ("kubectl get secret hedera-playground-assistant-admin -n playground "
+              "-o jsonpath='{.data.ADMIN_TOKEN}' | base64 -d")
+ADMIN_CURL = 'curl -H "Authorization: Bearer $ADMIN_TOKEN" http://$IP/api/stats'
+
+
+def test_notes_tell_how_to_read_the_generated_admin_token(notes_chart):
+    text = notes(notes_chart)
+    assert f"export ADMIN_TOKEN=$({ADMIN_READ})" in text
+    assert ADMIN_CURL in text
+    assert "WARNING: no admin token" not in text
+
+
+@pytest.mark.parametrize("args", [
+    ("--set", "admin.tokenSecretVersion=projects/p/secrets/ADMIN_TOKEN/versions/latest"),
+    ("--set", "admin.existingSecret=ops-admin"),
+], ids=["secret-manager", "existing-secret"])
+def test_notes_have_no_generated_token_steps_with_another_source(notes_chart, args):
+    text = notes(notes_chart, *args)
+    assert "hedera-playground-assistant-admin" not in text
+    assert "WARNING: no admin token" not in text
+
+
+def test_notes_warn_that_stats_are_open_without_a_token(notes_chart):
+    text = notes(notes_chart, "--set", "admin.generate=false")
+    assert "WARNING: no admin token" in text
+    assert "/api/stats, with per-connection detail, is open" in text
+    assert ADMIN_READ not in text

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from conftest import SECRET_ENV_NAMES, render
+from conftest import RELEASE, SECRET_ENV_NAMES, render
 
 SENTINEL = "sk-test-DO-NOT-LEAK-4f2a"
 
@@ -68,7 +68,9 @@ def test_secret_manager_versions_render_no_secret_and_no_value():
 def test_direct_api_key_lives_only_base64_in_the_chart_secret():
     rendered = render({"openai": {"apiKey": SENTINEL}})
     assert SENTINEL not in rendered.text, "the raw key is in the rendered manifests"
-    secret = rendered.one("Secret")
+    # By name: the default render also has the generated admin token Secret (<fullname>-admin, see
+    # test_admin_token.py); the user-provided key must still be only in the chart's own Secret.
+    secret = rendered.one("Secret", RELEASE)
     assert base64.b64decode(secret["data"]["OPENAI_API_KEY"]).decode() == SENTINEL
     ref = rendered.env_refs()["OPENAI_API_KEY"]["valueFrom"]["secretKeyRef"]
     assert ref == {"name": secret["metadata"]["name"], "key": "OPENAI_API_KEY"}

@@ -58,6 +58,8 @@ def test_pdb_allows_one_pod_down_and_selects_the_pods(defaults):
 
 
 def test_optional_parts_are_off_by_default(defaults):
+    # The one Secret of a default render is the generated admin token (admin.generate, test_admin_token.py):
+    # no user-provided secret value is rendered.
     assert defaults.kinds() == {"ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-                                "Pod", "Service", "ServiceAccount"}
-    assert "Secret" not in defaults.kinds()
+                                "Pod", "Secret", "Service", "ServiceAccount"}
+    assert [s["metadata"]["name"] for s in defaults.all("Secret")] == [f"{RELEASE}-admin"]

@@ -23,6 +23,7 @@ SCHEMA_CASES = [
     ({"redis": {"url": "redis://:hunter2@10.0.0.3:6379"}}, "at '/redis/url'"),
     ({"redis": {"url": "http://10.0.0.3"}}, "at '/redis/url'"),
     ({"env": {"LIMIT": 5}}, "at '/env/LIMIT': got number, want string"),
+    ({"admin": {"generate": "yes"}}, "at '/admin/generate': got string, want boolean"),
     # (helm's validator prints a wrong location for propertyNames errors; the name and rule are right)
     ({"env": {"bad-name": "x"}}, "invalid propertyName 'bad-name'"),
     ({"ingress": {"backendConfig": {"timeoutSec": 30}}}, "at '/ingress/backendConfig/timeoutSec': minimum: got 30, want 60"),

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 bash scripts/install-tools.sh
 export PATH="$PWD/.tools/bin:$PATH"
+# npm puts node_modules/.bin first on PATH, so this is the Node 24 of the `node` devDependency.
+echo "node $(node -v), npm $(npm -v 2>/dev/null)"
 npm run -s typecheck
 npm run -s lint
 npx vitest run

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { runToFailure, startProcess, type ServerProcess } from './support/process.js'
 import { startRedis, type RedisServer } from './support/redis-server.js'
-import { connect, deltaText } from './support/ws-client.js'
+import { collectSse, postChat, readSse } from './support/sse-client.js'
+import { connect, deltaText, upgradeStatus } from './support/ws-client.js'
 import type { ServerFrame } from '../src/protocol/frames.js'
 
 let fake: FakeOpenAi
@@ -119,6 +120,44 @@ describe('many instances sharing one Redis', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'chat_complete', metadata: { finishReason: 'cancelled' } })
     onB.send({ type: 'chat', content: 'now on B', conversationId: 'shared-busy', messageId: 'busy-3' })
     expect((await onB.answer('busy-3')).at(-1)!.type).toBe('chat_complete')
+    onA.close()
+    onB.close()
+  })
+
+  it('SSE: a POST cut on A resumes on B with Last-Event-ID', async () => {
+    const [a, b] = await Promise.all([instance(), instance()])
+    const question = '[[delay:20]] [[words:40]] sse across instances'
+    const controller = new AbortController()
+    const res = await postChat(a.http, { content: question, messageId: 'sse-x' }, {}, controller.signal)
+    const seen: string[] = []
+    let lastId = ''
+    for await (const event of readSse(res)) {
+      if (event.event !== 'chat_delta') continue
+      seen.push(event.frame.content!)
+      lastId = event.id!
+      if (seen.length === 5) break
+    }
+    controller.abort()
+    const resumed = await fetch(`${b.http}/api/playground/assistant/chat/sse-x`, { headers: { 'last-event-id': lastId } })
+    expect(resumed.status).toBe(200)
+    const rest = (await collectSse(resumed)).map((e) => e.frame)
+    expect(rest[0]).toMatchObject({ type: 'chat_delta', seq: Number(lastId) + 1 })
+    expect(seen.join('') + text(rest)).toBe(fake.answerFor(question))
+    expect(rest.at(-1)!.type).toBe('chat_complete')
+  })
+
+  it('rate limits hold across instances', async () => {
+    const limits = { RATE_LIMIT_CHATS_PER_MINUTE: '2', RATE_LIMIT_SOCKETS_PER_USER: '2' }
+    const [a, b] = await Promise.all([instance(limits), instance(limits)])
+    const onA = await connect(a.ws)
+    const onB = await connect(b.ws)
+    expect(await upgradeStatus(a.ws)).toBe(429) // two sockets from this address are open, one on each instance
+    onA.send({ type: 'chat', content: 'limit one', messageId: 'l-1', conversationId: 'l-1' })
+    await onA.answer('l-1')
+    onB.send({ type: 'chat', content: 'limit two', messageId: 'l-2', conversationId: 'l-2' })
+    await onB.answer('l-2')
+    onA.send({ type: 'chat', content: 'limit three', messageId: 'l-3', conversationId: 'l-3' })
+    expect(await onA.next((f) => f.messageId === 'l-3')).toMatchObject({ type: 'error', code: 'rate_limited' })
     onA.close()
     onB.close()
   })

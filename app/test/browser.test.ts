@@ -97,7 +97,8 @@ describe('headless Chromium against the real server', () => {
     it('reads a whole answer as it streams, from an allowed origin', async () => {
       const question = 'How do I transfer HBAR with fetch?'
       const result = await inPage<FetchResult>(page, 'fetchChat', { url: `${api.http}${CHAT}`, body: { content: question, messageId: 'br-sse-1' }, timeoutMs: 10_000 })
-      expect(result).toMatchObject({ status: 200, error: null })
+      // The page can read the exposed id header, not only the chat_start frame.
+      expect(result).toMatchObject({ status: 200, error: null, messageId: 'br-sse-1' })
       expect(result.events[0]).toMatchObject({ event: 'chat_start', frame: { type: 'chat_start', messageId: 'br-sse-1' } })
       const deltas = result.events.filter((e) => e.event === 'chat_delta')
       expect(deltas.every((e) => e.id === String(e.frame.seq))).toBe(true)

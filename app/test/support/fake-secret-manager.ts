@@ -4,69 +4,69 @@
  * `@google-cloud/secret-manager` client. Only AccessSecretVersion is implemented
  * (others answer UNIMPLEMENTED). Listens on 127.0.0.1, plaintext.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import * as grpc from '@grpc/grpc-js'
+import * as protoLoader from '@grpc/proto-loader'
 
-const require = createRequire(import.meta.url);
+const require = createRequire(import.meta.url)
 
 /** Directory holding `google/cloud/secretmanager/v1/service.proto`. */
 function secretManagerProtoRoot(): string {
-  const pkg = require.resolve('@google-cloud/secret-manager/package.json');
-  return path.join(path.dirname(pkg), 'build', 'protos');
+  const pkg = require.resolve('@google-cloud/secret-manager/package.json')
+  return path.join(path.dirname(pkg), 'build', 'protos')
 }
 
 /** Directory holding `google/api`, `google/iam`, `google/rpc`, `google/protobuf` protos. */
 function gaxProtoRoot(): string {
   // google-gax is the client's own dependency; resolve it from there.
-  const fromClient = createRequire(require.resolve('@google-cloud/secret-manager/package.json'));
+  const fromClient = createRequire(require.resolve('@google-cloud/secret-manager/package.json'))
   // (its "exports" hide package.json, so go up from the main file to the package directory)
-  const main = fromClient.resolve('google-gax');
-  const marker = `${path.sep}google-gax${path.sep}`;
-  const dir = main.slice(0, main.lastIndexOf(marker) + marker.length);
-  return path.join(dir, 'build', 'protos');
+  const main = fromClient.resolve('google-gax')
+  const marker = `${path.sep}google-gax${path.sep}`
+  const dir = main.slice(0, main.lastIndexOf(marker) + marker.length)
+  return path.join(dir, 'build', 'protos')
 }
 
 export interface FakeSecretManagerOptions {
   /** Version names answered with PERMISSION_DENIED from the start. */
-  deny?: string[];
+  deny?: string[]
   /** Delay before each answer, in ms (to test deadlines). */
-  delayMs?: number;
+  delayMs?: number
 }
 
 export interface AccessCall {
-  name: string;
+  name: string
   /** The `authorization` metadata the client sent, if any. */
-  authorization: string | undefined;
+  authorization: string | undefined
 }
 
 export interface FakeSecretManager {
-  port: number;
+  port: number
   /** Version names asked for, in order, one entry per AccessSecretVersion call. */
-  calls: string[];
+  calls: string[]
   /** Same calls with the metadata that matters. */
-  requests: AccessCall[];
+  requests: AccessCall[]
   /** Answer PERMISSION_DENIED for this version name from now on. */
-  deny(name: string): void;
+  deny(name: string): void
   /** Answer `code` with `details` for this version name from now on. */
-  fail(name: string, code: grpc.status, details: string): void;
-  close(): Promise<void>;
+  fail(name: string, code: grpc.status, details: string): void
+  close(): Promise<void>
 }
 
 interface AccessRequest {
-  name: string;
+  name: string
 }
 
 interface AccessResponse {
-  name: string;
-  payload: { data: Buffer };
+  name: string
+  payload: { data: Buffer }
 }
 
-let cachedDefinition: grpc.ServiceDefinition | undefined;
+let cachedDefinition: grpc.ServiceDefinition | undefined
 
 function serviceDefinition(): grpc.ServiceDefinition {
-  if (cachedDefinition) return cachedDefinition;
+  if (cachedDefinition) return cachedDefinition
   const packageDefinition = protoLoader.loadSync('google/cloud/secretmanager/v1/service.proto', {
     includeDirs: [secretManagerProtoRoot(), gaxProtoRoot()],
     keepCase: false,
@@ -74,61 +74,56 @@ function serviceDefinition(): grpc.ServiceDefinition {
     enums: String,
     defaults: false,
     oneofs: true,
-  });
+  })
   const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as {
-    google: { cloud: { secretmanager: { v1: { SecretManagerService: grpc.ServiceClientConstructor } } } };
-  };
-  cachedDefinition = loaded.google.cloud.secretmanager.v1.SecretManagerService.service;
-  return cachedDefinition;
+    google: { cloud: { secretmanager: { v1: { SecretManagerService: grpc.ServiceClientConstructor } } } }
+  }
+  cachedDefinition = loaded.google.cloud.secretmanager.v1.SecretManagerService.service
+  return cachedDefinition
 }
 
-export async function startFakeSecretManager(
-  secrets: Record<string, string>,
-  opts: FakeSecretManagerOptions = {},
-): Promise<FakeSecretManager> {
-  const values = new Map(Object.entries(secrets));
-  const failures = new Map<string, { code: grpc.status; details: string }>();
-  const calls: string[] = [];
-  const requests: AccessCall[] = [];
+export async function startFakeSecretManager(secrets: Record<string, string>, opts: FakeSecretManagerOptions = {}): Promise<FakeSecretManager> {
+  const values = new Map(Object.entries(secrets))
+  const failures = new Map<string, { code: grpc.status; details: string }>()
+  const calls: string[] = []
+  const requests: AccessCall[] = []
 
   const deny = (name: string): void => {
     failures.set(name, {
       code: grpc.status.PERMISSION_DENIED,
       details: `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`,
-    });
-  };
-  for (const name of opts.deny ?? []) deny(name);
+    })
+  }
+  for (const name of opts.deny ?? []) deny(name)
 
   const accessSecretVersion: grpc.handleUnaryCall<AccessRequest, AccessResponse> = (call, callback) => {
-    const name = call.request.name;
-    calls.push(name);
-    const auth = call.metadata.get('authorization')[0];
-    requests.push({ name, authorization: auth === undefined ? undefined : String(auth) });
+    const name = call.request.name
+    calls.push(name)
+    const auth = call.metadata.get('authorization')[0]
+    requests.push({ name, authorization: auth === undefined ? undefined : String(auth) })
     const answer = (): void => {
-      const failure = failures.get(name);
+      const failure = failures.get(name)
       if (failure) {
-        callback({ code: failure.code, details: failure.details });
-        return;
+        callback({ code: failure.code, details: failure.details })
+        return
       }
-      const value = values.get(name);
+      const value = values.get(name)
       if (value === undefined) {
-        const secret = name.replace(/\/versions\/[^/]+$/, '');
-        callback({ code: grpc.status.NOT_FOUND, details: `Secret [${secret}] not found or has no versions.` });
-        return;
+        const secret = name.replace(/\/versions\/[^/]+$/, '')
+        callback({ code: grpc.status.NOT_FOUND, details: `Secret [${secret}] not found or has no versions.` })
+        return
       }
-      callback(null, { name, payload: { data: Buffer.from(value, 'utf8') } });
-    };
-    if (opts.delayMs) setTimeout(answer, opts.delayMs);
-    else answer();
-  };
+      callback(null, { name, payload: { data: Buffer.from(value, 'utf8') } })
+    }
+    if (opts.delayMs) setTimeout(answer, opts.delayMs)
+    else answer()
+  }
 
-  const server = new grpc.Server();
-  server.addService(serviceDefinition(), { accessSecretVersion });
+  const server = new grpc.Server()
+  server.addService(serviceDefinition(), { accessSecretVersion })
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
-      err ? reject(err) : resolve(boundPort),
-    );
-  });
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)))
+  })
 
   return {
     port,
@@ -136,16 +131,16 @@ export async function startFakeSecretManager(
     requests,
     deny,
     fail(name, code, details) {
-      failures.set(name, { code, details });
+      failures.set(name, { code, details })
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve());
+        server.tryShutdown(() => resolve())
         // Do not wait for clients that keep a channel open.
         setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 500).unref();
+          server.forceShutdown()
+          resolve()
+        }, 500).unref()
       }),
-  };
+  }
 }

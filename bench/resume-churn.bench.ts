@@ -1,6 +1,6 @@
 /**
  * Resume under churn: many clients whose sockets are cut at random points and resumed, through Redis on a
- * second instance and, as the baseline in the same invocation, in memory on the same single instance.
+ * second instance and, as the baseline in the same invocation, in memory on the same instance (of two).
  * Prints lost and duplicated deltas (both must be 0) and the added latency of going through Redis.
  * Traffic goes to 127.0.0.1 only; counts and time are bounded.
  *
@@ -22,6 +22,8 @@ interface ClientResult {
   duplicated: number
   textMatches: boolean
   relayMs: number[]
+  /** Relay of frames read on a connection after the first one (a resume). */
+  resumedRelayMs: number[]
   resumeMs: number[]
 }
 
@@ -41,6 +43,7 @@ async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi):
   const received = new Map<number, number>()
   const pieces: string[] = []
   const relayMs: number[] = []
+  const resumedRelayMs: number[] = []
   const resumeMs: number[] = []
   const messageId = `${tag}-${i}`
   let lastSeq = -1
@@ -65,7 +68,7 @@ async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi):
           lastSeq = Math.max(lastSeq, seq)
           const emitted = fake.emits.get(`${tag} client ${i}`)?.[seq]
           // Live frames only (emitted upstream after this socket asked): a replayed frame's wait is the cut, not the relay.
-          if (emitted !== undefined && emitted > resumeSent) relayMs.push(now - emitted)
+          if (emitted !== undefined && emitted > resumeSent) (round % 2 === 1 ? resumedRelayMs : relayMs).push(now - emitted)
           if (round < cutAt.length && seq >= cutAt[round]!) {
             ws.terminate()
             resolve('cut')
@@ -89,7 +92,7 @@ async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi):
     if (count === 0) lost++
     if (count > 1) duplicated += count - 1
   }
-  return { lost, duplicated, textMatches: pieces.join('') === expected.join(''), relayMs, resumeMs }
+  return { lost, duplicated, textMatches: pieces.join('') === expected.join(''), relayMs, resumedRelayMs, resumeMs }
 }
 
 function percentile(values: number[], p: number): number {
@@ -97,9 +100,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
-async function run(tag: string, urls: string[], fake: FakeOpenAi) {
-  const results = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, tag, urls, fake)))
+/** `urlsOf(i)`: the instances client i visits in turn, one per connection. */
+async function run(tag: string, urlsOf: (i: number) => string[], fake: FakeOpenAi) {
+  const results = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, tag, urlsOf(i), fake)))
   const relay = results.flatMap((r) => r.relayMs)
+  const resumedRelay = results.flatMap((r) => r.resumedRelayMs)
   const resume = results.flatMap((r) => r.resumeMs)
   return {
     lost: results.reduce((n, r) => n + r.lost, 0),
@@ -107,6 +112,8 @@ async function run(tag: string, urls: string[], fake: FakeOpenAi) {
     mismatched: results.filter((r) => !r.textMatches).length,
     relayP50: percentile(relay, 50),
     relayP99: percentile(relay, 99),
+    resumedP50: percentile(resumedRelay, 50),
+    resumedP99: percentile(resumedRelay, 99),
     resumeP50: percentile(resume, 50),
     resumeP99: percentile(resume, 99),
     resumes: resume.length,
@@ -119,18 +126,27 @@ async function main() {
   const base = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, LOG_LEVEL: 'info', NODE_ENV: 'production', RESUME_GRACE_MS: '30000' }
   const servers: ServerProcess[] = []
   try {
-    const single = await startProcess(base)
-    servers.push(single)
-    const [a, b] = await Promise.all([startProcess({ ...base, REDIS_URL: redis.url }), startProcess({ ...base, REDIS_URL: redis.url })])
-    servers.push(a, b)
+    // Both runs use two server processes, so they compete for the same cores: only where a resume lands differs.
+    const [m1, m2, a, b] = await Promise.all([
+      startProcess(base),
+      startProcess(base),
+      startProcess({ ...base, REDIS_URL: redis.url }),
+      startProcess({ ...base, REDIS_URL: redis.url }),
+    ])
+    servers.push(m1, m2, a, b)
     console.log(`resume under churn: ${CLIENTS} clients, ${CUTS} cuts each at random deltas, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms`)
-    const memory = await run('memory', [single.ws], fake)
-    const shared = await run('redis', [a.ws, b.ws], fake)
+    // In memory: each client stays on one of two independent instances. Redis: every resume lands on the other one.
+    const memory = await run('memory', (i) => [i % 2 ? m1.ws : m2.ws], fake)
+    const shared = await run('redis', () => [a.ws, b.ws], fake)
+    const ms = (v: number) => `${v.toFixed(2)} ms`
     const row = (name: string, r: Awaited<ReturnType<typeof run>>) =>
-      `${name.padEnd(22)} lost ${r.lost}  duplicated ${r.duplicated}  mismatched ${r.mismatched}   relay p50 ${r.relayP50.toFixed(2)} ms p99 ${r.relayP99.toFixed(2)} ms   resume p50 ${r.resumeP50.toFixed(2)} ms p99 ${r.resumeP99.toFixed(2)} ms (${r.resumes} resumes)`
-    console.log(row('in-memory, 1 instance', memory))
-    console.log(row('Redis, 2 instances', shared))
-    console.log(`added by Redis        relay p50 x${(shared.relayP50 / memory.relayP50).toFixed(2)} p99 x${(shared.relayP99 / memory.relayP99).toFixed(2)}   resume p50 x${(shared.resumeP50 / memory.resumeP50).toFixed(2)} p99 x${(shared.resumeP99 / memory.resumeP99).toFixed(2)}`)
+      `${name.padEnd(25)} lost ${r.lost}  duplicated ${r.duplicated}  mismatched ${r.mismatched}   relay p50 ${ms(r.relayP50)} p99 ${ms(r.relayP99)}   after a resume p50 ${ms(r.resumedP50)} p99 ${ms(r.resumedP99)}   resume p50 ${ms(r.resumeP50)} p99 ${ms(r.resumeP99)} (${r.resumes} resumes)`
+    console.log(row('in memory, same instance', memory))
+    console.log(row('Redis, other instance', shared))
+    const x = (a: number, b: number) => `x${(a / b).toFixed(2)}`
+    console.log(
+      `${'added by Redis'.padEnd(25)} relay p50 ${x(shared.relayP50, memory.relayP50)} p99 ${x(shared.relayP99, memory.relayP99)}   after a resume p50 ${x(shared.resumedP50, memory.resumedP50)} p99 ${x(shared.resumedP99, memory.resumedP99)}   resume p50 ${x(shared.resumeP50, memory.resumeP50)} p99 ${x(shared.resumeP99, memory.resumeP99)}`,
+    )
     if (memory.lost + memory.duplicated + shared.lost + shared.duplicated + memory.mismatched + shared.mismatched > 0) {
       console.log('FAILED: a delta was lost or duplicated')
       process.exitCode = 1

@@ -78,7 +78,7 @@ describe('redis frame stream: stored frames', () => {
     expect(Date.now() - started).toBeLessThan(1_000)
   })
 
-  it('stores with explicit ids 0-(index+1), a MAXLEN bound and a TTL renewed on every append', async () => {
+  it('stores with explicit ids 0-(index+1), a MAXLEN bound and a TTL', async () => {
     const stream = createRedisFrameStream(producer, { maxFrames: 3, ttlMs: 5_000 })
     await appendRange(stream, 'm', 0, 4)
     const entries = await producer.xrange('hpa:answer:m:frames', '-', '+')

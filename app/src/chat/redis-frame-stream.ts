@@ -23,8 +23,9 @@ export interface FrameStream {
   /**
    * Appends frame number `index` (strictly increasing per answer), stored under the explicit stream id
    * `0-${index + 1}` so a reader resumes from an index with no gap and no duplicate; bounded to `maxFrames`;
-   * the TTL is renewed on every append. Appends issued without awaiting are still stored in call order
-   * (one connection keeps command order). Rejects when Redis refuses it, e.g. an index not above the last.
+   * the TTL is set with the first frame and renewed every 64 frames and with the terminal one. Appends
+   * issued without awaiting are still stored in call order (one connection keeps command order). Rejects
+   * when Redis refuses it, e.g. an index not above the last.
    */
   append(messageId: string, index: number, frame: ServerFrame): Promise<void>
   /**
@@ -50,6 +51,8 @@ export interface RedisFrameStreamOptions {
 }
 
 type Entry = [id: string, fields: string[]]
+
+const TTL_REFRESH_FRAMES = 64
 
 const streamId = (index: number) => `0-${index + 1}`
 const indexOf = (id: string) => Number(id.slice(id.indexOf('-') + 1)) - 1
@@ -183,13 +186,11 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
       if (closing.signal.aborted) throw new Error('frame stream is closed')
       if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
       const key = keyOf(messageId)
-      results(
-        await redis
-          .multi()
-          .xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', serialize(frame))
-          .pexpire(key, options.ttlMs)
-          .exec(),
-      )
+      const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', serialize(frame))
+      // One command a frame on the hot path: the TTL is set with the first frame, renewed every
+      // TTL_REFRESH_FRAMES frames and with the last one, so a stream still expires ttlMs after its answer.
+      if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await Promise.all([added, redis.pexpire(key, options.ttlMs)])
+      else await added
     },
     follow: (messageId, afterIndex, followOptions) => follow(messageId, afterIndex, followOptions),
     async close() {

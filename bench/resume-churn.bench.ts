@@ -135,9 +135,9 @@ async function main() {
     ])
     servers.push(m1, m2, a, b)
     console.log(`resume under churn: ${CLIENTS} clients, ${CUTS} cuts each at random deltas, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms`)
-    // In memory: each client stays on one of two independent instances. Redis: every resume lands on the other one.
+    // Half the clients start on each instance. In memory a client stays on its instance; with Redis every resume lands on the other one.
     const memory = await run('memory', (i) => [i % 2 ? m1.ws : m2.ws], fake)
-    const shared = await run('redis', () => [a.ws, b.ws], fake)
+    const shared = await run('redis', (i) => (i % 2 ? [a.ws, b.ws] : [b.ws, a.ws]), fake)
     const ms = (v: number) => `${v.toFixed(2)} ms`
     const row = (name: string, r: Awaited<ReturnType<typeof run>>) =>
       `${name.padEnd(25)} lost ${r.lost}  duplicated ${r.duplicated}  mismatched ${r.mismatched}   relay p50 ${ms(r.relayP50)} p99 ${ms(r.relayP99)}   after a resume p50 ${ms(r.resumedP50)} p99 ${ms(r.resumedP99)}   resume p50 ${ms(r.resumeP50)} p99 ${ms(r.resumeP99)} (${r.resumes} resumes)`

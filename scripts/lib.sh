@@ -8,6 +8,22 @@ export PATH="$TOOLS_BIN:$PATH"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 
+# venv_tool LINK REQUIREMENTS: a venv with those pinned packages, keyed by the file's hash, linked as .tools/LINK.
+venv_tool() {
+  local link="$1" req="$2"
+  local hash venv
+  hash=$(sha256sum "$req" | cut -c1-16)
+  venv="$CACHE_DIR/$link-$hash"
+  if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
+    log "creating $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    touch "$venv/.complete"
+  fi
+  ln -sfn "$venv" "$ROOT/.tools/$link"
+}
+
 # go_tool NAME MODULE@VERSION: go install into a versioned cache dir, then link into .tools/bin.
 go_tool() {
   local name="$1" spec="$2"

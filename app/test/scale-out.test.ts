@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { runToFailure, startProcess, type ServerProcess } from './support/process.js'
 import { startRedis, type RedisServer } from './support/redis-server.js'
-import { collectSse, postChat, readSse } from './support/sse-client.js'
+import { collectSse, postChatAndDrop } from './support/sse-client.js'
 import { connect, deltaText, upgradeStatus } from './support/ws-client.js'
 import type { ServerFrame } from '../src/protocol/frames.js'
 
@@ -127,17 +127,7 @@ describe('many instances sharing one Redis', () => {
   it('SSE: a POST cut on A resumes on B with Last-Event-ID', async () => {
     const [a, b] = await Promise.all([instance(), instance()])
     const question = '[[delay:20]] [[words:40]] sse across instances'
-    const controller = new AbortController()
-    const res = await postChat(a.http, { content: question, messageId: 'sse-x' }, {}, controller.signal)
-    const seen: string[] = []
-    let lastId = ''
-    for await (const event of readSse(res)) {
-      if (event.event !== 'chat_delta') continue
-      seen.push(event.frame.content!)
-      lastId = event.id!
-      if (seen.length === 5) break
-    }
-    controller.abort()
+    const { seen, lastEventId: lastId } = await postChatAndDrop(a.http, { content: question, messageId: 'sse-x' }, 5)
     const resumed = await fetch(`${b.http}/api/playground/assistant/chat/sse-x`, { headers: { 'last-event-id': lastId } })
     expect(resumed.status).toBe(200)
     const rest = (await collectSse(resumed)).map((e) => e.frame)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
-import { collectSse, postChat, readSse } from './support/sse-client.js'
+import { collectSse, postChat, postChatAndDrop } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
 import { deltaText } from './support/ws-client.js'
 
@@ -57,17 +57,7 @@ describe('POST /api/playground/assistant/chat (Server-Sent Events)', () => {
 
   it('resumes with Last-Event-ID, by POST with the messageId or by GET, exactly once and in order', async () => {
     const question = '[[delay:15]] [[words:40]] resume over sse'
-    const controller = new AbortController()
-    const res = await postChat(srv.http, { content: question, messageId: 'sse-r' }, {}, controller.signal)
-    const seen: string[] = []
-    let lastId = ''
-    for await (const event of readSse(res)) {
-      if (event.event !== 'chat_delta') continue
-      seen.push(event.frame.content!)
-      lastId = event.id!
-      if (seen.length === 4) break
-    }
-    controller.abort()
+    const { seen, lastEventId: lastId } = await postChatAndDrop(srv.http, { content: question, messageId: 'sse-r' }, 4)
     const byPost = await postChat(srv.http, { content: 'ignored on resume', messageId: 'sse-r' }, { 'last-event-id': lastId })
     const rest = (await collectSse(byPost)).map((e) => e.frame)
     expect(rest[0]!.seq).toBe(Number(lastId) + 1)

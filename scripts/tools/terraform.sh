@@ -14,13 +14,4 @@ source "$(dirname "$0")/../lib.sh"
 TERRAFORM_MODULE="github.com/hashicorp/terraform@v1.8.5"
 go_tool terraform "$TERRAFORM_MODULE"
 
-req="$ROOT/infra/terraform/requirements-checkov.txt"
-hash=$(sha256sum "$req" | cut -c1-16)
-venv="$CACHE_DIR/checkov-venv-$hash"
-if [ ! -x "$venv/bin/checkov" ]; then
-  log "creating $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-fi
-ln -sfn "$venv" "$ROOT/.tools/checkov-venv"
+venv_tool checkov-venv "$ROOT/infra/terraform/requirements-checkov.txt"

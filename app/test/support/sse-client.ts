@@ -39,3 +39,19 @@ export function postChat(base: string, body: unknown, headers: Record<string, st
     ...(signal ? { signal } : {}),
   })
 }
+
+/** Starts an answer over SSE, reads `deltas` deltas, then closes the request as a dropped client would. */
+export async function postChatAndDrop(base: string, body: unknown, deltas: number): Promise<{ seen: string[]; lastEventId: string }> {
+  const controller = new AbortController()
+  const res = await postChat(base, body, {}, controller.signal)
+  const seen: string[] = []
+  let lastEventId = ''
+  for await (const event of readSse(res)) {
+    if (event.event !== 'chat_delta') continue
+    seen.push(event.frame.content!)
+    lastEventId = event.id!
+    if (seen.length === deltas) break
+  }
+  controller.abort()
+  return { seen, lastEventId }
+}

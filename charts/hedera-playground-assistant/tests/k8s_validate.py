@@ -26,6 +26,42 @@ _METADATA = {
     "required": ["name"],
     "properties": {"name": {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63}},
 }
+def _monitor_schema(port_types):
+    """PodMonitoring and ServiceMonitor share a shape: a label selector and scrape endpoints."""
+    return {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "metadata": _METADATA,
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["selector", "endpoints"],
+                "properties": {
+                    "selector": {
+                        "type": "object",
+                        "required": ["matchLabels"],
+                        "properties": {"matchLabels": {"type": "object", "minProperties": 1,
+                                                       "additionalProperties": {"type": "string"}}},
+                    },
+                    "endpoints": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["port"],
+                            "properties": {"port": {"type": port_types},
+                                           "path": {"type": "string", "pattern": "^/"},
+                                           "interval": _INTERVAL},
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
 CRD_SCHEMAS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("cloud.google.com/v1", "BackendConfig"): (
         "GKE Ingress CRD (installed on every GKE cluster), not part of the Kubernetes API",
@@ -65,73 +101,11 @@ CRD_SCHEMAS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ),
     ("monitoring.googleapis.com/v1", "PodMonitoring"): (
         "Google Managed Prometheus CRD, not part of the Kubernetes API",
-        {
-            "type": "object",
-            "required": ["apiVersion", "kind", "metadata", "spec"],
-            "properties": {
-                "metadata": _METADATA,
-                "spec": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["selector", "endpoints"],
-                    "properties": {
-                        "selector": {
-                            "type": "object",
-                            "required": ["matchLabels"],
-                            "properties": {"matchLabels": {"type": "object", "minProperties": 1,
-                                                           "additionalProperties": {"type": "string"}}},
-                        },
-                        "endpoints": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "required": ["port"],
-                                "properties": {"port": {"type": ["string", "integer"]},
-                                               "path": {"type": "string", "pattern": "^/"},
-                                               "interval": _INTERVAL},
-                            },
-                        },
-                    },
-                },
-            },
-        },
+        _monitor_schema(port_types=["string", "integer"]),
     ),
     ("monitoring.coreos.com/v1", "ServiceMonitor"): (
         "Prometheus Operator CRD, not part of the Kubernetes API",
-        {
-            "type": "object",
-            "required": ["apiVersion", "kind", "metadata", "spec"],
-            "properties": {
-                "metadata": _METADATA,
-                "spec": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["selector", "endpoints"],
-                    "properties": {
-                        "selector": {
-                            "type": "object",
-                            "required": ["matchLabels"],
-                            "properties": {"matchLabels": {"type": "object", "minProperties": 1,
-                                                           "additionalProperties": {"type": "string"}}},
-                        },
-                        "endpoints": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "required": ["port"],
-                                "properties": {"port": {"type": "string"},
-                                               "path": {"type": "string", "pattern": "^/"},
-                                               "interval": _INTERVAL},
-                            },
-                        },
-                    },
-                },
-            },
-        },
+        _monitor_schema(port_types=["string"]),
     ),
 }
 

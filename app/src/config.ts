@@ -92,6 +92,7 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(8000),
   RESUME_GRACE_MS: int(0, 3_600_000).default(30_000),
   ANSWER_RETENTION_MS: int(0, 86_400_000).default(300_000),
+  ANSWER_RETENTION_MAX: int(0, 1_000_000).default(1000),
   ANSWER_LOG_MAX_FRAMES: int(16, 1_000_000).default(10_000),
 
   HISTORY_MAX_TURNS: int(0, 1000).default(20),
@@ -171,7 +172,7 @@ export interface Config {
   }
   heartbeatIntervalMs: number
   shutdownGraceMs: number
-  answers: { resumeGraceMs: number; retentionMs: number; logMaxFrames: number }
+  answers: { resumeGraceMs: number; retentionMs: number; retainedMax: number; logMaxFrames: number }
   history: { maxTurns: number; idleTtlMs: number; maxConversations: number; maxPerUser: number }
   auth: {
     mode: Env['AUTH_MODE']
@@ -273,6 +274,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     answers: {
       resumeGraceMs: env.RESUME_GRACE_MS,
       retentionMs: env.ANSWER_RETENTION_MS,
+      retainedMax: env.ANSWER_RETENTION_MAX,
       logMaxFrames: env.ANSWER_LOG_MAX_FRAMES,
     },
     history: {

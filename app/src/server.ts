@@ -86,6 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logContent: config.log.content,
     resumeGraceMs: config.answers.resumeGraceMs,
     retentionMs: config.answers.retentionMs,
+    retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
     hooks: {
       started: (a) => hooks.forEach((h) => h.started?.(a)),

@@ -111,3 +111,25 @@ describe('resume within the grace period', () => {
     await graceful.close()
   })
 })
+
+describe('finished answers kept for resume are bounded', () => {
+  it('keeps at most ANSWER_RETENTION_MAX finished answers; the oldest can no longer be resumed', async () => {
+    const bounded = await startTestServer(upstreamEnv(fake.url, { ANSWER_RETENTION_MAX: '2' }))
+    const socket = await connect(bounded.ws)
+    for (const id of ['keep-1', 'keep-2', 'keep-3']) {
+      socket.send({ type: 'chat', content: `answer ${id}`, messageId: id, conversationId: id })
+      await socket.answer(id)
+    }
+    socket.send({ type: 'resume', messageId: 'keep-1', lastSeq: 2 })
+    expect(await socket.next((f) => f.type === 'error' && f.messageId === 'keep-1')).toMatchObject({ code: 'resume_unavailable' })
+    const before = socket.frames.length
+    socket.send({ type: 'resume', messageId: 'keep-3', lastSeq: 2 })
+    const replay = await socket.next((f) => f.messageId === 'keep-3' && f.type === 'chat_delta' && f.seq === 3)
+    expect(replay.content).toBe(fake.chunksFor('answer keep-3')[3])
+    expect((await socket.next((f) => f.messageId === 'keep-3' && f.type === 'chat_complete')).type).toBe('chat_complete')
+    expect(socket.frames.length).toBeGreaterThan(before)
+    socket.close()
+    await bounded.close()
+  })
+})
+

@@ -29,6 +29,8 @@ export interface AnswerServiceOptions {
   resumeGraceMs: number
   /** How long a finished answer stays resumable on this instance. */
   retentionMs: number
+  /** How many finished answers this instance keeps for resume at most. */
+  retainedMax: number
   logMaxFrames: number
   /** How long a conversation stays claimed by one answer at most (the answer timeout plus a margin). */
   claimTtlMs: number
@@ -209,7 +211,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const answers = new Map<string, Answer>()
   const inflight = new Set<Answer>()
   const starting = new Set<string>()
-  const retention = new Set<NodeJS.Timeout>()
+  // Finished answers kept for resume, oldest first (a Map iterates in insertion order).
+  const finished = new Map<string, NodeJS.Timeout>()
   let accepting = true
 
   coordinator.onCancelRequest((messageId) => answers.get(messageId)?.cancel('cancelled'))
@@ -297,12 +300,24 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       },
       'answer finished',
     )
-    const timer = setTimeout(() => {
-      retention.delete(timer)
-      answers.delete(answer.ids.messageId)
-    }, options.retentionMs)
+    retain(answer.ids.messageId)
+  }
+
+  /** Keeps a finished answer resumable for a while, and at most `retainedMax` of them (oldest go first). */
+  function retain(messageId: string): void {
+    const timer = setTimeout(() => forget(messageId), options.retentionMs)
     timer.unref()
-    retention.add(timer)
+    finished.set(messageId, timer)
+    for (const [oldest] of finished) {
+      if (finished.size <= options.retainedMax) break
+      forget(oldest) // with Redis it stays resumable from the shared log
+    }
+  }
+
+  function forget(messageId: string): void {
+    clearTimeout(finished.get(messageId))
+    finished.delete(messageId)
+    answers.delete(messageId)
   }
 
   async function admit(request: StartRequest, meta: AnswerMeta): Promise<Refused | undefined> {
@@ -371,8 +386,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       await Promise.all(pending.map((a) => a.done))
     },
     close() {
-      for (const timer of retention) clearTimeout(timer)
-      retention.clear()
+      for (const timer of finished.values()) clearTimeout(timer)
+      finished.clear()
       for (const answer of inflight) answer.cancel('shutdown')
     },
   }

@@ -92,7 +92,7 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(8000),
   RESUME_GRACE_MS: int(0, 3_600_000).default(30_000),
   ANSWER_RETENTION_MS: int(0, 86_400_000).default(300_000),
-  ANSWER_RETENTION_MAX: int(0, 1_000_000).default(1000),
+  ANSWER_RETENTION_MAX: int(0, 1_000_000).default(500),
   ANSWER_LOG_MAX_FRAMES: int(16, 1_000_000).default(10_000),
 
   HISTORY_MAX_TURNS: int(0, 1000).default(20),

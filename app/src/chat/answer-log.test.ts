@@ -50,4 +50,19 @@ describe('answer log', () => {
     b.detach() // twice is harmless
     expect(counts).toEqual([1, 2, 1, 0])
   })
+
+  it('replays a finished answer from its compacted form exactly as it was streamed', () => {
+    const log = new AnswerLog(100)
+    const live: ServerFrame[] = []
+    log.subscribe((f) => live.push(f))
+    fill(log, 6)
+    log.append(frames.complete(ids, { model: 'm', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 6, totalTokens: 7 } }))
+    const fromStart: ServerFrame[] = []
+    log.subscribe((f) => fromStart.push(f))
+    expect(fromStart).toEqual(live)
+    const fromMiddle: ServerFrame[] = []
+    expect(log.subscribe((f) => fromMiddle.push(f), 3).ok).toBe(true)
+    expect(fromMiddle).toEqual(live.filter((f) => f.type === 'chat_complete' || (f.seq !== undefined && f.seq > 3)))
+  })
 })
+

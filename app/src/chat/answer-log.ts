@@ -1,5 +1,5 @@
 /** The ordered frame log of one answer: replay from a sequence number, then live frames, in order. */
-import { isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { frames as build, isTerminal, type ServerFrame } from '../protocol/frames.js'
 
 export type Subscriber = (frame: ServerFrame) => void
 
@@ -8,12 +8,22 @@ export interface ReplayResult {
   detach: () => void
 }
 
+/** A finished answer's log, kept for resume as its delta texts only: a tenth of the memory of the frames. */
+interface Compacted {
+  start: ServerFrame | undefined
+  firstSeq: number
+  contents: string[]
+  terminal: ServerFrame
+}
+
 /**
- * In-memory log, bounded to `maxFrames` (oldest dropped first). Frames are delivered synchronously, so a
- * subscriber that replays and then joins the live set can neither miss nor repeat a frame.
+ * In-memory log, bounded to `maxFrames` (oldest dropped first), compacted once the answer ends. Frames are
+ * delivered synchronously, so a subscriber that replays and then joins the live set can neither miss nor
+ * repeat a frame.
  */
 export class AnswerLog {
   private frames: ServerFrame[] = []
+  private compacted: Compacted | undefined
   private dropped = 0
   private readonly subscribers = new Set<Subscriber>()
   private ended = false
@@ -40,7 +50,29 @@ export class AnswerLog {
     if (this.ended) {
       this.subscribers.clear()
       this.onSubscribersChanged(0)
+      this.compact(frame)
     }
+  }
+
+  private compact(terminal: ServerFrame): void {
+    const deltas = this.frames.filter((f) => f.type === 'chat_delta')
+    this.compacted = {
+      start: this.frames.find((f) => f.type === 'chat_start'),
+      firstSeq: deltas[0]?.seq ?? 0,
+      contents: deltas.map((d) => d.content ?? ''),
+      terminal,
+    }
+    this.frames = []
+  }
+
+  /** The stored frames, rebuilt from the compacted form once the answer ended. */
+  private *stored(): Iterable<ServerFrame> {
+    if (!this.compacted) return yield* this.frames
+    const { start, firstSeq, contents, terminal } = this.compacted
+    if (start) yield start
+    const ids = { messageId: terminal.messageId!, conversationId: terminal.conversationId! }
+    for (let i = 0; i < contents.length; i++) yield build.delta(ids, firstSeq + i, contents[i]!)
+    yield terminal
   }
 
   /**
@@ -48,11 +80,11 @@ export class AnswerLog {
    * frames until the terminal one. `ok` is false when frames after `lastSeq` were already dropped.
    */
   subscribe(subscriber: Subscriber, lastSeq = -1): ReplayResult {
-    const first = this.frames[0]
+    const first = this.compacted ? { seq: this.compacted.firstSeq } : this.frames[0]
     if (this.dropped > 0 && (lastSeq === -1 || (first?.seq ?? Infinity) > lastSeq + 1)) {
       return { ok: false, detach: () => {} }
     }
-    for (const frame of this.frames) {
+    for (const frame of this.stored()) {
       if (frame.type === 'chat_start' && lastSeq >= 0) continue
       if (frame.seq !== undefined && frame.seq <= lastSeq) continue
       subscriber(frame)

@@ -85,6 +85,8 @@ async function main(): Promise<void> {
         logger.flush(() => process.exit(1))
       })
   }
+  // A promise nobody awaited failed: log it and keep serving the other sockets instead of dying with them.
+  process.on('unhandledRejection', (err) => logger.error({ err, event: 'unhandled_rejection' }, 'unhandled promise rejection'))
   process.once('SIGTERM', () => stop('SIGTERM'))
   process.once('SIGINT', () => stop('SIGINT'))
   try {

@@ -360,7 +360,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator)
         answers.set(meta.messageId, answer)
         inflight.add(answer)
-        void run(answer, request.content)
+        run(answer, request.content).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
         return { ok: true, answer }
       } finally {
         starting.delete(meta.messageId)

@@ -100,7 +100,7 @@ export function createGuard(options: GuardOptions): Guard {
         if (!entry) return
         bound.delete(answer.ids.messageId)
         entry.slot.release()
-        void limiter.spend(entry.key, info.usage.totalTokens)
+        limiter.spend(entry.key, info.usage.totalTokens).catch(() => {}) // a limiter store outage must not stop answers
       },
     },
   }

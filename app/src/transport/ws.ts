@@ -101,12 +101,15 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     // Marked at once, so a second join while the first subscribes is a no-op.
     joined.set(conversationId, () => {})
     const unsubscribe = await deps.coordinator.subscribe(conversationId, (event) => {
-        if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
-        if (attachments.has(event.messageId)) return
-        void deps.answers.open(event.messageId).then((answer) => {
+      if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
+      if (attachments.has(event.messageId)) return
+      deps.answers
+        .open(event.messageId)
+        .then((answer) => {
           if (answer && !attachments.has(event.messageId)) attach(answer, -1)
         })
-      })
+        .catch((err: unknown) => deps.logger.warn({ err, connectionId: id, messageId: event.messageId }, 'could not follow an answer of a joined conversation'))
+    })
     // Left (or closed) while subscribing: undo.
     if (!joined.has(conversationId)) return unsubscribe()
     joined.set(conversationId, unsubscribe)

@@ -40,18 +40,16 @@ export async function connectSharedState(config: Config, logger: Logger, redisUr
       healthy ? logger.info({ event: 'redis_healthy' }, 'Redis is reachable again') : logger.error({ event: 'redis_unhealthy', reason }, 'Redis is unreachable: new answers are refused'),
   })
   const { history, rateLimits } = config
+  const limiter = createRedisLimiter(redis, rateLimits, { onError: (err, operation) => onError(err, `limiter ${operation}`) })
   const stores = {
     conversations: createRedisConversationStore(redis, { maxTurns: history.maxTurns, idleTtlMs: history.idleTtlMs, maxPerUser: history.maxPerUser }),
-    limiter: createRedisLimiter(
-      redis,
-      rateLimits,
-      { onError: (err, operation) => onError(err, `limiter ${operation}`) },
-    ),
+    limiter,
     coordinator,
   }
   return {
     stores,
     async close() {
+      limiter.stop() // held slots lapse on their own after the slot TTL; no refresh after the client is gone
       await redis.quit().catch(() => redis.disconnect())
     },
   }

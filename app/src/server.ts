@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
@@ -130,6 +131,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       maxAge: 600,
       // Without these a page cannot read the ids of an SSE answer or when to retry.
       exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
+    }),
+  )
+  // Request bodies are bounded like socket frames, before anything reads them (a JSON parse of 1 GB would not be).
+  const maxBody = config.limits.wsMaxPayloadBytes
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBody,
+      // The rest of the body is never read, so the connection cannot carry another request: close it.
+      onError: (c) =>
+        c.json({ type: 'error', code: 'payload_too_large', error: `The request body is over ${maxBody} bytes; send less` }, 413, { connection: 'close' }),
     }),
   )
   app.route('/', healthRoutes(state))

@@ -47,6 +47,15 @@ describe('POST /api/playground/assistant/chat (Server-Sent Events)', () => {
     }
   })
 
+  it('refuses a body over the size limit with 413 before reading it whole', async () => {
+    const res = await postChat(srv.http, JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }))
+    expect(res.status).toBe(413)
+    expect((await res.json()) as { code: string; error: string }).toMatchObject({ code: 'payload_too_large', error: expect.stringMatching(/over 1048576 bytes/) as unknown })
+    const ok = await postChat(srv.http, { content: 'still fine' })
+    expect(ok.status).toBe(200)
+    await ok.text()
+  })
+
   it('answers a second chat on a busy conversation with 409 busy', async () => {
     const first = await postChat(srv.http, { content: '[[delay:20]] [[words:30]] busy one', conversationId: 'sse-busy' })
     const second = await postChat(srv.http, { content: 'busy two', conversationId: 'sse-busy' })

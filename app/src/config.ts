@@ -88,6 +88,7 @@ const EnvSchema = z.object({
   CHAT_MAX_CONTENT_CHARS: int(1, 500_000).default(16_000),
   WS_MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
   WS_MAX_BUFFERED_BYTES: int(1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  WS_MAX_MESSAGES_PER_SECOND: int(0, 100_000).default(20),
   HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(30_000),
   SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(8000),
   RESUME_GRACE_MS: int(0, 3_600_000).default(30_000),
@@ -169,6 +170,7 @@ export interface Config {
     maxContentChars: number
     wsMaxPayloadBytes: number
     wsMaxBufferedBytes: number
+    wsMaxMessagesPerSecond: number
   }
   heartbeatIntervalMs: number
   shutdownGraceMs: number
@@ -268,6 +270,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxContentChars: env.CHAT_MAX_CONTENT_CHARS,
       wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
       wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      wsMaxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,
     },
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

@@ -119,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     schema: clientMessageSchema(config.limits.maxContentChars),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    maxMessagesPerSecond: config.limits.wsMaxMessagesPerSecond,
     onRejectedFrame: (reason) => metrics.frameRejected(reason),
   }
 

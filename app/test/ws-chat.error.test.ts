@@ -84,6 +84,28 @@ describe('WebSocket chat: bad input gets a clear error and the socket survives',
     other.close()
   })
 
+  it('drops a message flood with one rate_limited error a second, and keeps the socket', async () => {
+    const socket = await connect(srv.ws)
+    for (let i = 0; i < 100; i++) socket.send({ type: 'ping' })
+    const warning = await socket.next((f) => f.type === 'error')
+    expect(warning).toMatchObject({ code: 'rate_limited', retryAfter: 1 })
+    expect(warning.error).toMatch(/at most 20 a second/)
+    await new Promise((r) => setTimeout(r, 200))
+    const pongs = socket.frames.filter((f) => f.type === 'pong').length
+    expect(pongs).toBeGreaterThanOrEqual(40)
+    expect(pongs).toBeLessThan(50) // the burst, plus what refilled while sending
+    expect(socket.frames.filter((f) => f.type === 'error')).toHaveLength(1)
+    await new Promise((r) => setTimeout(r, 1100))
+    await stillUsable(socket)
+    socket.close()
+  })
+
+  it('disconnects a client that keeps flooding with 1008', async () => {
+    const socket = await connect(srv.ws)
+    for (let i = 0; i < 1000; i++) socket.send({ type: 'ping' })
+    expect((await socket.closed).code).toBe(1008)
+  })
+
   it('reuses a messageId only once', async () => {
     const socket = await connect(srv.ws)
     socket.send({ type: 'chat', content: 'first', messageId: 'dup-1' })

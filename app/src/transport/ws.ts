@@ -25,6 +25,8 @@ export interface SocketDeps {
   /** Built once per server, not per socket: a zod schema is large. */
   schema: ClientMessageSchema
   maxBufferedBytes: number
+  /** Messages a socket may send per second (bursts of twice that); 0 = unlimited. */
+  maxMessagesPerSecond: number
   guard: Guard
   coordinator: Coordinator
   /** Whether a user may join a conversation (its owner, or anyone for an anonymous one). */
@@ -45,6 +47,37 @@ export interface SocketIdentity {
 
 /** Close code for "your credential expired": reconnect with a fresh one. */
 export const CLOSE_CREDENTIAL_EXPIRED = 4001
+/** Close code for a client that keeps flooding after being told to slow down. */
+export const CLOSE_POLICY_VIOLATION = 1008
+
+/**
+ * A per-socket token bucket on incoming messages: a flood gets one `rate_limited` error a second and is
+ * dropped; a client that keeps flooding (ten bursts' worth of dropped messages in a row) is disconnected.
+ */
+function messageBudget(perSecond: number) {
+  const burst = perSecond * 2
+  let tokens = burst
+  let at = performance.now()
+  let dropped = 0
+  let warnedAt = -Infinity
+  return {
+    take(): 'ok' | 'drop' | 'warn' | 'close' {
+      if (perSecond === 0) return 'ok'
+      const now = performance.now()
+      tokens = Math.min(burst, tokens + ((now - at) / 1000) * perSecond)
+      at = now
+      if (tokens >= 1) {
+        tokens -= 1
+        dropped = 0
+        return 'ok'
+      }
+      if (++dropped > burst * 10) return 'close'
+      if (now - warnedAt < 1000) return 'drop'
+      warnedAt = now
+      return 'warn'
+    },
+  }
+}
 
 /** Builds the events of one chat socket. */
 export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents<WebSocket> {
@@ -53,6 +86,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const attachments = new Map<string, () => void>()
   const joined = new Map<string, () => void>()
   const { userId, key } = identity
+  const budget = messageBudget(deps.maxMessagesPerSecond)
   let raw: WebSocket | undefined
   let expiryTimer: NodeJS.Timeout | undefined
   const connection: Connection = {
@@ -209,6 +243,13 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     },
     onMessage(event) {
       connection.messageCount++
+      const verdict = budget.take()
+      if (verdict !== 'ok') {
+        deps.onRejectedFrame?.('flood')
+        if (verdict === 'warn') send(frames.error('rate_limited', `Too many messages: at most ${deps.maxMessagesPerSecond} a second; this one was dropped`, { retryAfter: 1 }))
+        if (verdict === 'close') raw?.close(CLOSE_POLICY_VIOLATION, 'message flood')
+        return
+      }
       const data: unknown = (event as { data: unknown }).data
       if (typeof data !== 'string') {
         return reject('binary', 'Binary frames are not supported; send JSON text frames')

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
+import { buildServer } from './build.js'
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200)
 const WORDS = Number(process.env.BENCH_WORDS ?? 60)
@@ -99,33 +100,53 @@ interface Summary {
   bytesPerIdleSocket: number
 }
 
-async function measure(name: string, server: ServerProcess, fake: FakeOpenAi): Promise<Summary> {
-  // Memory first, on a process that has not yet grown its heap for the streaming rounds.
-  const bytesPerIdleSocket = await idleMemory(server)
-  await round(server.ws, fake, `${name}-warmup`)
-  const all: number[] = []
-  let deltas = 0
-  let seconds = 0
+interface Totals {
+  latencies: number[]
+  deltas: number
+  seconds: number
+}
+
+function summarize(totals: Totals, bytesPerIdleSocket: number): Summary {
+  totals.latencies.sort((a, b) => a - b)
+  return { p50: percentile(totals.latencies, 50), p99: percentile(totals.latencies, 99), deltasPerSecond: totals.deltas / totals.seconds, bytesPerIdleSocket }
+}
+
+/**
+ * Memory first, on processes that have not yet grown their heaps for streaming; then rounds that alternate
+ * between the two servers (and which goes first), so drift on a shared machine hits both alike.
+ */
+async function measureBoth(servers: { name: string; server: ServerProcess }[], fake: FakeOpenAi): Promise<Summary[]> {
+  const memory: number[] = []
+  for (const { server } of servers) memory.push(await idleMemory(server))
+  for (const { name, server } of servers) await round(server.ws, fake, `${name}-warmup`)
+  const totals: Totals[] = servers.map(() => ({ latencies: [], deltas: 0, seconds: 0 }))
   for (let r = 0; r < ROUNDS; r++) {
-    const result = await round(server.ws, fake, `${name}-r${r}`)
-    all.push(...result.latencies)
-    deltas += result.deltas
-    seconds += result.seconds
+    const order = r % 2 === 0 ? servers.map((_, i) => i) : servers.map((_, i) => servers.length - 1 - i)
+    for (const i of order) {
+      const result = await round(servers[i]!.server.ws, fake, `${servers[i]!.name}-r${r}`)
+      totals[i]!.latencies.push(...result.latencies)
+      totals[i]!.deltas += result.deltas
+      totals[i]!.seconds += result.seconds
+    }
   }
-  all.sort((a, b) => a - b)
-  return { p50: percentile(all, 50), p99: percentile(all, 99), deltasPerSecond: deltas / seconds, bytesPerIdleSocket }
+  return totals.map((t, i) => summarize(t, memory[i]!))
 }
 
 async function main() {
   const fake = await startFakeOpenAi({ chunkDelayMs: CHUNK_DELAY_MS })
   const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }
-  const ours = await startProcess(env)
-  const baseline = await startProcess(env, fileURLToPath(new URL('./baseline-server.ts', import.meta.url)))
+  const ours = await startProcess(env, buildServer())
+  const baseline = await startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url)))
   baseline.ws = `ws://127.0.0.1:${baseline.port}/`
   try {
     console.log(`relay benchmark: ${SOCKETS} concurrent sockets x ${ROUNDS} rounds, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms; ${IDLE_SOCKETS} idle sockets for memory`)
-    const base = await measure('baseline', baseline, fake)
-    const mine = await measure('server', ours, fake)
+    const [base, mine] = await measureBoth(
+      [
+        { name: 'baseline', server: baseline },
+        { name: 'server', server: ours },
+      ],
+      fake,
+    ) as [Summary, Summary]
     const row = (name: string, s: Summary) =>
       `${name.padEnd(10)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   ${s.deltasPerSecond.toFixed(0).padStart(7)} deltas/s   ${(s.bytesPerIdleSocket / 1024).toFixed(1).padStart(6)} KiB/idle socket`
     console.log(row('baseline', base))

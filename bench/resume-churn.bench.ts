@@ -10,6 +10,7 @@ import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
 import { startRedis } from '../app/test/support/redis-server.js'
+import { buildServer } from './build.js'
 import type { ServerFrame } from '../app/src/protocol/frames.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100)
@@ -127,11 +128,12 @@ async function main() {
   const servers: ServerProcess[] = []
   try {
     // Both runs use two server processes, so they compete for the same cores: only where a resume lands differs.
+    const entry = buildServer()
     const [m1, m2, a, b] = await Promise.all([
-      startProcess(base),
-      startProcess(base),
-      startProcess({ ...base, REDIS_URL: redis.url }),
-      startProcess({ ...base, REDIS_URL: redis.url }),
+      startProcess(base, entry),
+      startProcess(base, entry),
+      startProcess({ ...base, REDIS_URL: redis.url }, entry),
+      startProcess({ ...base, REDIS_URL: redis.url }, entry),
     ])
     servers.push(m1, m2, a, b)
     console.log(`resume under churn: ${CLIENTS} clients, ${CUTS} cuts each at random deltas, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms`)

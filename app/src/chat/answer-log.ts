@@ -1,7 +1,8 @@
 /** The ordered frame log of one answer: replay from a sequence number, then live frames, in order. */
 import { frames as build, isTerminal, type ServerFrame } from '../protocol/frames.js'
 
-export type Subscriber = (frame: ServerFrame) => void
+/** Receives each frame with its JSON when the log has it (serialized once, however many subscribers). */
+export type Subscriber = (frame: ServerFrame, json?: string) => void
 
 export interface ReplayResult {
   ok: boolean
@@ -23,6 +24,8 @@ interface Compacted {
  */
 export class AnswerLog {
   private frames: ServerFrame[] = []
+  /** The JSON of each frame in `frames`, made once when it was appended. */
+  private jsons: string[] = []
   private compacted: Compacted | undefined
   private dropped = 0
   private readonly subscribers = new Set<Subscriber>()
@@ -38,15 +41,17 @@ export class AnswerLog {
     return this.ended
   }
 
-  append(frame: ServerFrame): void {
+  append(frame: ServerFrame, json = JSON.stringify(frame)): void {
     if (this.ended) return
     this.frames.push(frame)
+    this.jsons.push(json)
     if (this.frames.length > this.maxFrames) {
       this.frames.shift()
+      this.jsons.shift()
       this.dropped++
     }
     if (isTerminal(frame)) this.ended = true
-    for (const subscriber of [...this.subscribers]) subscriber(frame)
+    for (const subscriber of [...this.subscribers]) subscriber(frame, json)
     if (this.ended) {
       this.subscribers.clear()
       this.onSubscribersChanged(0)
@@ -63,16 +68,20 @@ export class AnswerLog {
       terminal,
     }
     this.frames = []
+    this.jsons = []
   }
 
-  /** The stored frames, rebuilt from the compacted form once the answer ended. */
-  private *stored(): Iterable<ServerFrame> {
-    if (!this.compacted) return yield* this.frames
+  /** The stored frames (with their JSON while streaming), rebuilt from the compacted form once the answer ended. */
+  private *stored(): Iterable<[ServerFrame, string | undefined]> {
+    if (!this.compacted) {
+      for (let i = 0; i < this.frames.length; i++) yield [this.frames[i]!, this.jsons[i]]
+      return
+    }
     const { start, firstSeq, contents, terminal } = this.compacted
-    if (start) yield start
+    if (start) yield [start, undefined]
     const ids = { messageId: terminal.messageId!, conversationId: terminal.conversationId! }
-    for (let i = 0; i < contents.length; i++) yield build.delta(ids, firstSeq + i, contents[i]!)
-    yield terminal
+    for (let i = 0; i < contents.length; i++) yield [build.delta(ids, firstSeq + i, contents[i]!), undefined]
+    yield [terminal, undefined]
   }
 
   /**
@@ -84,10 +93,10 @@ export class AnswerLog {
     if (this.dropped > 0 && (lastSeq === -1 || (first?.seq ?? Infinity) > lastSeq + 1)) {
       return { ok: false, detach: () => {} }
     }
-    for (const frame of this.stored()) {
+    for (const [frame, json] of this.stored()) {
       if (frame.type === 'chat_start' && lastSeq >= 0) continue
       if (frame.seq !== undefined && frame.seq <= lastSeq) continue
-      subscriber(frame)
+      subscriber(frame, json)
     }
     if (this.ended) return { ok: true, detach: () => {} }
     this.subscribers.add(subscriber)

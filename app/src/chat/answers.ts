@@ -114,10 +114,11 @@ export class Answer implements AnswerView {
     this.controller.abort(reason)
   }
 
-  /** Appends a frame to the local log and, in order, to the shared one. */
+  /** Appends a frame to the local log and, in order, to the shared one; its JSON is made once for all. */
   emit(frame: ServerFrame): void {
-    this.coordinator.append(this.ids.messageId, this.frameIndex++, frame)
-    this.log.append(frame)
+    const json = JSON.stringify(frame)
+    this.coordinator.append(this.ids.messageId, this.frameIndex++, frame, json)
+    this.log.append(frame, json)
   }
 
   /** Appends the next delta, numbered without gaps. */

@@ -34,8 +34,8 @@ export interface Coordinator {
   /** Claims a conversation for one streaming answer on every instance; false = busy. */
   claim(meta: AnswerMeta, ttlMs: number): Promise<boolean>
   release(meta: AnswerMeta): Promise<void>
-  /** Stores frame number `index` of a local answer, in order, so other instances can resume it. */
-  append(messageId: string, index: number, frame: ServerFrame): void
+  /** Stores frame number `index` of a local answer (and its JSON), in order, so other instances can resume it. */
+  append(messageId: string, index: number, frame: ServerFrame, json: string): void
   /** Meta of an answer running or kept on any instance. */
   meta(messageId: string): Promise<AnswerMeta | undefined>
   /** Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame. */

@@ -53,8 +53,8 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
     async release(meta) {
       await redis.eval(RELEASE, 1, busyKey(meta.conversationId), meta.messageId)
     },
-    append(messageId, index, frame) {
-      frameStream.append(messageId, index, frame).catch((error: unknown) => onError(error, `append of frame ${index} of ${messageId}`))
+    append(messageId, index, frame, json) {
+      frameStream.append(messageId, index, frame, json).catch((error: unknown) => onError(error, `append of frame ${index} of ${messageId}`))
     },
     async meta(messageId) {
       const text = await redis.get(metaKey(messageId))

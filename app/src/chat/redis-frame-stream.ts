@@ -1,7 +1,7 @@
 /** The resumable answer log across instances: each answer's frames in a Redis Stream, followed from an index. */
 import type { Redis } from 'ioredis'
 import { execResults as results } from '../redis/connection.js'
-import { isTerminal, serialize, type ServerFrame } from '../protocol/frames.js'
+import { isTerminal, type ServerFrame } from '../protocol/frames.js'
 
 /** The answer is unknown, expired, or lost frames the follower needs (trimmed): it cannot be resumed. */
 export class FrameStreamGone extends Error {
@@ -27,7 +27,7 @@ export interface FrameStream {
    * issued without awaiting are still stored in call order (one connection keeps command order). Rejects
    * when Redis refuses it, e.g. an index not above the last.
    */
-  append(messageId: string, index: number, frame: ServerFrame): Promise<void>
+  append(messageId: string, index: number, frame: ServerFrame, json?: string): Promise<void>
   /**
    * Frames with index > afterIndex, in order: what is stored, then live ones, ending after a terminal frame
    * or when `signal` aborts. Throws FrameStreamGone when the stream does not exist or was trimmed past
@@ -182,11 +182,11 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
   }
 
   return {
-    async append(messageId, index, frame) {
+    async append(messageId, index, frame, json = JSON.stringify(frame)) {
       if (closing.signal.aborted) throw new Error('frame stream is closed')
       if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
       const key = keyOf(messageId)
-      const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', serialize(frame))
+      const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', json)
       // One command a frame on the hot path: the TTL is set with the first frame, renewed every
       // TTL_REFRESH_FRAMES frames and with the last one, so a stream still expires ttlMs after its answer.
       if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await Promise.all([added, redis.pexpire(key, options.ttlMs)])

@@ -108,18 +108,6 @@ export const frames = {
   pong: (): ServerFrame => ({ type: 'pong' }),
 }
 
-const serialized = new WeakMap<ServerFrame, string>()
-
-/** A frame's JSON, computed once however many sockets and streams it goes to (tabs, devices, SSE). */
-export function serialize(frame: ServerFrame): string {
-  let text = serialized.get(frame)
-  if (text === undefined) {
-    text = JSON.stringify(frame)
-    serialized.set(frame, text)
-  }
-  return text
-}
-
 /** A frame that ends an answer: nothing follows it. */
 export function isTerminal(frame: ServerFrame): boolean {
   return frame.type === 'chat_complete' || (frame.type === 'error' && frame.messageId !== undefined)

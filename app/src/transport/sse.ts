@@ -4,14 +4,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AnswerService, AnswerView } from '../chat/answers.js'
 import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
-import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, serialize, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
+import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
 
 const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
 
-export function encodeSse(frame: ServerFrame): Uint8Array {
+export function encodeSse(frame: ServerFrame, json = JSON.stringify(frame)): Uint8Array {
   const id = frame.seq !== undefined ? `id: ${frame.seq}\n` : ''
-  return encoder.encode(`event: ${frame.type}\n${id}data: ${serialize(frame)}\n\n`)
+  return encoder.encode(`event: ${frame.type}\n${id}data: ${json}\n\n`)
 }
 
 /**
@@ -35,13 +35,13 @@ export function sseResponse(answer: AnswerView, lastSeq: number, maxBufferedByte
             // already closed by the client
           }
         }
-        const subscription = answer.attach((frame) => {
+        const subscription = answer.attach((frame, json) => {
           if ((controller.desiredSize ?? 0) < 0) {
             if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
             controller.enqueue(encodeSse({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }))
             return queueMicrotask(close)
           }
-          controller.enqueue(encodeSse(frame))
+          controller.enqueue(encodeSse(frame, json))
           if (isTerminal(frame)) queueMicrotask(close)
         }, lastSeq)
         if (!subscription.ok) {

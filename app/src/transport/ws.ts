@@ -12,7 +12,6 @@ import {
   frames,
   isTerminal,
   parseClientMessage,
-  serialize,
   type ClientMessage,
   type ClientMessageSchema,
   type ServerFrame,
@@ -100,8 +99,8 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     close: (code, reason) => raw?.close(code, reason),
   }
 
-  const send = (frame: ServerFrame) => {
-    if (raw && raw.readyState === raw.OPEN) raw.send(serialize(frame))
+  const send = (frame: ServerFrame, json?: string) => {
+    if (raw && raw.readyState === raw.OPEN) raw.send(json ?? JSON.stringify(frame))
   }
 
   const reject = (reason: string, error: string, messageId?: string) => {
@@ -112,7 +111,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const attach = (answer: AnswerView, lastSeq = -1): boolean => {
     const messageId = answer.ids.messageId
     attachments.get(messageId)?.()
-    const subscription = answer.attach((frame) => {
+    const subscription = answer.attach((frame, json) => {
       if (raw && raw.bufferedAmount > deps.maxBufferedBytes) {
         // The peer stopped reading: cut it loose instead of buffering without bound.
         if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
@@ -121,7 +120,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
         send(frames.error('slow_consumer', 'You are not reading fast enough; this answer was cancelled', answer.ids))
         return
       }
-      send(frame)
+      send(frame, json)
       if (isTerminal(frame)) attachments.delete(messageId)
     }, lastSeq)
     if (!subscription.ok) return false

@@ -19,9 +19,12 @@ function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env }
 }
 
+/** Node arguments that run `entry`: TypeScript through tsx, compiled JavaScript (dist/) as it is. */
+const nodeArgs = (entry: string) => (entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])
+
 /** Starts the server and resolves once it logged `listening` (rejects if it exits first). */
 export function startProcess(env: Record<string, string>, entry = MAIN): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, nodeArgs(entry), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   const stdout: string[] = []
   let stderr = ''
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
@@ -59,7 +62,7 @@ export function startProcess(env: Record<string, string>, entry = MAIN): Promise
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and stderr. */
 export function runToFailure(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, nodeArgs(MAIN), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let stdout = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))

@@ -1,8 +1,10 @@
 /**
  * The baseline the benchmark compares against: the smallest relay a team would write by hand
  * (ws + the openai SDK, one socket owns its answer, no validation, no log, no resume).
+ * Plain JavaScript, so it runs as it is, like the compiled server it is compared with.
  */
 import { createServer } from 'node:http'
+import process from 'node:process'
 import OpenAI from 'openai'
 import { WebSocketServer } from 'ws'
 
@@ -12,7 +14,7 @@ const wss = new WebSocketServer({ server, perMessageDeflate: false })
 
 wss.on('connection', (ws) => {
   ws.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8')) as { content: string; messageId: string }
+    const message = JSON.parse(data.toString('utf8'))
     void (async () => {
       const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: message.content }], stream: true })
       let seq = 0

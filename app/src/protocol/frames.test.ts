@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { CLIENT_MESSAGE_TYPES, clientMessageSchema, parseClientMessage } from './frames.js'
+
+const schema = clientMessageSchema(1000)
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number) {
+  let s = seed >>> 0
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+}
+
+function anyValue(rnd: () => number, depth = 0): unknown {
+  const pick = Math.floor(rnd() * (depth > 2 ? 6 : 9))
+  const keys = ['type', 'content', 'messageId', 'conversationId', 'lastSeq', 'x', '__proto__', 'constructor']
+  switch (pick) {
+    case 0:
+      return null
+    case 1:
+      return rnd() < 0.5
+    case 2:
+      return Math.floor(rnd() * 2000) - 1000 + (rnd() < 0.2 ? 0.5 : 0)
+    case 3:
+      return String.fromCodePoint(...Array.from({ length: Math.floor(rnd() * 20) }, () => Math.floor(rnd() * 0x2ffff)))
+    case 4:
+      return CLIENT_MESSAGE_TYPES[Math.floor(rnd() * CLIENT_MESSAGE_TYPES.length)]
+    case 5:
+      return 'x'.repeat(Math.floor(rnd() * 1500))
+    case 6:
+      return Array.from({ length: Math.floor(rnd() * 4) }, () => anyValue(rnd, depth + 1))
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, () => [keys[Math.floor(rnd() * keys.length)]!, anyValue(rnd, depth + 1)]))
+  }
+}
+
+describe('parseClientMessage never throws and always explains', () => {
+  it('5000 random JSON values and raw strings: ok with a known type, or one clear sentence', () => {
+    const rnd = random(42)
+    for (let i = 0; i < 5000; i++) {
+      const value = anyValue(rnd)
+      const text = rnd() < 0.1 ? JSON.stringify(value).slice(0, Math.floor(rnd() * 40)) : JSON.stringify(value)
+      const result = parseClientMessage(text ?? 'undefined', schema)
+      if (result.ok) {
+        expect(CLIENT_MESSAGE_TYPES).toContain(result.message.type)
+      } else {
+        expect(result.error.length).toBeGreaterThan(10)
+        expect(result.error).not.toMatch(/\[object Object\]|undefined is|Cannot read/)
+      }
+    }
+  })
+
+  it('a prototype-polluting message changes nothing', () => {
+    const result = parseClientMessage('{"type":"ping","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', schema)
+    expect(result.ok).toBe(true)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})

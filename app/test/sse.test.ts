@@ -30,6 +30,13 @@ describe('POST /api/playground/assistant/chat (Server-Sent Events)', () => {
     expect(events.at(-1)).toMatchObject({ event: 'chat_complete', frame: { metadata: { finishReason: 'stop' } } })
   })
 
+  it('takes JSON only, so a cross-site form cannot start an answer without a CORS preflight', async () => {
+    const form = await fetch(`${srv.http}/api/playground/assistant/chat`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"content":"spend my tokens"}' })
+    expect(form.status).toBe(415)
+    expect(((await form.json()) as { code: string; error: string }).error).toMatch(/content-type: application\/json/)
+    expect(fake.requests.some((r) => r.messages.at(-1)?.content === 'spend my tokens')).toBe(false)
+  })
+
   it('answers bad requests with 400 and a sentence, never a stream', async () => {
     const bad: [unknown, RegExp][] = [
       ['{not json', /must be JSON/],

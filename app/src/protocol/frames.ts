@@ -60,6 +60,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'unavailable'
+  | 'unsupported_media_type'
   | 'answer_interrupted'
   | 'forbidden'
   | 'internal_error'

@@ -86,6 +86,7 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   shutting_down: 503,
   rate_limited: 429,
   unauthorized: 401,
+  unsupported_media_type: 415,
   resume_unavailable: 404,
 }
 
@@ -128,6 +129,10 @@ export function sseChatRoutes(deps: SseDeps): Hono {
   app.post('/api/playground/assistant/chat', async (c) => {
     const admission = await deps.guard.admit(c)
     if (isDenial(admission)) return denialResponse(admission)
+    // JSON only: a cross-site form (text/plain, no CORS preflight) must not be able to start answers.
+    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+      return errorResponse('unsupported_media_type', 'Send the body as JSON with content-type: application/json')
+    }
     let body: unknown
     try {
       body = await c.req.json()

@@ -1,7 +1,7 @@
 /** The guardrails as the transports see them: who is this, may they connect, may they ask. */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { AnswerHooks } from '../chat/answers.js'
+import type { AnswerHooks } from '../chat/answer-service.js'
 import type { Authenticator, Identity } from './auth.js'
 import { clientIp } from './client-ip.js'
 import { extractCredential } from './credentials.js'

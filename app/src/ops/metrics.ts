@@ -1,6 +1,6 @@
 /** Prometheus metrics (prom-client) on a registry of the server's own, so several servers can share a process. */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { AnswerHooks } from '../chat/answers.js'
+import type { AnswerHooks } from '../chat/answer-service.js'
 
 export interface Metrics {
   registry: Registry

@@ -1,7 +1,7 @@
 /** SSE adapter: the same answers and frames as the socket, over one HTTP response per answer. */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { AnswerService, AnswerView } from '../chat/answers.js'
+import type { AnswerService, AnswerView } from '../chat/answer-service.js'
 import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
 import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'

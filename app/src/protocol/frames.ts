@@ -71,11 +71,30 @@ export interface Usage {
   totalTokens: number
 }
 
+/** A passage of the knowledge base an answer was grounded in; `[n]` in the text cites the n-th (1-based). */
+export interface Source {
+  id: string
+  title: string
+  kind: 'guide' | 'api'
+}
+
+/** SDK names found in an answer's code blocks and checked against the API index of the real SDK. */
+export interface ApiCheck {
+  /** How many distinct SDK names were checked. */
+  checked: number
+  /** Names that do not exist in the SDK (e.g. `PrivateKey.fromStringEcdsa`). */
+  unknown: string[]
+}
+
 export interface CompleteMetadata {
   model: string
   finishReason: string
   usage: Usage
   usageEstimated?: boolean
+  /** Present when the answer was grounded in the knowledge base. */
+  sources?: Source[]
+  /** Present when the answer's code was checked against the SDK's API index. */
+  apiCheck?: ApiCheck
 }
 
 export interface ServerFrame {

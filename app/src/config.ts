@@ -203,7 +203,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment')
-      const got = name in cleaned && !SECRET_SETTINGS.includes(name as SecretSetting) ? ` (got ${JSON.stringify(cleaned[name])})` : ''
+      const got = name in cleaned && !SECRET_SETTINGS.includes(name as SecretSetting) ? ` (got ${JSON.stringify(withoutUserinfo(cleaned[name]!))})` : ''
       const message = issue.code === 'invalid_value' && 'values' in issue
         ? `must be one of ${(issue.values as unknown[]).join(', ')}`
         : issue.message
@@ -226,6 +226,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return env
 }
 
+/** A URL-like value with any `user:password@` replaced, so an error can repeat it (REDIS_URL may hold a password). */
+function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@')
+}
+
 /** Secret Manager version names to read at start, keyed by the setting they fill. */
 export function secretVersionsToRead(env: Env): Partial<Record<SecretSetting, string>> {
   const out: Partial<Record<SecretSetting, string>> = {}
@@ -238,7 +243,17 @@ export function secretVersionsToRead(env: Env): Partial<Record<SecretSetting, st
 
 /** Builds the Config from validated env plus secret values read at start; checks cross-field rules. */
 export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, string>>, version: string): Config {
-  const pick = (name: Exclude<SecretSetting, 'API_TOKENS'>): string | undefined => secrets[name] ?? env[name]
+  // A value read from Secret Manager gets the same check as one from the environment (never echoed: it is a secret).
+  const checkedSecrets: Partial<Record<SecretSetting, string>> = {}
+  for (const [name, value] of Object.entries(secrets) as [SecretSetting, string][]) {
+    if (name === 'API_TOKENS') continue // checked below, with its own sentence
+    const checked = EnvSchema.shape[name].safeParse(value)
+    if (!checked.success) {
+      throw new ConfigError(`Invalid configuration: the value of the secret named by ${name}_SECRET ${checked.error.issues[0]?.message ?? 'is not valid'}`)
+    }
+    checkedSecrets[name] = checked.data
+  }
+  const pick = (name: Exclude<SecretSetting, 'API_TOKENS'>): string | undefined => checkedSecrets[name] ?? env[name]
   let apiTokens = env.API_TOKENS ?? []
   if (secrets.API_TOKENS !== undefined) {
     const parsed = tokenList.safeParse(secrets.API_TOKENS)

@@ -1,5 +1,5 @@
 /** Builds the Hono app and the HTTP + WebSocket server: routes and middleware composed in one place. */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -113,14 +113,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     guard,
     coordinator,
     mayJoin: async (conversationId, userId) => {
-      // Without authentication the unguessable id is the capability; with it, only the owner (the first to claim) joins.
+      // Without authentication the unguessable id is the capability; with it, only the owner joins. Joining
+      // reads the owner and never claims one: a subscribe must not create (or evict) conversations.
       if (userId === undefined) return true
-      return conversations.setOwner(conversationId, userId)
+      return (await conversations.ownerOf(conversationId)) === userId
     },
     schema: clientMessageSchema(config.limits.maxContentChars),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
     maxMessagesPerSecond: config.limits.wsMaxMessagesPerSecond,
     onRejectedFrame: (reason) => metrics.frameRejected(reason),
+    onSendOverflow: () => metrics.sendOverflow(),
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
@@ -128,7 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     '/api/*',
     cors({
       origin: (origin) => (originAllowed(origin) ? origin : null),
-      credentials: true,
+      // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
+      credentials: !config.cors.origins?.includes('*'),
       maxAge: 600,
       // Without these a page cannot read the ids of an SSE answer or when to retry.
       exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
@@ -188,6 +191,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // The credential and the connection limits are checked before the upgrade: a refused client never gets a socket.
         const admission = await guard.admitSocket(c)
         if (isDenial(admission)) return denialResponse(admission)
+        // The slot lives as long as the TCP connection: when ws refuses the handshake (or the client hangs
+        // up first) no socket ever opens, so onClose never runs to free it.
+        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+        if (incoming) incoming.socket.once('close', () => admission.slot.release())
+        else admission.slot.release()
         c.set('socket', { userId: admission.identity.userId, key: admission.key, expiresAt: admission.identity.expiresAt, slot: admission.slot })
         await next()
       },

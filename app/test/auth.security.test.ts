@@ -160,7 +160,7 @@ describe('ADMIN_TOKEN and METRICS_TOKEN', () => {
     expect((await fetch(`${separate.http}/metrics`)).status).toBe(404)
     const res = await fetch(`http://127.0.0.1:${separate.server.metricsPort}/metrics`)
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain('hpa_open_sockets')
+    expect(await res.text()).toContain('assistant_open_sockets')
     await separate.close()
   })
 })

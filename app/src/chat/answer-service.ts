@@ -75,7 +75,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
 
   coordinator.onCancelRequest((messageId) => answers.get(messageId)?.cancel('cancelled'))
 
-  async function run(answer: Answer, content: string): Promise<void> {
+  async function run(answer: Answer, content: string, stopHeartbeat: () => void): Promise<void> {
     const model = options.llm!.model
     const started = performance.now()
     answer.emit(frames.start(answer.ids, model))
@@ -122,21 +122,27 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         terminal = frames.error(code, llmError?.message ?? 'The answer failed; try again', { ...answer.ids, ...(retryAfter ? { retryAfter } : {}) })
       }
     }
+    let saved = false
     if (answer.text.length > 0 && outcome !== 'failed') {
       try {
         await conversations.append(answer.ids.conversationId, [
           { role: 'user', content },
           { role: 'assistant', content: answer.text },
         ])
-        setImmediate(() => void coordinator.publish({ type: 'conversation_updated', conversationId: answer.ids.conversationId, change: 'turn' }).catch(() => {}))
+        saved = true
       } catch (err) {
         logger.error({ err, conversationId: answer.ids.conversationId }, 'could not save the conversation turn')
       }
     }
+    stopHeartbeat()
     // History saved and the conversation released before the terminal frame: a client that asks again at once is not busy.
-    await coordinator.release({ ...answer.ids, userId: answer.userId }).catch(() => {})
+    await coordinator.release({ ...answer.ids, userId: answer.userId }).catch((err: unknown) => {
+      logger.warn({ err, conversationId: answer.ids.conversationId }, 'could not release the conversation; retrying in the background')
+    })
     inflight.delete(answer)
     answer.end(terminal)
+    // After the terminal frame: the asking socket learns of the new turn after its answer's chat_complete.
+    if (saved) void coordinator.publish({ type: 'conversation_updated', conversationId: answer.ids.conversationId, change: 'turn' }).catch(() => {})
     const durationMs = Math.round(performance.now() - started)
     hooks.finished?.(answer, outcome, { usage, durationMs, ...(code ? { code } : {}) })
     logger.info(
@@ -187,11 +193,28 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     if (userId !== undefined && request.conversationId && conversations.setOwner && !(await conversations.setOwner(conversationId, userId))) {
       return { ok: false, code: 'forbidden', error: 'This conversation belongs to another user; start a new one', messageId }
     }
-    if (!(await coordinator.claim(meta, options.claimTtlMs))) {
+    let claimed: boolean
+    try {
+      claimed = await coordinator.claim(meta, options.claimTtlMs)
+    } catch (error) {
+      // The claim may have landed before the reply was lost: releasing (only if it is ours) is always safe.
+      await releaseAfterFailure(meta)
+      throw error
+    }
+    if (!claimed) {
       return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
     }
-    if (userId !== undefined && !request.conversationId && conversations.setOwner) await conversations.setOwner(conversationId, userId)
+    try {
+      if (userId !== undefined && !request.conversationId && conversations.setOwner) await conversations.setOwner(conversationId, userId)
+    } catch (error) {
+      await releaseAfterFailure(meta)
+      throw error
+    }
     return undefined
+  }
+
+  async function releaseAfterFailure(meta: AnswerMeta): Promise<void> {
+    await coordinator.release(meta).catch((err: unknown) => logger.warn({ err, conversationId: meta.conversationId }, 'could not release the conversation; retrying in the background'))
   }
 
   return {
@@ -218,7 +241,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator)
         answers.set(meta.messageId, answer)
         inflight.add(answer)
-        run(answer, request.content).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
+        run(answer, request.content, coordinator.heartbeat(meta.messageId)).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
         return { ok: true, answer }
       } finally {
         starting.delete(meta.messageId)

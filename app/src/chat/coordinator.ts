@@ -31,9 +31,18 @@ export class AnswerStale extends Error {
 export interface Coordinator {
   /** True when many instances share state (Redis); false for a single instance. */
   readonly shared: boolean
-  /** Claims a conversation for one streaming answer on every instance; false = busy. */
+  /**
+   * Claims a conversation for one streaming answer on every instance, and stores the answer's meta and
+   * heartbeat in the same atomic step; false = busy.
+   */
   claim(meta: AnswerMeta, ttlMs: number): Promise<boolean>
+  /** Frees the conversation; when that fails it keeps retrying in the background, and rejects to be logged. */
   release(meta: AnswerMeta): Promise<void>
+  /**
+   * While the producer runs it refreshes a short-lived heartbeat, so followers on other instances notice
+   * within seconds when it dies. Returns the stop, which marks the answer as ended (not dead).
+   */
+  heartbeat(messageId: string): () => void
   /** Stores frame number `index` of a local answer (and its JSON), in order, so other instances can resume it. */
   append(messageId: string, index: number, frame: ServerFrame, json: string): void
   /** Meta of an answer running or kept on any instance. */
@@ -69,6 +78,7 @@ export function createLocalCoordinator(): Coordinator {
       if (claims.get(meta.conversationId) === meta.messageId) claims.delete(meta.conversationId)
     },
     append() {},
+    heartbeat: () => () => {},
     async meta() {
       return undefined
     },

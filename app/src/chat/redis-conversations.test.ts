@@ -48,14 +48,14 @@ describe('redis conversation store: history', () => {
     await one.append('c', [turn(2), turn(3)])
     await one.append('c', [turn(4), turn(5)])
     expect((await one.history('c')).map((t) => t.content)).toEqual(['t2', 't3', 't4', 't5'])
-    expect(await a.llen('hpa:conv:c:turns')).toBe(4)
+    expect(await a.llen('hedera-assistant:conv:c:turns')).toBe(4)
   })
 
   it('forgets a conversation idle for longer than the TTL, and every append renews it', async () => {
     const [one, two] = pair({ idleTtlMs: 300 })
     await one.append('c', [turn(0)])
     await one.setOwner('c', 'u1')
-    const pttl = await a.pttl('hpa:conv:c:turns')
+    const pttl = await a.pttl('hedera-assistant:conv:c:turns')
     expect(pttl).toBeGreaterThan(0)
     expect(pttl).toBeLessThanOrEqual(300)
     await sleep(200)
@@ -130,7 +130,7 @@ describe('redis conversation store: owners and the per-user list', () => {
     expect(await two.rename('c', 'Minting an NFT')).toBe(true)
     expect((await one.listForUser('alice'))[0]?.title).toBe('Minting an NFT')
     expect(await one.rename('unknown', 'x')).toBe(false)
-    expect(await a.exists('hpa:conv:unknown:meta')).toBe(0) // rename must not create a ghost conversation
+    expect(await a.exists('hedera-assistant:conv:unknown:meta')).toBe(0) // rename must not create a ghost conversation
 
     expect(await two.remove('c')).toBe(true)
     expect(await one.history('c')).toEqual([])
@@ -146,9 +146,9 @@ describe('redis conversation store: owners and the per-user list', () => {
     const [one] = pair()
     await one.setOwner('gone', 'alice')
     await one.setOwner('kept', 'alice')
-    await a.del('hpa:conv:gone:meta')
+    await a.del('hedera-assistant:conv:gone:meta')
     expect((await one.listForUser('alice')).map((c) => c.conversationId)).toEqual(['kept'])
-    expect(await a.zrange('hpa:user:alice:conversations', '0', '-1')).toEqual(['kept'])
+    expect(await a.zrange('hedera-assistant:user:alice:conversations', '0', '-1')).toEqual(['kept'])
   })
 
   it('uses the key prefix for every key', async () => {

@@ -51,7 +51,7 @@ function parseTurn(text: string): Turn | undefined {
  * synchronous. `close()` leaves the client open: whoever created it closes it (it is shared).
  */
 export function createRedisConversationStore(redis: Redis, options: RedisConversationOptions): ConversationStore & ConversationIndex {
-  const prefix = options.keyPrefix ?? 'hpa:'
+  const prefix = options.keyPrefix ?? 'hedera-assistant:'
   const maxPerUser = options.maxPerUser ?? 100
   const now = options.now ?? Date.now
   const ttl = options.idleTtlMs

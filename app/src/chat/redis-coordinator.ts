@@ -20,10 +20,24 @@ export interface RedisCoordinatorOptions {
 const WATCH_REFRESH_MS = 2000
 const WATCH_TTL_MS = 3 * WATCH_REFRESH_MS
 
+/** The producer refreshes its heartbeat this often; it lives four refreshes, so a dead producer shows in <= 2 s. */
+const HEARTBEAT_REFRESH_MS = 500
+const HEARTBEAT_TTL_MS = 4 * HEARTBEAT_REFRESH_MS
+/** How often a follower looks at the producer's heartbeat: dead is noticed <= 2.5 s after the producer stopped. */
+const HEARTBEAT_CHECK_MS = 500
+/** A failed release is retried after 250 ms, 500 ms, ... five times (about 8 s in all). */
+const RELEASE_RETRIES = 5
+const RELEASE_RETRY_BASE_MS = 250
+
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
+/** Busy claim, meta and heartbeat in one step: a claim is never left without its meta (and so never unreleasable). */
+const CLAIM = `if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[3], 'running', 'PX', ARGV[5])
+return 1`
 
 export async function createRedisCoordinator(redis: Redis, options: RedisCoordinatorOptions): Promise<Coordinator> {
-  const prefix = options.keyPrefix ?? 'hpa:'
+  const prefix = options.keyPrefix ?? 'hedera-assistant:'
   const onError = options.onError ?? (() => {})
   const frameStream = createRedisFrameStream(redis, { maxFrames: options.maxFrames, ttlMs: options.retentionMs, keyPrefix: prefix })
   const pubsub = createPubSub(redis, { prefix, onError: (error, channel) => onError(error, `message on ${channel}`) })
@@ -31,6 +45,7 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
   const busyKey = (conversationId: string) => `${prefix}conversation:${conversationId}:busy`
   const metaKey = (messageId: string) => `${prefix}answer:${messageId}:meta`
   const watchKey = (messageId: string) => `${prefix}answer:${messageId}:watched`
+  const aliveKey = (messageId: string) => `${prefix}answer:${messageId}:alive`
   const cancelHandlers = new Set<(messageId: string) => void>()
 
   // One channel for every cancel: the instance that runs the answer acts, the others ignore it.
@@ -45,13 +60,41 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
   return {
     shared: true,
     async claim(meta, ttlMs) {
-      const claimed = await redis.set(busyKey(meta.conversationId), meta.messageId, 'PX', ttlMs, 'NX')
-      if (claimed !== 'OK') return false
-      await redis.set(metaKey(meta.messageId), JSON.stringify(meta), 'PX', ttlMs + options.retentionMs)
-      return true
+      const keys = [busyKey(meta.conversationId), metaKey(meta.messageId), aliveKey(meta.messageId)]
+      const claimed = await redis.eval(CLAIM, 3, ...keys, meta.messageId, ttlMs, JSON.stringify(meta), ttlMs + options.retentionMs, HEARTBEAT_TTL_MS)
+      return claimed === 1
     },
     async release(meta) {
-      await redis.eval(RELEASE, 1, busyKey(meta.conversationId), meta.messageId)
+      const key = busyKey(meta.conversationId)
+      const once = () => redis.eval(RELEASE, 1, key, meta.messageId)
+      try {
+        await once()
+      } catch (error) {
+        // A lost release would keep the conversation busy until the claim's TTL (minutes): keep trying.
+        void (async function retryRelease() {
+          for (let attempt = 0; attempt < RELEASE_RETRIES; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_BASE_MS * 2 ** attempt).unref())
+            try {
+              await once()
+              return
+            } catch (retryError) {
+              onError(retryError, `release of conversation ${meta.conversationId} (attempt ${attempt + 2})`)
+            }
+          }
+        })()
+        throw error
+      }
+    },
+    heartbeat(messageId) {
+      const key = aliveKey(messageId)
+      const beat = () => void redis.set(key, 'running', 'PX', HEARTBEAT_TTL_MS).catch((error: unknown) => onError(error, `heartbeat of ${messageId}`))
+      const timer = setInterval(beat, HEARTBEAT_REFRESH_MS)
+      timer.unref()
+      return () => {
+        clearInterval(timer)
+        // Ended, not dead: a follower still reads the frames up to the terminal one.
+        void redis.set(key, 'ended', 'PX', Math.max(options.retentionMs, HEARTBEAT_TTL_MS)).catch((error: unknown) => onError(error, `heartbeat end of ${messageId}`))
+      }
     },
     append(messageId, index, frame, json) {
       frameStream.append(messageId, index, frame, json).catch((error: unknown) => onError(error, `append of frame ${index} of ${messageId}`))
@@ -61,12 +104,28 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       return text ? (JSON.parse(text) as AnswerMeta) : undefined
     },
     async *follow(messageId, afterIndex, followOptions) {
+      // The producer's heartbeat is checked beside the frames: a dead producer shows in seconds, not staleMs.
+      const dead = new AbortController()
+      const check = () => {
+        redis.exists(aliveKey(messageId)).then(
+          (alive) => {
+            if (alive === 0) dead.abort()
+          },
+          () => {}, // an outage is the frame stream's to wait out
+        )
+      }
+      const timer = setInterval(check, HEARTBEAT_CHECK_MS)
+      timer.unref()
+      const signal = AbortSignal.any([followOptions.signal, dead.signal])
       try {
-        for await (const { frame } of frameStream.follow(messageId, afterIndex, followOptions)) yield frame
+        for await (const { frame } of frameStream.follow(messageId, afterIndex, { ...followOptions, signal })) yield frame
+        if (dead.signal.aborted && !followOptions.signal.aborted) throw new AnswerStale(`the instance producing ${messageId} stopped its heartbeat`)
       } catch (error) {
         if (error instanceof FrameStreamGone) throw new AnswerGone(error.message)
         if (error instanceof FrameStreamStale) throw new AnswerStale(error.message)
         throw error
+      } finally {
+        clearInterval(timer)
       }
     },
     watch(messageId) {
@@ -100,7 +159,14 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       }
       entry.handlers.add(handler)
       const current = entry
-      await current.ready
+      try {
+        await current.ready
+      } catch (error) {
+        // A failed SUBSCRIBE is forgotten, so the next join tries again instead of reusing the rejection.
+        current.handlers.delete(handler)
+        if (listeners.get(conversationId) === current) listeners.delete(conversationId)
+        throw error
+      }
       return () => {
         current.handlers.delete(handler)
         if (current.handlers.size > 0 || listeners.get(conversationId) !== current) return

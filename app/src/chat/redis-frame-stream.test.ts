@@ -81,9 +81,9 @@ describe('redis frame stream: stored frames', () => {
   it('stores with explicit ids 0-(index+1), a MAXLEN bound and a TTL', async () => {
     const stream = createRedisFrameStream(producer, { maxFrames: 3, ttlMs: 5_000 })
     await appendRange(stream, 'm', 0, 4)
-    const entries = await producer.xrange('hpa:answer:m:frames', '-', '+')
+    const entries = await producer.xrange('hedera-assistant:answer:m:frames', '-', '+')
     expect(entries.map(([id]) => id)).toEqual(['0-3', '0-4', '0-5'])
-    const pttl = await producer.pttl('hpa:answer:m:frames')
+    const pttl = await producer.pttl('hedera-assistant:answer:m:frames')
     expect(pttl).toBeGreaterThan(4_000)
     expect(pttl).toBeLessThanOrEqual(5_000)
   })
@@ -215,7 +215,7 @@ describe('redis frame stream: live frames', () => {
     await server.kill() // a crash: only appendfsync always keeps the frames
     await server.restart()
     await waitReady(producer, 10_000)
-    expect(await producer.pttl('hpa:answer:restart:frames')).toBeGreaterThan(0) // the TTL survived too
+    expect(await producer.pttl('hedera-assistant:answer:restart:frames')).toBeGreaterThan(0) // the TTL survived too
     await appendRange(writer, 'restart', 5, 10, 10)
 
     const all = await done

@@ -81,7 +81,7 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOptions): FrameStream {
-  const prefix = options.keyPrefix ?? 'hpa:'
+  const prefix = options.keyPrefix ?? 'hedera-assistant:'
   const batch = options.batchSize ?? 256
   const keyOf = (messageId: string) => `${prefix}answer:${messageId}:frames`
   const closing = new AbortController()

@@ -50,9 +50,11 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
         ...(settings.issuer ? { issuer: settings.issuer } : {}),
         ...(settings.audience ? { audience: settings.audience } : {}),
         clockTolerance: 5,
+        // A token without exp would be valid forever, one without sub belongs to nobody.
+        requiredClaims: ['exp', 'sub'],
       })
-      if (!payload.sub) return { ok: false, error: 'The token has no sub claim' }
-      return { ok: true, identity: { userId: payload.sub, expiresAt: payload.exp ? payload.exp * 1000 : undefined } }
+      if (!payload.sub) return { ok: false, error: 'The token has an empty sub claim; it must name the user' }
+      return { ok: true, identity: { userId: payload.sub, expiresAt: payload.exp! * 1000 } }
     } catch (error) {
       return { ok: false, error: describeJwtError(error) }
     }
@@ -61,6 +63,7 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
 
 function describeJwtError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired'
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') return `The token has no ${error.claim} claim; issue tokens with exp and sub`
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's ${error.claim} claim is not accepted here`
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is invalid'
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was not signed by a known key'

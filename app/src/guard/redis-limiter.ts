@@ -90,9 +90,9 @@ return 1
 `
 
 type Scripted = Redis & {
-  hpaLimitHit(key: string, capacity: number, windowMs: number): Promise<number>
-  hpaLimitAcquire(key: string, max: number, id: string, ttlMs: number): Promise<number>
-  hpaLimitRefresh(key: string, id: string, ttlMs: number): Promise<number>
+  assistantLimitHit(key: string, capacity: number, windowMs: number): Promise<number>
+  assistantLimitAcquire(key: string, max: number, id: string, ttlMs: number): Promise<number>
+  assistantLimitRefresh(key: string, id: string, ttlMs: number): Promise<number>
 }
 
 /**
@@ -106,15 +106,15 @@ type Scripted = Redis & {
  * - The spend counter's UTC day comes from this instance's clock: skew only matters for seconds around midnight.
  */
 export function createRedisLimiter(redis: Redis, settings: LimitSettings, options: RedisLimiterOptions = {}): RedisLimiter {
-  const prefix = options.keyPrefix ?? 'hpa:limit:'
+  const prefix = options.keyPrefix ?? 'hedera-assistant:limit:'
   const slotTtlMs = options.slotTtlMs ?? DEFAULT_SLOT_TTL_MS
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
   const onError = options.onError ?? (() => {})
   const refreshers = new Set<NodeJS.Timeout>()
 
-  redis.defineCommand('hpaLimitHit', { numberOfKeys: 1, lua: HIT_LUA })
-  redis.defineCommand('hpaLimitAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA })
-  redis.defineCommand('hpaLimitRefresh', { numberOfKeys: 1, lua: REFRESH_LUA })
+  redis.defineCommand('assistantLimitHit', { numberOfKeys: 1, lua: HIT_LUA })
+  redis.defineCommand('assistantLimitAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA })
+  redis.defineCommand('assistantLimitRefresh', { numberOfKeys: 1, lua: REFRESH_LUA })
   const scripted = redis as Scripted
 
   /** Runs one Redis operation; on failure or timeout reports it and returns `fallback` (fail open). */
@@ -139,7 +139,7 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
     async hit(key, bucket) {
       const capacity = bucket === 'connections' ? settings.connectionsPerWindow : settings.chatsPerWindow
       if (capacity === 0) return undefined
-      const waitMs = await guarded('hit', 0, () => scripted.hpaLimitHit(`${prefix}${bucket}:${key}`, capacity, settings.windowMs))
+      const waitMs = await guarded('hit', 0, () => scripted.assistantLimitHit(`${prefix}${bucket}:${key}`, capacity, settings.windowMs))
       if (waitMs <= 0) return undefined
       return { limit: bucket, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)), error: REFUSAL_TEXT[bucket] }
     },
@@ -150,7 +150,7 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
       const zset = `${prefix}${kind}:${key}`
       const id = randomUUID()
       // -1: Redis did not answer. The ZADD may still land later, so that slot's release still removes its id.
-      const held = await guarded('acquire', -1, () => scripted.hpaLimitAcquire(zset, max, id, slotTtlMs))
+      const held = await guarded('acquire', -1, () => scripted.assistantLimitAcquire(zset, max, id, slotTtlMs))
       if (held === 0) {
         const refusal: Refusal = { limit: kind, retryAfter: kind === 'sockets' ? 60 : 5, error: REFUSAL_TEXT[kind] }
         return refusal
@@ -158,7 +158,7 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
       let refresher: NodeJS.Timeout | undefined
       if (held === 1) {
         refresher = setInterval(() => {
-          void guarded('refresh', 0, () => scripted.hpaLimitRefresh(zset, id, slotTtlMs))
+          void guarded('refresh', 0, () => scripted.assistantLimitRefresh(zset, id, slotTtlMs))
         }, Math.max(1, Math.floor(slotTtlMs / 3)))
         // Sockets can stay open for hours; the refresh must not keep a finished process alive.
         refresher.unref()

@@ -9,13 +9,15 @@ export interface Metrics {
   rateLimited(limit: string): void
   heartbeatTerminated(): void
   authRefused(transport: string): void
+  /** A socket closed because it stopped reading (outbound buffer over WS_MAX_BUFFERED_BYTES). */
+  sendOverflow(): void
 }
 
 export function createMetrics(sources: { openSockets: () => number; answersInFlight: () => number }): Metrics {
   const registry = new Registry()
   // Includes nodejs_eventloop_lag_seconds and its percentiles, heap and GC figures.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 })
-  const prefix = 'hpa_'
+  const prefix = 'assistant_'
   new Gauge({
     name: `${prefix}open_sockets`,
     help: 'Open WebSocket connections',
@@ -50,6 +52,7 @@ export function createMetrics(sources: { openSockets: () => number; answersInFli
   const rejected = new Counter({ name: `${prefix}frames_rejected_total`, help: 'Client frames rejected, by reason', labelNames: ['reason'], registers: [registry] })
   const limited = new Counter({ name: `${prefix}rate_limited_total`, help: 'Refusals by limit', labelNames: ['limit'], registers: [registry] })
   const heartbeats = new Counter({ name: `${prefix}heartbeat_terminations_total`, help: 'Sockets terminated for a missed heartbeat', registers: [registry] })
+  const overflows = new Counter({ name: `${prefix}ws_send_overflow_total`, help: 'Sockets closed because the peer stopped reading (outbound buffer full)', registers: [registry] })
   const authRefusals = new Counter({ name: `${prefix}auth_refused_total`, help: 'Requests refused for a missing or bad credential', labelNames: ['transport'], registers: [registry] })
 
   return {
@@ -68,5 +71,6 @@ export function createMetrics(sources: { openSockets: () => number; answersInFli
     rateLimited: (limit) => limited.inc({ limit }),
     heartbeatTerminated: () => heartbeats.inc(),
     authRefused: (transport) => authRefusals.inc({ transport }),
+    sendOverflow: () => overflows.inc(),
   }
 }

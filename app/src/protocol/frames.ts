@@ -148,7 +148,16 @@ function describeUnknownType(): string {
   return `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}`
 }
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: string; messageId?: string }
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: string }
+
+/** Characters of an offending value an error repeats: enough to recognise it, never the whole (maybe 1 MB) value. */
+export const ECHO_MAX_CHARS = 40
+
+/** A short JSON preview of a value for an error sentence. */
+export function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length <= ECHO_MAX_CHARS ? text : `${text.slice(0, ECHO_MAX_CHARS)}… (${text.length} characters)`
+}
 
 /** Parses one text frame. Never throws: a bad frame becomes a sentence for an `invalid_message` error. */
 export function parseClientMessage(text: string, schema: ClientMessageSchema): ParseResult {
@@ -163,14 +172,10 @@ export function parseClientMessage(text: string, schema: ClientMessageSchema): P
   }
   const type = (data as { type?: unknown }).type
   if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
-    const got = type === undefined ? 'missing' : JSON.stringify(type)
+    const got = type === undefined ? 'missing' : echo(type)
     return { ok: false, error: `${describeUnknownType()} (got ${got})` }
   }
   const result = schema.safeParse(data)
-  if (!result.success) {
-    const rawId = (data as { messageId?: unknown }).messageId
-    const messageId = typeof rawId === 'string' && IdSchema.safeParse(rawId).success ? rawId : undefined
-    return { ok: false, error: `Invalid ${type} message: ${describeIssues(result.error)}`, ...(messageId ? { messageId } : {}) }
-  }
+  if (!result.success) return { ok: false, error: `Invalid ${type} message: ${describeIssues(result.error)}` }
   return { ok: true, message: result.data }
 }

@@ -19,7 +19,7 @@ export interface PubSubOptions {
 }
 
 export function createPubSub(redis: Redis, options: PubSubOptions = {}): PubSub {
-  const prefix = options.prefix ?? 'hpa:'
+  const prefix = options.prefix ?? 'hedera-assistant:'
   const onError = options.onError ?? (() => {})
   // A subscribed connection can run no other command, hence its own; ioredis resubscribes after a reconnect.
   const subscriber = redis.duplicate()
@@ -59,15 +59,18 @@ export function createPubSub(redis: Redis, options: PubSubOptions = {}): PubSub 
       if (!set) {
         set = new Set()
         handlers.set(channel, set)
-        // Commands keep their order on one connection, so a SUBSCRIBE sent after an UNSUBSCRIBE wins.
-        pending.set(channel, subscriber.subscribe(prefix + channel))
       }
+      // Commands keep their order on one connection, so a SUBSCRIBE sent after an UNSUBSCRIBE wins.
+      if (!pending.has(channel)) pending.set(channel, subscriber.subscribe(prefix + channel))
       set.add(handler)
+      const subscribing = pending.get(channel)
       try {
-        await pending.get(channel)
+        await subscribing
       } catch (error) {
         set.delete(handler)
         if (set.size === 0 && handlers.get(channel) === set) handlers.delete(channel)
+        // Forgotten, so the next subscribe sends SUBSCRIBE again.
+        if (pending.get(channel) === subscribing) pending.delete(channel)
         throw error
       }
       let subscribed = true

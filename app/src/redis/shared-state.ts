@@ -23,7 +23,7 @@ export interface SharedState {
 
 /** Connects (or throws one clear line: start must fail loudly when Redis is unreachable) and builds the stores. */
 export async function connectSharedState(config: Config, logger: Logger, redisUrl: string): Promise<SharedState> {
-  const redis = createRedis({ url: redisUrl, password: config.redis.password, name: `hpa-${process.pid}` })
+  const redis = createRedis({ url: redisUrl, password: config.redis.password, name: `hedera-assistant-${process.pid}` })
   try {
     await waitReady(redis, 10_000)
   } catch (error) {

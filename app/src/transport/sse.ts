@@ -9,8 +9,11 @@ import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode
 const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
 
+/** The SSE id of an answer's terminal frame: a reconnect that sends it back gets 204, so EventSource stops. */
+export const END_EVENT_ID = 'end'
+
 export function encodeSse(frame: ServerFrame, json = JSON.stringify(frame)): Uint8Array {
-  const id = frame.seq !== undefined ? `id: ${frame.seq}\n` : ''
+  const id = frame.seq !== undefined ? `id: ${frame.seq}\n` : isTerminal(frame) ? `id: ${END_EVENT_ID}\n` : ''
   return encoder.encode(`event: ${frame.type}\n${id}data: ${json}\n\n`)
 }
 
@@ -118,8 +121,10 @@ export function sseChatRoutes(deps: SseDeps): Hono {
   const schema = ChatRequestSchema(deps.maxContentChars)
 
   const resume = async (admission: Admission, c: Context, messageId: string) => {
+    // The client saw the answer end: 204 is how SSE says "do not reconnect".
+    if (c.req.header('last-event-id')?.trim() === END_EVENT_ID) return c.body(null, 204)
     const lastSeq = lastEventId(c.req.header('last-event-id'))
-    if (lastSeq === undefined) return errorResponse('invalid_message', 'Last-Event-ID must be the number of the last chat_delta received')
+    if (lastSeq === undefined) return errorResponse('invalid_message', `Last-Event-ID must be the number of the last chat_delta received, or ${END_EVENT_ID}`)
     const answer = await deps.answers.open(messageId)
     const userId = admission.identity.userId
     const response = answer && (answer.userId === undefined || answer.userId === userId) ? sseResponse(answer, lastSeq, deps.maxBufferedBytes) : undefined

@@ -8,6 +8,7 @@ import type { Coordinator } from '../chat/coordinator.js'
 import type { Guard } from '../guard/guard.js'
 import { isRefusal, type Slot } from '../guard/limits.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
+import { armExpiry } from './credential-expiry.js'
 import {
   frames,
   isTerminal,
@@ -28,9 +29,11 @@ export interface SocketDeps {
   maxMessagesPerSecond: number
   guard: Guard
   coordinator: Coordinator
-  /** Whether a user may join a conversation (its owner, or anyone for an anonymous one). */
+  /** Whether a user may join a conversation (its owner, or anyone for an anonymous one); creates nothing. */
   mayJoin(conversationId: string, userId: string | undefined): Promise<boolean>
   onRejectedFrame?(reason: string): void
+  /** A socket was closed because its outbound buffer passed `maxBufferedBytes`. */
+  onSendOverflow?(): void
 }
 
 /** Who opened the socket, as admitted before the upgrade. */
@@ -48,6 +51,10 @@ export interface SocketIdentity {
 export const CLOSE_CREDENTIAL_EXPIRED = 4001
 /** Close code for a client that keeps flooding after being told to slow down. */
 export const CLOSE_POLICY_VIOLATION = 1008
+/** Close code for a peer that stopped reading: its outbound buffer passed WS_MAX_BUFFERED_BYTES. */
+export const CLOSE_NOT_READING = 4008
+/** Conversations one socket may join with `subscribe`: each holds a subscription (and, with Redis, a channel). */
+export const MAX_JOINED_CONVERSATIONS = 64
 
 /**
  * A per-socket token bucket on incoming messages: a flood gets one `rate_limited` error a second and is
@@ -87,7 +94,9 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const { userId, key } = identity
   const budget = messageBudget(deps.maxMessagesPerSecond)
   let raw: WebSocket | undefined
-  let expiryTimer: NodeJS.Timeout | undefined
+  let stopExpiry = () => {}
+  // Set by onClose: an admission still awaiting (limits, Redis) must then undo what it made, not attach.
+  let closed = false
   const connection: Connection = {
     id,
     isAlive: true,
@@ -99,13 +108,32 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     close: (code, reason) => raw?.close(code, reason),
   }
 
+  /**
+   * Every frame goes out here. Answers stop at WS_MAX_BUFFERED_BYTES unread (slow_consumer, see attach); small
+   * frames get headroom up to twice that, so the notice of a cut answer still arrives; past it the peer is
+   * not reading at all and the socket is closed instead of buffering more.
+   */
   const send = (frame: ServerFrame, json?: string) => {
-    if (raw && raw.readyState === raw.OPEN) raw.send(json ?? JSON.stringify(frame))
+    if (!raw || raw.readyState !== raw.OPEN) return
+    if (raw.bufferedAmount > 2 * deps.maxBufferedBytes) {
+      deps.onSendOverflow?.()
+      deps.logger.warn({ event: 'send_overflow', connectionId: id, bufferedBytes: raw.bufferedAmount }, 'peer stopped reading; socket closed')
+      raw.close(CLOSE_NOT_READING, 'not reading: outbound buffer full')
+      return
+    }
+    raw.send(json ?? JSON.stringify(frame))
   }
 
-  const reject = (reason: string, error: string, messageId?: string) => {
+
+  // No messageId: by the protocol an error with one ends that answer, and a bad frame must not end a live answer.
+  const reject = (reason: string, error: string) => {
     deps.onRejectedFrame?.(reason)
-    send(frames.error('invalid_message', error, messageId ? { messageId } : {}))
+    send(frames.error('invalid_message', error))
+  }
+
+  /** Logs an admission that finished after the socket closed (its result was undone). */
+  const abandoned = (what: string) => {
+    deps.logger.debug({ event: 'admission_abandoned', connectionId: id, what }, 'socket closed during admission; undone')
   }
 
   const attach = (answer: AnswerView, lastSeq = -1): boolean => {
@@ -130,21 +158,33 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
 
   /** Joins a conversation: frames of answers started in it from any socket, and its updates. */
   const join = async (conversationId: string) => {
+    if (closed) return abandoned('join')
     if (joined.has(conversationId)) return
     // Marked at once, so a second join while the first subscribes is a no-op.
-    joined.set(conversationId, () => {})
-    const unsubscribe = await deps.coordinator.subscribe(conversationId, (event) => {
-      if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
-      if (attachments.has(event.messageId)) return
-      deps.answers
-        .open(event.messageId)
-        .then((answer) => {
-          if (answer && !attachments.has(event.messageId)) attach(answer, -1)
-        })
-        .catch((err: unknown) => deps.logger.warn({ err, connectionId: id, messageId: event.messageId }, 'could not follow an answer of a joined conversation'))
-    })
+    const placeholder = () => {}
+    joined.set(conversationId, placeholder)
+    let unsubscribe: () => void
+    try {
+      unsubscribe = await deps.coordinator.subscribe(conversationId, (event) => {
+        if (event.type === 'conversation_updated') return send({ type: 'conversation_updated', conversationId, change: event.change })
+        if (attachments.has(event.messageId)) return
+        deps.answers
+          .open(event.messageId)
+          .then((answer) => {
+            if (answer && !closed && owns(answer) && !attachments.has(event.messageId)) attach(answer, -1)
+          })
+          .catch((err: unknown) => deps.logger.warn({ err, connectionId: id, messageId: event.messageId }, 'could not follow an answer of a joined conversation'))
+      })
+    } catch (error) {
+      // Forgotten, so the next join tries again instead of finding a placeholder for good.
+      if (joined.get(conversationId) === placeholder) joined.delete(conversationId)
+      throw error
+    }
     // Left (or closed) while subscribing: undo.
-    if (!joined.has(conversationId)) return unsubscribe()
+    if (closed || joined.get(conversationId) !== placeholder) {
+      if (closed) abandoned('join')
+      return unsubscribe()
+    }
     joined.set(conversationId, unsubscribe)
   }
 
@@ -155,6 +195,10 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
 
   const startChat = async (message: Extract<ClientMessage, { type: 'chat' }>) => {
     const slot = await deps.guard.beforeChat(key)
+    if (closed) {
+      if (!isRefusal(slot)) slot.release()
+      return abandoned('chat')
+    }
     const conversation = message.conversationId ? { conversationId: message.conversationId } : {}
     if (isRefusal(slot)) {
       return send(frames.error('rate_limited', slot.error, { retryAfter: slot.retryAfter, ...conversation, ...(message.messageId ? { messageId: message.messageId } : {}) }))
@@ -167,6 +211,12 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       return send(frames.error(code, error, { ...(messageId ? { messageId } : {}), ...conversation, ...(retryAfter ? { retryAfter } : {}) }))
     }
     deps.guard.bind(result.answer.ids.messageId, key, slot)
+    if (closed) {
+      // Attached and detached at once: nobody listens, so the resume grace rule decides when it is cancelled.
+      const subscription = result.answer.attach(() => {})
+      if (subscription.ok) subscription.detach()
+      return abandoned('chat')
+    }
     attach(result.answer)
     await join(result.answer.ids.conversationId)
   }
@@ -179,6 +229,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
 
   const resume = async (messageId: string, lastSeq: number) => {
     const answer = await deps.answers.open(messageId)
+    if (closed) return abandoned('resume')
     if (!answer || !owns(answer) || !attach(answer, lastSeq)) {
       return send(frames.error('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId }))
     }
@@ -186,10 +237,16 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   }
 
   const subscribe = async (conversationId: string) => {
-    if (!(await deps.mayJoin(conversationId, userId))) {
-      return send(frames.error('forbidden', 'This conversation belongs to another user', { conversationId }))
+    if (!joined.has(conversationId) && joined.size >= MAX_JOINED_CONVERSATIONS) {
+      return send(frames.error('invalid_message', `A socket may join at most ${MAX_JOINED_CONVERSATIONS} conversations; unsubscribe from one first`, { conversationId }))
+    }
+    const allowed = await deps.mayJoin(conversationId, userId)
+    if (closed) return abandoned('subscribe')
+    if (!allowed) {
+      return send(frames.error('forbidden', 'This conversation is unknown or belongs to another user; subscribe to a conversation you have chatted in', { conversationId }))
     }
     await join(conversationId)
+    if (closed) return
     send({ type: 'subscribed', conversationId })
   }
 
@@ -220,7 +277,8 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const owns = (answer: AnswerView) => answer.userId === undefined || answer.userId === userId
 
   const cleanUp = () => {
-    clearTimeout(expiryTimer)
+    closed = true
+    stopExpiry()
     for (const detach of attachments.values()) detach()
     attachments.clear()
     for (const conversationId of [...joined.keys()]) leave(conversationId)
@@ -237,7 +295,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       deps.logger.info({ event: 'connection_open', connectionId: id, userId }, 'socket opened')
       if (identity.expiresAt !== undefined) {
         // A credential that expires while the socket is open ends the socket then: reconnect with a fresh one.
-        expiryTimer = setTimeout(() => raw?.close(CLOSE_CREDENTIAL_EXPIRED, 'credential expired'), Math.max(0, identity.expiresAt - Date.now()))
+        stopExpiry = armExpiry(identity.expiresAt, () => raw?.close(CLOSE_CREDENTIAL_EXPIRED, 'credential expired'))
       }
     },
     onMessage(event) {
@@ -254,7 +312,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
         return reject('binary', 'Binary frames are not supported; send JSON text frames')
       }
       const parsed = parseClientMessage(data, schema)
-      if (!parsed.ok) return reject('invalid', parsed.error, parsed.messageId)
+      if (!parsed.ok) return reject('invalid', parsed.error)
       handle(parsed.message)
     },
     onClose(event) {

@@ -78,7 +78,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   installExitHook()
-  const dir = mkdtempSync(path.join(tmpdir(), 'hpa-redis-'))
+  const dir = mkdtempSync(path.join(tmpdir(), 'hedera-assistant-redis-'))
   dirs.add(dir)
   let port = 0
   let child: ChildProcess | undefined

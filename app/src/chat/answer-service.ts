@@ -95,6 +95,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
       }
       const messages = buildMessages(options.systemPrompt, history, content)
+      // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
+      if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
       const result = await options.llm!.stream(messages, {
         signal: answer.controller.signal,
         onDelta: (text) => {

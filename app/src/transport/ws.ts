@@ -215,7 +215,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       // Attached and detached at once: nobody listens, so the resume grace rule decides when it is cancelled.
       const subscription = result.answer.attach(() => {})
       if (subscription.ok) subscription.detach()
-      return abandoned('chat')
+      return abandoned('answer')
     }
     attach(result.answer)
     await join(result.answer.ids.conversationId)

@@ -98,5 +98,26 @@ def test_rate_limits_and_extra_env_reach_the_config():
     assert config["FEATURE_X"] == "on"
 
 
-def test_unset_rate_limits_keep_the_server_defaults(defaults):
-    assert not [k for k in defaults.config if k.startswith("RATE_LIMIT_") or k == "DAILY_TOKEN_LIMIT"]
+def test_default_install_has_per_client_limits_on(defaults):
+    # A plain `helm install` is a public LoadBalancer: it must not be an open relay for the OpenAI key.
+    config = defaults.config
+    assert config["RATE_LIMIT_CONNECTIONS_PER_MINUTE"] == "30"
+    assert config["RATE_LIMIT_CHATS_PER_MINUTE"] == "10"
+    assert config["RATE_LIMIT_CONCURRENT_ANSWERS"] == "2"
+    assert config["RATE_LIMIT_SOCKETS_PER_USER"] == "4"
+    assert config["DAILY_TOKEN_LIMIT"] == "200000"
+
+
+def test_default_install_sees_client_ips(defaults):
+    # Per-IP limits need the client address: a pass-through LoadBalancer with Local traffic policy, no proxy hop.
+    service = defaults.one("Service", "hedera-playground-assistant")
+    assert service["spec"]["type"] == "LoadBalancer"
+    assert service["spec"]["externalTrafficPolicy"] == "Local"
+    assert defaults.config["TRUSTED_PROXY_HOPS"] == "0"
+
+
+def test_rate_limits_turn_off_with_zero_or_fall_back_to_the_server_default_with_null():
+    config = render({"rateLimits": {"chatsPerMinute": 0, "dailyTokenLimit": None}}).config
+    assert config["RATE_LIMIT_CHATS_PER_MINUTE"] == "0"
+    assert "DAILY_TOKEN_LIMIT" not in config
+    assert config["RATE_LIMIT_CONCURRENT_ANSWERS"] == "2"

@@ -3,6 +3,12 @@
 locals {
   redis_ca_dir = "/etc/hedera-playground-assistant/redis-ca"
 
+  # Cloud Run alone gets the metrics token: its /metrics is on the public port.
+  cloud_run_secret_env = merge(
+    local.secret_env,
+    var.enable_cloud_run && var.generate_metrics_token ? { METRICS_TOKEN = module.metrics_token[0].secret_id } : {},
+  )
+
   cloud_run_env = merge(
     local.settings_env,
     { TRUSTED_PROXY_HOPS = tostring(coalesce(var.trusted_proxy_hops, 1)) },
@@ -32,7 +38,7 @@ module "cloud_run" {
 
   auth_mode  = var.auth_mode
   env        = local.cloud_run_env
-  secret_env = local.secret_env
+  secret_env = local.cloud_run_secret_env
   secret_files = local.redis_tls ? {
     redis-ca = { secret = module.redis_ca[0].secret_id, mount_path = local.redis_ca_dir, file_name = "ca.pem" }
   } : {}

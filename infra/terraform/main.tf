@@ -85,6 +85,28 @@ resource "random_password" "admin_token" {
   special = false
 }
 
+# METRICS_TOKEN guards /metrics on Cloud Run, whose only port is public (GKE serves metrics on a port of
+# their own inside the cluster). Nobody has to pick it, so Terraform generates it (it is then in the state).
+resource "random_password" "metrics_token" {
+  count = var.enable_cloud_run && var.generate_metrics_token ? 1 : 0
+
+  length  = 40
+  special = false
+}
+
+module "metrics_token" {
+  source = "./modules/secret"
+  count  = var.enable_cloud_run && var.generate_metrics_token ? 1 : 0
+
+  project_id     = var.project_id
+  secret_id      = var.metrics_token_secret_id
+  labels         = var.labels
+  create_version = true
+  secret_data    = random_password.metrics_token[0].result
+
+  depends_on = [google_project_service.this]
+}
+
 module "admin_token" {
   source = "./modules/secret"
   count  = var.create_admin_token_secret ? 1 : 0

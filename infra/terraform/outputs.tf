@@ -47,3 +47,8 @@ output "redis_url" {
   description = "REDIS_URL given to the runtimes (empty when enable_redis is false)."
   value       = local.redis_url
 }
+
+output "metrics_token_secret" {
+  description = "Secret holding the generated METRICS_TOKEN that guards /metrics on Cloud Run (null when generate_metrics_token is false or Cloud Run is off)."
+  value       = try(module.metrics_token[0].secret_id, null)
+}

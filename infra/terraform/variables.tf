@@ -231,6 +231,18 @@ variable "generate_admin_token" {
   default     = false
 }
 
+variable "generate_metrics_token" {
+  description = "Cloud Run serves /metrics on its public URL: generate METRICS_TOKEN (random_password into Secret Manager, so it is in the state) so only scrapers sending it read metrics. false leaves /metrics public."
+  type        = bool
+  default     = true
+}
+
+variable "metrics_token_secret_id" {
+  description = "Name of the generated metrics token secret (generate_metrics_token)."
+  type        = string
+  default     = "METRICS_TOKEN"
+}
+
 variable "api_tokens_secret_id" {
   description = "Existing secret holding API_TOKENS (comma-separated tokens) for auth_mode = token; null: none."
   type        = string
@@ -314,12 +326,12 @@ variable "trusted_proxy_hops" {
 }
 
 variable "rate_limits" {
-  description = "RATE_LIMIT_* settings (0 = off); unset ones keep the server's defaults."
+  description = "Per-client RATE_LIMIT_* settings, on by default with playground values (the service is public); 0 turns one off."
   type = object({
-    connections_per_minute = optional(number)
-    chats_per_minute       = optional(number)
-    concurrent_answers     = optional(number)
-    sockets_per_user       = optional(number)
+    connections_per_minute = optional(number, 30)
+    chats_per_minute       = optional(number, 10)
+    concurrent_answers     = optional(number, 2)
+    sockets_per_user       = optional(number, 4)
   })
   default = {}
 
@@ -330,9 +342,9 @@ variable "rate_limits" {
 }
 
 variable "daily_token_limit" {
-  description = "DAILY_TOKEN_LIMIT: OpenAI tokens one user may spend a day (0 = off); null keeps the server's default."
+  description = "DAILY_TOKEN_LIMIT: OpenAI tokens one client may spend a UTC day, about 50 long answers by default; 0 = off, null keeps the server's default (off)."
   type        = number
-  default     = null
+  default     = 200000
 
   validation {
     condition     = var.daily_token_limit == null || try(var.daily_token_limit >= 0, false)

@@ -34,9 +34,10 @@ def test_cloud_run_plain_env_refuses_secret_names():
 
 def test_root_passes_openai_key_as_secret_never_as_value():
     module = named_blocks(TF_ROOT, "module")["cloud_run"]
-    assert module["secret_env"] == "${local.secret_env}"
+    assert module["secret_env"] == "${local.cloud_run_secret_env}"
     local_blocks = {k: v for block in load_dir(TF_ROOT)["locals"] for k, v in block.items()}
     assert "OPENAI_API_KEY = module.openai_api_key.secret_id" in local_blocks["secret_env"]
+    assert "local.secret_env" in local_blocks["cloud_run_secret_env"]
     for key in ("settings_env", "cloud_run_env"):
         assert "OPENAI_API_KEY" not in str(local_blocks[key])
 

@@ -19,10 +19,11 @@ import { createOriginPolicy } from './ops/origins.js'
 import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
-import { denialResponse, sseChatRoutes } from './transport/sse.js'
+import { sseChatRoutes } from './transport/sse.js'
+import { httpError, refusalResponse } from './transport/http-error.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
-import { createGuard, isDenial, operatorTokenMatches } from './guard/guard.js'
+import { createGuard, isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
 
@@ -144,18 +145,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bodyLimit({
       maxSize: maxBody,
       // The rest of the body is never read, so the connection cannot carry another request: close it.
-      onError: (c) =>
-        c.json({ type: 'error', code: 'payload_too_large', error: `The request body is over ${maxBody} bytes; send less` }, 413, { connection: 'close' }),
+      onError: () =>
+        httpError('payload_too_large', `The request body is over ${maxBody} bytes; send less`, { headers: { connection: 'close' } }),
     }),
   )
   app.route('/', healthRoutes(state))
   app.use('/api/stats', async function guardStats(c, next) {
     // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).
     if (config.adminToken) {
-      if (!operatorTokenMatches(config.adminToken, c)) return denialResponse({ status: 401, code: 'unauthorized', error: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>' })
+      if (!operatorTokenMatches(config.adminToken, c)) return httpError('unauthorized', 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>')
     } else {
       const admission = await guard.admit(c)
-      if (isDenial(admission)) return denialResponse(admission)
+      if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     }
     await next()
   })
@@ -165,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (config.metrics.port === 0) {
     app.get('/metrics', async (c) => {
       if (config.metrics.token && !operatorTokenMatches(config.metrics.token, c)) {
-        return denialResponse({ status: 401, code: 'unauthorized', error: 'This endpoint needs the metrics token: Authorization: Bearer <METRICS_TOKEN>' })
+        return httpError('unauthorized', 'This endpoint needs the metrics token: Authorization: Bearer <METRICS_TOKEN>')
       }
       return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
     })
@@ -179,18 +180,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.get(
       path,
       async function refuseUnwantedUpgrades(c, next) {
-        if (state.draining) return c.json({ code: 'shutting_down', error: 'The server is shutting down; reconnect' }, 503)
+        if (state.draining) return httpError('shutting_down', 'The server is shutting down; reconnect')
         const origin = c.req.header('origin')
         // Browsers always send Origin; other clients (curl, servers) may not, and CORS cannot protect a socket.
         if (origin !== undefined && !originAllowed(origin)) {
-          return c.json({ code: 'forbidden', error: `Origin ${origin} is not allowed; add it to CORS_ORIGINS` }, 403)
+          return httpError('forbidden', `Origin ${origin} is not allowed; add it to CORS_ORIGINS`)
         }
         if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-          return c.json({ code: 'invalid_message', error: 'This endpoint speaks WebSocket; connect with a WebSocket client' }, 426)
+          return httpError('invalid_message', 'This endpoint speaks WebSocket; connect with a WebSocket client', { status: 426 })
         }
         // The credential and the connection limits are checked before the upgrade: a refused client never gets a socket.
         const admission = await guard.admitSocket(c)
-        if (isDenial(admission)) return denialResponse(admission)
+        if (isAdmissionRefusal(admission)) return refusalResponse(admission)
         // The slot lives as long as the TCP connection: when ws refuses the handshake (or the client hangs
         // up first) no socket ever opens, so onClose never runs to free it.
         const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
@@ -202,10 +203,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socketRoute,
     )
   }
-  app.notFound((c) => c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404))
+  app.notFound((c) => httpError('not_found', `No route for ${c.req.method} ${c.req.path}; see GET /api/info`))
   app.onError((err, c) => {
     logger.error({ err, path: c.req.path }, 'request failed')
-    return c.json({ code: 'internal_error', error: 'Internal error' }, 500)
+    return httpError('internal_error', 'Internal error')
   })
 
   const wss = new WebSocketServer({

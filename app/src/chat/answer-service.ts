@@ -49,8 +49,8 @@ export interface StartRequest {
   userId?: string | undefined
 }
 
-export type Refused = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
-export type StartResult = { ok: true; answer: Answer } | Refused
+export type StartRefusal = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
+export type StartResult = { ok: true; answer: Answer } | StartRefusal
 
 export interface AnswerService {
   start(request: StartRequest): Promise<StartResult>
@@ -62,7 +62,7 @@ export interface AnswerService {
   close(): void
 }
 
-const UNAVAILABLE: Refused = { ok: false, code: 'unavailable', error: 'The shared store (Redis) is unreachable, so no answer can start; try again shortly' }
+const UNAVAILABLE: StartRefusal = { ok: false, code: 'unavailable', error: 'The shared store (Redis) is unreachable, so no answer can start; try again shortly' }
 
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
   const { logger, hooks = {}, coordinator, conversations } = options
@@ -186,7 +186,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     answers.delete(messageId)
   }
 
-  async function admit(request: StartRequest, meta: AnswerMeta): Promise<Refused | undefined> {
+  async function admit(request: StartRequest, meta: AnswerMeta): Promise<StartRefusal | undefined> {
     const { messageId, conversationId, userId } = meta
     if (answers.has(messageId) || (coordinator.shared && (await coordinator.meta(messageId)))) {
       return { ok: false, code: 'invalid_message', error: `messageId ${messageId} is already used by another answer; omit it to get a fresh one`, messageId }

@@ -19,7 +19,8 @@ export interface Admission {
   key: string
 }
 
-export interface Denial {
+/** A refused admission: no or a bad credential (401), or a connection limit (429). */
+export interface AdmissionRefusal {
   status: 401 | 429
   code: 'unauthorized' | 'rate_limited'
   error: string
@@ -29,9 +30,9 @@ export interface Denial {
 
 export interface Guard {
   /** Authenticates an HTTP request (SSE chat, resume, stats). */
-  admit(c: GuardedRequest): Promise<Admission | Denial>
+  admit(c: GuardedRequest): Promise<Admission | AdmissionRefusal>
   /** Authenticates a WebSocket upgrade and applies the connection limits; the slot is freed on close. */
-  admitSocket(c: GuardedRequest): Promise<(Admission & { slot: Slot }) | Denial>
+  admitSocket(c: GuardedRequest): Promise<(Admission & { slot: Slot }) | AdmissionRefusal>
   /** Applies the per-chat limits; the slot is held until the answer ends (see `bind`). */
   beforeChat(key: string): Promise<Slot | Refusal>
   /** Ties an answer to its limit key and slot, so its end frees the slot and counts its tokens. */
@@ -39,7 +40,7 @@ export interface Guard {
   hooks: AnswerHooks
 }
 
-export const isDenial = (value: unknown): value is Denial => typeof value === 'object' && value !== null && 'status' in value && 'code' in value
+export const isAdmissionRefusal = (value: unknown): value is AdmissionRefusal => typeof value === 'object' && value !== null && 'status' in value && 'code' in value
 
 export interface GuardOptions {
   authenticate: Authenticator
@@ -53,12 +54,12 @@ export function createGuard(options: GuardOptions): Guard {
   const { authenticate, limiter } = options
   const bound = new Map<string, { key: string; slot: Slot }>()
 
-  const refuse = (refusal: Refusal): Denial => {
+  const refuse = (refusal: Refusal): AdmissionRefusal => {
     options.onRefused?.(refusal.limit)
     return { status: 429, code: 'rate_limited', error: refusal.error, retryAfter: refusal.retryAfter, limit: refusal.limit }
   }
 
-  async function admit(c: GuardedRequest, transport = 'http'): Promise<Admission | Denial> {
+  async function admit(c: GuardedRequest, transport = 'http'): Promise<Admission | AdmissionRefusal> {
     const credential = extractCredential({ header: (name) => c.req.header(name), query: (name) => c.req.query(name) })
     const result = await authenticate(credential)
     if (!result.ok) {
@@ -74,7 +75,7 @@ export function createGuard(options: GuardOptions): Guard {
     admit,
     async admitSocket(c) {
       const admission = await admit(c, 'websocket')
-      if (isDenial(admission)) return admission
+      if (isAdmissionRefusal(admission)) return admission
       const connections = await limiter.hit(admission.key, 'connections')
       if (connections) return refuse(connections)
       const slot = await limiter.acquire(admission.key, 'sockets')

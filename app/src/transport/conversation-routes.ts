@@ -4,9 +4,9 @@ import { z } from 'zod'
 import type { ConversationIndex } from '../chat/conversation-index.js'
 import type { ConversationStore } from '../chat/conversations.js'
 import type { Coordinator } from '../chat/coordinator.js'
-import { isDenial, type Guard } from '../guard/guard.js'
+import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
 import { describeIssues, IdSchema } from '../protocol/frames.js'
-import { denialResponse } from './sse.js'
+import { httpError, refusalResponse } from './http-error.js'
 
 const RenameSchema = z.object({
   title: z
@@ -21,8 +21,6 @@ export interface ConversationRouteDeps {
   guard: Guard
 }
 
-const problem = (status: 400 | 401 | 404, code: string, error: string) => Response.json({ type: 'error', code, error }, { status })
-
 export function conversationRoutes(deps: ConversationRouteDeps): Hono {
   const app = new Hono()
   const { conversations, coordinator, guard } = deps
@@ -30,52 +28,52 @@ export function conversationRoutes(deps: ConversationRouteDeps): Hono {
   /** The conversation id of the path, if valid and visible to this user (404 otherwise: existence is not revealed). */
   async function visible(c: Context, userId: string | undefined): Promise<string | Response> {
     const id = IdSchema.safeParse(c.req.param('conversationId'))
-    if (!id.success) return problem(400, 'invalid_message', `conversationId ${describeIssues(id.error)}`)
+    if (!id.success) return httpError('invalid_message', `conversationId ${describeIssues(id.error)}`)
     const owner = await conversations.ownerOf(id.data)
     // Without authentication the unguessable id is the capability; with it, only the owner sees the conversation.
-    if (owner !== undefined && owner !== userId) return problem(404, 'not_found', `No conversation ${id.data}`)
+    if (owner !== undefined && owner !== userId) return httpError('not_found', `No conversation ${id.data}`)
     return id.data
   }
 
   app.get('/api/conversations', async (c) => {
     const admission = await guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     const userId = admission.identity.userId
     if (userId === undefined) {
-      return problem(401, 'unauthorized', 'Listing conversations needs a signed-in user (AUTH_MODE token or jwt); without authentication, keep the conversationId you were given')
+      return httpError('unauthorized', 'Listing conversations needs a signed-in user (AUTH_MODE token or jwt); without authentication, keep the conversationId you were given')
     }
     return c.json({ conversations: await conversations.listForUser(userId) })
   })
 
   app.get('/api/conversations/:conversationId', async (c) => {
     const admission = await guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     const id = await visible(c, admission.identity.userId)
     if (id instanceof Response) return id
     const messages = await conversations.history(id)
-    if (messages.length === 0) return problem(404, 'not_found', `No conversation ${id} (unknown, or expired after being idle)`)
+    if (messages.length === 0) return httpError('not_found', `No conversation ${id} (unknown, or expired after being idle)`)
     return c.json({ conversationId: id, messages })
   })
 
   app.patch('/api/conversations/:conversationId', async (c) => {
     const admission = await guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     const id = await visible(c, admission.identity.userId)
     if (id instanceof Response) return id
     const body: unknown = await c.req.json().catch(() => undefined)
     const parsed = RenameSchema.safeParse(body)
-    if (!parsed.success) return problem(400, 'invalid_message', `Invalid rename: ${describeIssues(parsed.error)}; send {"title":"..."}`)
-    if (!(await conversations.rename(id, parsed.data.title))) return problem(404, 'not_found', `No conversation ${id}`)
+    if (!parsed.success) return httpError('invalid_message', `Invalid rename: ${describeIssues(parsed.error)}; send {"title":"..."}`)
+    if (!(await conversations.rename(id, parsed.data.title))) return httpError('not_found', `No conversation ${id}`)
     await coordinator.publish({ type: 'conversation_updated', conversationId: id, change: 'renamed' })
     return c.json({ conversationId: id, title: parsed.data.title })
   })
 
   app.delete('/api/conversations/:conversationId', async (c) => {
     const admission = await guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     const id = await visible(c, admission.identity.userId)
     if (id instanceof Response) return id
-    if (!(await conversations.remove(id))) return problem(404, 'not_found', `No conversation ${id}`)
+    if (!(await conversations.remove(id))) return httpError('not_found', `No conversation ${id}`)
     await coordinator.publish({ type: 'conversation_updated', conversationId: id, change: 'deleted' })
     return c.body(null, 204)
   })

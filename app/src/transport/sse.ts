@@ -1,10 +1,10 @@
 /** SSE adapter: the same answers and frames as the socket, over one HTTP response per answer. */
 import { Hono, type Context } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AnswerService, AnswerView } from '../chat/answer-service.js'
-import { isDenial, type Admission, type Denial, type Guard } from '../guard/guard.js'
+import { isAdmissionRefusal, type Admission, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
-import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ErrorCode, type ServerFrame } from '../protocol/frames.js'
+import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { httpError, refusalResponse } from './http-error.js'
 
 const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
@@ -80,31 +80,6 @@ export interface SseDeps {
   guard: Guard
 }
 
-const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
-  invalid_message: 400,
-  busy: 409,
-  forbidden: 403,
-  unavailable: 503,
-  llm_unconfigured: 503,
-  shutting_down: 503,
-  rate_limited: 429,
-  unauthorized: 401,
-  unsupported_media_type: 415,
-  resume_unavailable: 404,
-}
-
-function errorResponse(code: ErrorCode, error: string, extra: Record<string, unknown> = {}): Response {
-  const retryAfter = typeof extra.retryAfter === 'number' ? { 'retry-after': String(extra.retryAfter) } : undefined
-  return Response.json({ type: 'error', code, error, ...extra }, { status: STATUS[code] ?? 500, ...(retryAfter ? { headers: retryAfter } : {}) })
-}
-
-export function denialResponse(denial: Denial): Response {
-  const headers: Record<string, string> = denial.status === 401 ? { 'www-authenticate': 'Bearer' } : {}
-  if (denial.retryAfter !== undefined) headers['retry-after'] = String(denial.retryAfter)
-  const body = { type: 'error', code: denial.code, error: denial.error, ...(denial.retryAfter !== undefined ? { retryAfter: denial.retryAfter } : {}) }
-  return Response.json(body, { status: denial.status, headers })
-}
-
 /** Reads `Last-Event-ID` (the last delta seq the client saw); -1 when absent. */
 function lastEventId(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return -1
@@ -124,48 +99,48 @@ export function sseChatRoutes(deps: SseDeps): Hono {
     // The client saw the answer end: 204 is how SSE says "do not reconnect".
     if (c.req.header('last-event-id')?.trim() === END_EVENT_ID) return c.body(null, 204)
     const lastSeq = lastEventId(c.req.header('last-event-id'))
-    if (lastSeq === undefined) return errorResponse('invalid_message', `Last-Event-ID must be the number of the last chat_delta received, or ${END_EVENT_ID}`)
+    if (lastSeq === undefined) return httpError('invalid_message', `Last-Event-ID must be the number of the last chat_delta received, or ${END_EVENT_ID}`)
     const answer = await deps.answers.open(messageId)
     const userId = admission.identity.userId
     const response = answer && (answer.userId === undefined || answer.userId === userId) ? sseResponse(answer, lastSeq, deps.maxBufferedBytes) : undefined
-    return response ?? errorResponse('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { messageId })
+    return response ?? httpError('resume_unavailable', `Answer ${messageId} can no longer be resumed; send the question again`, { extra: { messageId } })
   }
 
   app.post('/api/playground/assistant/chat', async (c) => {
     const admission = await deps.guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     // JSON only: a cross-site form (text/plain, no CORS preflight) must not be able to start answers.
     if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
-      return errorResponse('unsupported_media_type', 'Send the body as JSON with content-type: application/json')
+      return httpError('unsupported_media_type', 'Send the body as JSON with content-type: application/json')
     }
     let body: unknown
     try {
       body = await c.req.json()
     } catch {
-      return errorResponse('invalid_message', 'The body must be JSON like {"content":"How do I mint a token?"} with content-type application/json')
+      return httpError('invalid_message', 'The body must be JSON like {"content":"How do I mint a token?"} with content-type application/json')
     }
     const parsed = schema.safeParse(body)
-    if (!parsed.success) return errorResponse('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
+    if (!parsed.success) return httpError('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
     const request = parsed.data
     if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(admission, c, request.messageId)
     const slot = await deps.guard.beforeChat(admission.key)
-    if (isRefusal(slot)) return errorResponse('rate_limited', slot.error, { retryAfter: slot.retryAfter })
+    if (isRefusal(slot)) return httpError('rate_limited', slot.error, { extra: { retryAfter: slot.retryAfter } })
     const result = await deps.answers.start({ ...request, userId: admission.identity.userId })
     if (!result.ok) {
       slot.release()
       const { code, error, messageId, retryAfter } = result
-      return errorResponse(code, error, { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) })
+      return httpError(code, error, { extra: { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) } })
     }
     deps.guard.bind(result.answer.ids.messageId, admission.key, slot)
     const response = sseResponse(result.answer, -1, deps.maxBufferedBytes, { 'x-message-id': result.answer.ids.messageId, 'x-conversation-id': result.answer.ids.conversationId })
-    return response ?? errorResponse('internal_error', 'The answer could not be streamed')
+    return response ?? httpError('internal_error', 'The answer could not be streamed')
   })
 
   app.get('/api/playground/assistant/chat/:messageId', async (c) => {
     const admission = await deps.guard.admit(c)
-    if (isDenial(admission)) return denialResponse(admission)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
     const messageId = IdSchema.safeParse(c.req.param('messageId'))
-    if (!messageId.success) return errorResponse('invalid_message', `messageId ${describeIssues(messageId.error)}`)
+    if (!messageId.success) return httpError('invalid_message', `messageId ${describeIssues(messageId.error)}`)
     return resume(admission, c, messageId.data)
   })
   return app

@@ -38,6 +38,8 @@ export interface ServerOptions {
   hooks?: AnswerHooks
   /** A shared limiter (Redis) for many instances; in-memory by default. */
   limiter?: Limiter
+  /** The clock of the in-memory limits and the per-socket message budget (ms); tests inject one. */
+  clock?: () => number
 }
 
 export interface RunningServer {
@@ -101,7 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const originAllowed = createOriginPolicy(config.cors.origins)
   const guard = createGuard({
     authenticate: createAuthenticator(config.auth),
-    limiter: options.limiter ?? createMemoryLimiter(config.rateLimits),
+    limiter: options.limiter ?? createMemoryLimiter(config.rateLimits, options.clock),
     trustedProxyHops: config.trustedProxyHops,
     onRefused: (limit) => metrics.rateLimited(limit),
     onAuthRefused: (transport) => metrics.authRefused(transport),
@@ -124,6 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxMessagesPerSecond: config.limits.wsMaxMessagesPerSecond,
     onRejectedFrame: (reason) => metrics.frameRejected(reason),
     onSendOverflow: () => metrics.sendOverflow(),
+    ...(options.clock ? { now: options.clock } : {}),
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()

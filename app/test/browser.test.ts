@@ -136,7 +136,9 @@ describe('headless Chromium against the real server', () => {
     expect(early.length).toBeLessThan(fake.chunksFor(question).length) // the POST left mid-answer
 
     const result = await inPage<EventSourceResult>(page, 'eventSource', { url: `${api.http}${CHAT}/br-es-1`, timeoutMs: 15_000 })
-    expect(result).toMatchObject({ opened: true, timedOut: false, readyState: 2 }) // 2 = CLOSED: no reconnect
+    // 2 = CLOSED by the browser itself: its reconnect after the end (Last-Event-ID: end) got 204.
+    expect(result).toMatchObject({ opened: true, timedOut: false, readyState: 2 })
+    expect(result.events.at(-1)).toMatchObject({ type: 'chat_complete', lastEventId: 'end' })
     expect(result.events[0]).toMatchObject({ type: 'chat_start', frame: { messageId: 'br-es-1' } })
     expect(result.events.at(-1)).toMatchObject({ type: 'chat_complete', frame: { messageId: 'br-es-1', metadata: { finishReason: 'stop' } } })
     expect(result.events.filter((e) => e.type === 'error')).toHaveLength(0)

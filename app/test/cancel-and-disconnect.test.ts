@@ -85,7 +85,6 @@ describe('resume within the grace period', () => {
     first.ws.terminate()
     const seen = first.frames.filter((f) => f.type === 'chat_delta' && f.messageId === 'r-1')
     const lastSeq = seen.at(-1)!.seq!
-    await new Promise((r) => setTimeout(r, 100))
     const second = await connect(graceful.ws)
     second.send({ type: 'resume', messageId: 'r-1', lastSeq })
     const rest = await second.answer('r-1')
@@ -99,15 +98,20 @@ describe('resume within the grace period', () => {
   })
 
   it('with nobody attached after the grace, the answer is cancelled and the upstream aborted', async () => {
-    const graceful = await startTestServer(upstreamEnv(fake.url, { RESUME_GRACE_MS: '200' }))
+    const graceful = await startTestServer(upstreamEnv(fake.url, { RESUME_GRACE_MS: '1000' }))
     const question = '[[delay:30]] [[words:200]] abandon me'
     const s = await connect(graceful.ws)
     s.send({ type: 'chat', content: question, messageId: 'r-2' })
     await s.next((f) => f.type === 'chat_delta')
     s.ws.terminate()
-    await new Promise((r) => setTimeout(r, 100))
+    // The grace starts when the server sees the close: the answer still streams then.
+    await expect.poll(() => graceful.logs.some((l) => l.event === 'connection_close')).toBe(true)
     expect(requestFor(question)?.aborted).toBe(false)
-    await expect.poll(() => requestFor(question)?.aborted, { timeout: 2000 }).toBe(true)
+    await expect.poll(() => requestFor(question)?.aborted, { timeout: 5000 }).toBe(true)
+    // It ended on the grace rule, having streamed past what the client saw.
+    const ended = graceful.logs.find((l) => l.event === 'answer' && l.messageId === 'r-2')!
+    expect(ended).toMatchObject({ outcome: 'cancelled', cancelReason: 'abandoned' })
+    expect(ended.deltas as number).toBeGreaterThan(s.frames.filter((f) => f.type === 'chat_delta').length)
     await graceful.close()
   })
 })

@@ -40,7 +40,10 @@ describe('conversations without authentication: the id is the capability', () =>
     await phone.next((f) => f.type === 'unsubscribed')
     laptop.send({ type: 'chat', content: 'phone left', conversationId: 'shared-conv', messageId: 'sync-3' })
     await laptop.answer('sync-3')
-    await new Promise((r) => setTimeout(r, 100))
+    // A barrier instead of a sleep: frames of sync-3 for the phone would have been written to its socket when
+    // the laptop's were, so before the pong answering a ping sent after the laptop saw chat_complete.
+    phone.send({ type: 'ping' })
+    await phone.next((f) => f.type === 'pong')
     expect(phone.frames.some((f) => f.messageId === 'sync-3')).toBe(false)
     laptop.close()
     phone.close()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { postChat } from './support/sse-client.js'
-import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
+import { manualClock, startTestServer, upstreamEnv, type TestServer } from './support/server.js'
 import { connect, upgradeStatus } from './support/ws-client.js'
 
 let fake: FakeOpenAi
@@ -12,27 +12,31 @@ afterAll(async () => {
   await fake.close()
 })
 
-const WINDOW = 1000
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+// The window is a real minute on a clock the tests move: nothing depends on how fast this machine is.
+const WINDOW = 60_000
 
 describe('rate limits refuse at the right count and recover after their window', () => {
   let srv: TestServer
   afterAll(() => srv?.close())
 
   it('new connections per window, per client IP: 429 with Retry-After on the upgrade', async () => {
-    srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CONNECTIONS_PER_MINUTE: '3', RATE_LIMIT_WINDOW_MS: String(WINDOW) }))
+    const clock = manualClock()
+    srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CONNECTIONS_PER_MINUTE: '3', RATE_LIMIT_WINDOW_MS: String(WINDOW) }), { clock })
     const statuses = []
     for (let i = 0; i < 4; i++) statuses.push(await upgradeStatus(srv.ws))
     expect(statuses).toEqual([101, 101, 101, 429])
-    await wait(WINDOW / 3 + 100)
+    clock.advance(WINDOW / 3 - 100)
+    expect(await upgradeStatus(srv.ws)).toBe(429) // not yet a whole token back
+    clock.advance(200)
     expect(await upgradeStatus(srv.ws)).toBe(101) // one token back after a third of the window
     const metrics = await (await fetch(`${srv.http}/metrics`)).text()
-    expect(metrics).toMatch(/assistant_rate_limited_total\{limit="connections"\} 1/)
+    expect(metrics).toMatch(/assistant_rate_limited_total\{limit="connections"\} 2/)
     await srv.close()
   })
 
   it('chats per window: rate_limited with retryAfter, the socket stays usable, and it recovers', async () => {
-    srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CHATS_PER_MINUTE: '2', RATE_LIMIT_WINDOW_MS: String(WINDOW) }))
+    const clock = manualClock()
+    srv = await startTestServer(upstreamEnv(fake.url, { RATE_LIMIT_CHATS_PER_MINUTE: '2', RATE_LIMIT_WINDOW_MS: String(WINDOW) }), { clock })
     const socket = await connect(srv.ws)
     for (const id of ['r1', 'r2']) {
       socket.send({ type: 'chat', content: `q ${id}`, messageId: id })
@@ -45,7 +49,7 @@ describe('rate limits refuse at the right count and recover after their window',
     const sse = await postChat(srv.http, { content: 'over sse' })
     expect(sse.status).toBe(429)
     expect(Number(sse.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
-    await wait(WINDOW / 2 + 100)
+    clock.advance(WINDOW / 2 + 100)
     socket.send({ type: 'chat', content: 'q r4', messageId: 'r4' })
     expect((await socket.answer('r4')).at(-1)!.type).toBe('chat_complete')
     socket.close()

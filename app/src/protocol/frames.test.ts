@@ -51,9 +51,15 @@ describe('parseClientMessage never throws and always explains', () => {
     }
   })
 
-  it('a prototype-polluting message changes nothing', () => {
-    const result = parseClientMessage('{"type":"ping","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', schema)
+  it('a __proto__ key reaches neither the message nor its prototype', () => {
+    // JSON.parse makes "__proto__" an own key; copying it with Object.assign or a spread would set the
+    // message's prototype. The parsed message must be a plain object with only the schema's fields.
+    const result = parseClientMessage('{"type":"chat","content":"hi","__proto__":{"isAdmin":true,"type":"cancel"},"constructor":{"prototype":{"isAdmin":true}}}', schema)
     expect(result.ok).toBe(true)
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    if (!result.ok) return
+    expect(Object.getPrototypeOf(result.message)).toBe(Object.prototype)
+    expect(Object.keys(result.message).sort()).toEqual(['content', 'type'])
+    expect((result.message as Record<string, unknown>).isAdmin).toBeUndefined()
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
   })
 })

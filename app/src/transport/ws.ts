@@ -34,6 +34,8 @@ export interface SocketDeps {
   onRejectedFrame?(reason: string): void
   /** A socket was closed because its outbound buffer passed `maxBufferedBytes`. */
   onSendOverflow?(): void
+  /** Milliseconds of the message budget's clock (tests inject one). */
+  now?: () => number
 }
 
 /** Who opened the socket, as admitted before the upgrade. */
@@ -60,16 +62,16 @@ export const MAX_JOINED_CONVERSATIONS = 64
  * A per-socket token bucket on incoming messages: a flood gets one `rate_limited` error a second and is
  * dropped; a client that keeps flooding (ten bursts' worth of dropped messages in a row) is disconnected.
  */
-function messageBudget(perSecond: number) {
+function messageBudget(perSecond: number, clock: () => number) {
   const burst = perSecond * 2
   let tokens = burst
-  let at = performance.now()
+  let at = clock()
   let dropped = 0
   let warnedAt = -Infinity
   return {
     take(): 'ok' | 'drop' | 'warn' | 'close' {
       if (perSecond === 0) return 'ok'
-      const now = performance.now()
+      const now = clock()
       tokens = Math.min(burst, tokens + ((now - at) / 1000) * perSecond)
       at = now
       if (tokens >= 1) {
@@ -92,7 +94,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const attachments = new Map<string, () => void>()
   const joined = new Map<string, () => void>()
   const { userId, key } = identity
-  const budget = messageBudget(deps.maxMessagesPerSecond)
+  const budget = messageBudget(deps.maxMessagesPerSecond, deps.now ?? performance.now.bind(performance))
   let raw: WebSocket | undefined
   let stopExpiry = () => {}
   // Set by onClose: an admission still awaiting (limits, Redis) must then undo what it made, not attach.

@@ -139,14 +139,21 @@ window.hpa = {
       const started = performance.now()
       const source = new EventSource(url)
       const result = { opened: false, events: [], readyState: -1, timedOut: false }
-      const finish = () => { source.close(); result.readyState = source.readyState; clearTimeout(timer); resolve(result) }
-      const timer = setTimeout(() => { result.timedOut = true; finish() }, timeoutMs)
+      // Never closed here after a terminal frame: the browser itself must stop (readyState 2), which it does
+      // only when its reconnect (Last-Event-ID: end) gets 204. A timeout closes it and says so.
+      const timer = setTimeout(() => { result.timedOut = true; source.close(); result.readyState = source.readyState; resolve(result) }, timeoutMs)
       source.onopen = () => { result.opened = true }
+      source.onerror = () => {
+        if (source.readyState !== 2) return // reconnecting
+        result.readyState = 2
+        clearTimeout(timer)
+        resolve(result)
+      }
       for (const type of ['chat_start', 'chat_delta', 'chat_complete', 'error']) {
         source.addEventListener(type, (e) => {
-          const frame = e.data ? JSON.parse(e.data) : null
+          if (type === 'error' && !e.data) return // the browser's own connection event, not a frame
+          const frame = JSON.parse(e.data)
           result.events.push({ type, lastEventId: e.lastEventId ?? '', frame, at: performance.now() - started })
-          if (type === 'chat_complete' || (type === 'error' && frame)) finish()
         })
       }
     })

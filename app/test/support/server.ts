@@ -18,7 +18,18 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
+/** A clock a test moves by hand, for the in-memory limits and the message budget. */
+export interface ManualClock {
+  now: () => number
+  advance(ms: number): void
+}
+
+export function manualClock(start = Date.now()): ManualClock {
+  let at = start
+  return { now: () => at, advance: (ms) => void (at += ms) }
+}
+
+export async function startTestServer(env: Record<string, string>, options: { clock?: ManualClock } = {}): Promise<TestServer> {
   const config = buildConfig(parseEnv({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env }), {}, '1.0.0-test')
   const rawLogs: string[] = []
   const logs: Record<string, unknown>[] = []
@@ -35,7 +46,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const { openai } = config
   const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
   const shared = config.redis.url ? await connectSharedState(config, logger, config.redis.url) : undefined
-  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores })
+  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores, ...(options.clock ? { clock: options.clock.now } : {}) })
   return {
     server,
     config,

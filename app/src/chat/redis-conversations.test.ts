@@ -29,7 +29,6 @@ const pair = (options: { maxTurns?: number; idleTtlMs?: number; maxPerUser?: num
   const o = { maxTurns: options.maxTurns ?? 20, idleTtlMs: options.idleTtlMs ?? 60_000, maxPerUser: options.maxPerUser ?? 100 }
   return [createRedisConversationStore(a, o), createRedisConversationStore(b, o)] as const
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('redis conversation store: history', () => {
   it('history written by one instance is read by the other', async () => {
@@ -51,18 +50,20 @@ describe('redis conversation store: history', () => {
     expect(await a.llen('hedera-assistant:conv:c:turns')).toBe(4)
   })
 
-  it('forgets a conversation idle for longer than the TTL, and every append renews it', async () => {
-    const [one, two] = pair({ idleTtlMs: 300 })
+  it('every key of a conversation expires after the idle TTL, every append renews them, and nothing is left after', async () => {
+    const [one, two] = pair({ idleTtlMs: 60_000 })
     await one.append('c', [turn(0)])
     await one.setOwner('c', 'u1')
-    const pttl = await a.pttl('hedera-assistant:conv:c:turns')
-    expect(pttl).toBeGreaterThan(0)
-    expect(pttl).toBeLessThanOrEqual(300)
-    await sleep(200)
-    await two.append('c', [turn(1)]) // renews
-    await sleep(200)
+    const keys = await a.keys('*')
+    expect(keys.length).toBeGreaterThanOrEqual(3) // turns, metadata, the user's list
+    for (const key of keys) expect(await a.pttl(key)).toBeGreaterThan(50_000)
+    // Time passing, told to Redis instead of slept: every key is one second from expiring, then an append renews them.
+    for (const key of keys) await a.pexpire(key, 1000)
+    await two.append('c', [turn(1)])
+    for (const key of keys) expect(await a.pttl(key)).toBeGreaterThan(50_000)
     expect(await one.history('c')).toHaveLength(2)
-    await sleep(400)
+    for (const key of keys) await a.pexpire(key, 1)
+    await expect.poll(() => a.dbsize()).toBe(0)
     expect(await one.history('c')).toEqual([])
     expect(await one.ownerOf('c')).toBeUndefined()
     expect(await one.listForUser('u1')).toEqual([])

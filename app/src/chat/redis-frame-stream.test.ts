@@ -152,8 +152,7 @@ describe('redis frame stream: live frames', () => {
     expect(first?.map((f) => f.frame)).toEqual(range(0, 40).map((i) => frameAt('live', i, 40)))
     expect(second?.map((f) => f.index)).toEqual(range(0, 40))
     expect(third?.map((f) => f.index)).toEqual(range(1, 40))
-    await sleep(50)
-    expect(await readerConnections()).toBe(1) // each follower's dedicated connection was closed
+    await expect.poll(readerConnections).toBe(1) // each follower's dedicated connection was closed
   })
 
   it('throws FrameStreamStale when the producer stops without a terminal frame', async () => {
@@ -183,15 +182,13 @@ describe('redis frame stream: live frames', () => {
     const controller = new AbortController()
     const got: number[] = []
     const done = collect(follow('aborted', -1, 30_000, controller.signal), (f) => got.push(f.index))
-    await sleep(200)
-    expect(await readerConnections()).toBe(2) // the shared client and this follower's own
+    await expect.poll(readerConnections).toBe(2) // the shared client and this follower's own
     const started = Date.now()
     controller.abort()
     await done
     expect(Date.now() - started).toBeLessThan(500)
     expect(got).toEqual([0, 1])
-    await sleep(50)
-    expect(await readerConnections()).toBe(1)
+    await expect.poll(readerConnections).toBe(1)
   })
 
   it('ends its followers on close()', async () => {

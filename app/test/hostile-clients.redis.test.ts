@@ -54,6 +54,25 @@ describe('a socket closed while its chat is being admitted (item 1)', () => {
     expect(srv.server.answers.inFlight()).toHaveLength(0)
   })
 
+  it('a join refused once by Redis is forgotten: the next subscribe really subscribes (item 7)', async () => {
+    const phone = await connect(srv.ws)
+    await admin.call('ACL', 'SETUSER', 'default', '-subscribe')
+    try {
+      phone.send({ type: 'subscribe', conversationId: 'blip-conv' })
+      expect(await phone.next((f) => f.type === 'error')).toMatchObject({ code: 'unavailable' })
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', '+subscribe')
+    }
+    phone.send({ type: 'subscribe', conversationId: 'blip-conv' })
+    await phone.next((f) => f.type === 'subscribed' && f.conversationId === 'blip-conv')
+    const laptop = await connect(srv.ws)
+    laptop.send({ type: 'chat', content: 'after the blip', messageId: 'blip-1', conversationId: 'blip-conv' })
+    const onLaptop = await laptop.answer('blip-1')
+    expect(await phone.answer('blip-1')).toEqual(onLaptop)
+    phone.close()
+    laptop.close()
+  })
+
   it('conversation_updated reaches the asking socket after its answer ends (item 10)', async () => {
     const socket = await connect(srv.ws)
     socket.send({ type: 'chat', content: 'order please', messageId: 'order-1', conversationId: 'order-conv' })
@@ -61,6 +80,31 @@ describe('a socket closed while its chat is being admitted (item 1)', () => {
     const types = socket.frames.map((f) => f.type)
     expect(types.indexOf('chat_complete')).toBeGreaterThanOrEqual(0)
     expect(types.indexOf('chat_complete')).toBeLessThan(types.indexOf('conversation_updated'))
+    socket.close()
+  })
+})
+
+describe('a failure after the claim releases it (item 8)', () => {
+  let srv: TestServer
+  const token = 'tok_claim_0123456789abcdef'
+  beforeAll(async () => {
+    srv = await startTestServer(upstreamEnv(fake.url, { REDIS_URL: redis.url, AUTH_MODE: 'token', API_TOKENS: token }))
+  })
+  afterAll(() => srv.close())
+
+  it('when the owner of a new conversation cannot be written, the chat is refused and its conversation is not left busy', async () => {
+    const socket = await connect(srv.ws, { headers: { authorization: `Bearer ${token}` } })
+    // Everything but the users' conversation lists: the claim succeeds, setting the owner after it fails.
+    await admin.call('ACL', 'SETUSER', 'default', 'resetkeys', '~hedera-assistant:conversation:*', '~hedera-assistant:answer:*', '~hedera-assistant:conv:*')
+    try {
+      socket.send({ type: 'chat', content: 'owner write fails', messageId: 'owner-1' })
+      expect(await socket.next((f) => f.type === 'error' && f.messageId === 'owner-1')).toMatchObject({ code: 'unavailable' })
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', 'allkeys')
+    }
+    // The release is awaited before the refusal is sent, so no claim may be left by now.
+    const claims = await Promise.all((await admin.keys('hedera-assistant:conversation:*:busy')).map((key) => admin.get(key)))
+    expect(claims).not.toContain('owner-1')
     socket.close()
   })
 })

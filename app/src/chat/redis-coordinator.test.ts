@@ -97,7 +97,7 @@ describe('heartbeat (item 6)', () => {
       for await (const frame of follower.follow('m-5', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect(following).rejects.toBeInstanceOf(AnswerStale)
-    // It ended on the heartbeat (2 s TTL), not on staleMs (60 s, past the test's timeout).
+    // It ended on the heartbeat (1.5 s TTL), not on staleMs (60 s, past the test's timeout).
     expect(seen).toEqual(['chat_start'])
   })
 
@@ -114,9 +114,9 @@ describe('heartbeat (item 6)', () => {
       for await (const frame of follower.follow('m-6', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect.poll(() => seen).toEqual(['chat_start'])
-    // Past the heartbeat TTL (2 s) with no frame: still followed, because the producer beats.
+    // Past the heartbeat TTL (1.5 s) with no frame: still followed, because the producer beats.
     await new Promise<void>((resolve) => {
-      // Waits for the heartbeat to be renewed five times (its PTTL rising), well past its 2 s TTL.
+      // Waits for the heartbeat to be renewed five times (its PTTL rising), well past its 1.5 s TTL.
       let last = Infinity
       let renewals = 0
       const timer = setInterval(() => {

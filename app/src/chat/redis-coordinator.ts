@@ -20,11 +20,16 @@ export interface RedisCoordinatorOptions {
 const WATCH_REFRESH_MS = 2000
 const WATCH_TTL_MS = 3 * WATCH_REFRESH_MS
 
-/** The producer refreshes its heartbeat this often; it lives four refreshes, so a dead producer shows in <= 2 s. */
+/** The producer refreshes its heartbeat this often; it lives three refreshes. */
 const HEARTBEAT_REFRESH_MS = 500
-const HEARTBEAT_TTL_MS = 4 * HEARTBEAT_REFRESH_MS
-/** How often a follower looks at the producer's heartbeat: dead is noticed <= 2.5 s after the producer stopped. */
+const HEARTBEAT_TTL_MS = 3 * HEARTBEAT_REFRESH_MS
+/**
+ * A follower looks at the heartbeat this often and takes the producer for dead after two misses in a row, so
+ * one refresh lost to a Redis restart (the producer beats again within 500 ms) is not a death: a dead
+ * producer is noticed 2-2.5 s after its last beat.
+ */
 const HEARTBEAT_CHECK_MS = 500
+const HEARTBEAT_MISSES = 2
 /** A failed release is retried after 250 ms, 500 ms, ... five times (about 8 s in all). */
 const RELEASE_RETRIES = 5
 const RELEASE_RETRY_BASE_MS = 250
@@ -106,12 +111,14 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
     async *follow(messageId, afterIndex, followOptions) {
       // The producer's heartbeat is checked beside the frames: a dead producer shows in seconds, not staleMs.
       const dead = new AbortController()
+      let misses = 0
       const check = () => {
         redis.exists(aliveKey(messageId)).then(
           (alive) => {
-            if (alive === 0) dead.abort()
+            misses = alive === 0 ? misses + 1 : 0
+            if (misses >= HEARTBEAT_MISSES) dead.abort()
           },
-          () => {}, // an outage is the frame stream's to wait out
+          () => (misses = 0), // an outage is the frame stream's to wait out
         )
       }
       const timer = setInterval(check, HEARTBEAT_CHECK_MS)

@@ -34,4 +34,4 @@ peak = Math.max(peak, rssMb(pid))
 const closed = ws.readyState !== ws.OPEN
 ws.terminate()
 await server.stop()
-console.log(JSON.stringify({ entry: entry ?? 'this checkout', framesSent: sent, growthMbPer100Frames: Math.round(((peak - before) / Math.max(1, sent)) * 100), rssBeforeMb: Math.round(before), rssPeakMb: Math.round(peak), growthMb: Math.round(peak - before), socketClosedByServer: closed }))
+console.log(JSON.stringify({ entry: entry || 'this checkout', framesSent: sent, growthMbPer100Frames: Math.round(((peak - before) / Math.max(1, sent)) * 100), rssBeforeMb: Math.round(before), rssPeakMb: Math.round(peak), growthMb: Math.round(peak - before), socketClosedByServer: closed }))

@@ -36,4 +36,4 @@ for (let round = 0; round < roundCount; round++) {
 await follower.stop()
 await redis.stop()
 await fake.close()
-console.log(JSON.stringify({ entry: entry ?? 'this checkout', msToAnswerInterrupted: rounds }))
+console.log(JSON.stringify({ entry: entry || 'this checkout', msToAnswerInterrupted: rounds }))

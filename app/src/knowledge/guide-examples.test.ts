@@ -98,7 +98,7 @@ describe('guides', () => {
 
   it('list only `apis` the SDK declares, and use each of them', () => {
     const problems = guides.flatMap((guide) => {
-      const text = [guide.intro, ...guide.sections.map((s) => s.text), ...guide.examples].join('\n')
+      const text = [guide.title, guide.intro, ...guide.sections.flatMap((s) => [s.heading, s.text]), ...guide.examples].join('\n')
       return guide.apis.flatMap((api) => {
         const problem = names.problem(api)
         if (problem) return [`${guide.id}: ${problem}`]

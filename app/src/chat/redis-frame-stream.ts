@@ -23,8 +23,9 @@ export interface FrameStream {
   /**
    * Appends frame number `index` (strictly increasing per answer), stored under the explicit stream id
    * `0-${index + 1}` so a reader resumes from an index with no gap and no duplicate; bounded to `maxFrames`;
-   * the TTL is set with the first frame and renewed every 64 frames and with the terminal one. Appends
-   * issued without awaiting are still stored in call order (one connection keeps command order). Rejects
+   * the TTL is set with the first frame and renewed every 64 frames and with the terminal one. The appends
+   * of one tick (of every answer) go out together as one pipeline, in call order, so appends issued without
+   * awaiting are still stored in call order (one connection keeps command order). Rejects
    * when Redis refuses it, e.g. an index not above the last.
    */
   append(messageId: string, index: number, frame: ServerFrame, json?: string): Promise<void>
@@ -181,16 +182,42 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
     }
   }
 
+  /** One tick's appends, sent as one pipeline: one socket write for every answer's frames of that tick. */
+  let queued: { key: string; index: number; json: string; expire: boolean; settle: (error: Error | null) => void }[] = []
+  function flushAppends(): void {
+    const appends = queued
+    queued = []
+    const pipeline = redis.pipeline()
+    for (const a of appends) {
+      pipeline.xadd(a.key, 'MAXLEN', options.maxFrames, streamId(a.index), 'f', a.json)
+      if (a.expire) pipeline.pexpire(a.key, options.ttlMs)
+    }
+    pipeline.exec().then(
+      (replies) => {
+        let at = 0
+        for (const a of appends) {
+          const added = replies?.[at++]
+          const expired = a.expire ? replies?.[at++] : undefined
+          a.settle(added?.[0] ?? expired?.[0] ?? (added ? null : new Error('the append got no reply')))
+        }
+      },
+      (error: Error) => {
+        for (const a of appends) a.settle(error)
+      },
+    )
+  }
+
   return {
-    async append(messageId, index, frame, json = JSON.stringify(frame)) {
-      if (closing.signal.aborted) throw new Error('frame stream is closed')
-      if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
-      const key = keyOf(messageId)
-      const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', json)
-      // One command a frame on the hot path: the TTL is set with the first frame, renewed every
-      // TTL_REFRESH_FRAMES frames and with the last one, so a stream still expires ttlMs after its answer.
-      if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await Promise.all([added, redis.pexpire(key, options.ttlMs)])
-      else await added
+    append(messageId, index, frame, json = JSON.stringify(frame)) {
+      if (closing.signal.aborted) return Promise.reject(new Error('frame stream is closed'))
+      if (!Number.isSafeInteger(index) || index < 0) return Promise.reject(new RangeError(`frame index must be a whole number >= 0 (got ${index})`))
+      return new Promise<void>((resolve, reject) => {
+        if (queued.length === 0) setImmediate(flushAppends)
+        // The TTL is set with the first frame, renewed every TTL_REFRESH_FRAMES frames and with the last one,
+        // so a stream still expires ttlMs after its answer.
+        const expire = index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)
+        queued.push({ key: keyOf(messageId), index, json, expire, settle: (error) => (error ? reject(error) : resolve()) })
+      })
     },
     follow: (messageId, afterIndex, followOptions) => follow(messageId, afterIndex, followOptions),
     async close() {

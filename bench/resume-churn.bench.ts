@@ -44,6 +44,8 @@ function open(url: string): Promise<WebSocket> {
 async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi): Promise<ClientResult> {
   const question = `[[words:${WORDS}]] [[delay:${CHUNK_DELAY_MS}]] ${tag} client ${i}`
   const expected = fake.chunksFor(question)
+  const boundaries: number[] = []
+  expected.reduce((n, piece) => (boundaries.push(n + piece.length), n + piece.length), 0)
   const cutAt = Array.from({ length: CUTS }, () => 1 + Math.floor(Math.random() * (expected.length - 2))).sort((a, b) => a - b)
   const received = new Map<number, number>()
   const pieces: string[] = []
@@ -71,9 +73,15 @@ async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi):
           received.set(seq, (received.get(seq) ?? 0) + 1)
           pieces[seq] = frame.content!
           lastSeq = Math.max(lastSeq, seq)
-          const emitted = fake.emits.get(`${tag} client ${i}`)?.[seq]
-          // Live frames only (emitted upstream after this socket asked): a replayed frame's wait is the cut, not the relay.
-          if (emitted !== undefined && emitted > resumeSent) (round % 2 === 1 ? resumedRelayMs : relayMs).push(now - emitted)
+          // A delta may carry several tokens: each token's latency runs to the delta that completes it.
+          const emits = fake.emits.get(`${tag} client ${i}`) ?? []
+          const end = pieces.slice(0, seq + 1).reduce((n, p) => n + (p?.length ?? 0), 0)
+          const start = end - frame.content!.length
+          for (let k = 0; k < boundaries.length; k++) {
+            if (boundaries[k]! <= start || boundaries[k]! > end) continue
+            // Live tokens only (emitted upstream after this socket asked): a replayed token's wait is the cut, not the relay.
+            if (emits[k] !== undefined && emits[k]! > resumeSent) (round % 2 === 1 ? resumedRelayMs : relayMs).push(now - emits[k]!)
+          }
           if (round < cutAt.length && seq >= cutAt[round]!) {
             ws.terminate()
             resolve('cut')
@@ -92,7 +100,8 @@ async function client(i: number, tag: string, urls: string[], fake: FakeOpenAi):
   }
   let lost = 0
   let duplicated = 0
-  for (let seq = 0; seq < expected.length; seq++) {
+  // Deltas may carry several tokens: a lost delta is a gap in seq 0..lastSeq (and shows in the text).
+  for (let seq = 0; seq <= lastSeq; seq++) {
     const count = received.get(seq) ?? 0
     if (count === 0) lost++
     if (count > 1) duplicated += count - 1

@@ -40,14 +40,20 @@ function sizes(file: string): { total: number; byName: Map<string, number> } {
   return { total, byName }
 }
 
-/** SIGUSR2 makes the server write a snapshot; the main thread is busy until it is done, so an answered request means it is. */
+/**
+ * SIGUSR2 makes the server write a snapshot on its main thread, which answers nothing while it writes: once
+ * the file exists, the next answered request means it is complete.
+ */
 async function snapshot(server: ServerProcess, dir: string): Promise<string> {
   const before = new Set(readdirSync(dir))
   server.child.kill('SIGUSR2')
-  await fetch(`${server.http}/health`)
-  const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'))
-  if (!file) throw new Error('the server wrote no heap snapshot')
-  return path.join(dir, file)
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'))
+    await fetch(`${server.http}/health`)
+    if (file) return path.join(dir, file)
+  }
+  throw new Error('the server wrote no heap snapshot within 60 s')
 }
 
 async function main() {

@@ -50,8 +50,9 @@ async function snapshot(server: ServerProcess, dir: string): Promise<string> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'))
-    await fetch(`${server.http}/health`)
-    if (file) return path.join(dir, file)
+    // A kept-alive connection the server just closed can reset: then ask again.
+    const answered = await fetch(`${server.http}/health`).then(() => true, () => false)
+    if (file && answered) return path.join(dir, file)
   }
   throw new Error('the server wrote no heap snapshot within 60 s')
 }

@@ -25,6 +25,11 @@ export function createSseParser(onData: (data: string) => void): SseParser {
       return
     }
     if (text.charCodeAt(0) === 58 /* : */) return
+    if (text.startsWith('data: ')) {
+      // The usual line: no field name to cut out.
+      data = data === undefined ? text.slice(6) : `${data}\n${text.slice(6)}`
+      return
+    }
     const colon = text.indexOf(':')
     const field = colon === -1 ? text : text.slice(0, colon)
     if (field !== 'data') return
@@ -38,6 +43,17 @@ export function createSseParser(onData: (data: string) => void): SseParser {
       let start = 0
       if (skipLeadingLf && text.charCodeAt(0) === 10) start = 1
       skipLeadingLf = false
+      if (text.indexOf('\r', start) === -1) {
+        // The usual case (\n only): let indexOf find the line ends instead of a loop over every character.
+        for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+          const piece = text.slice(start, end)
+          line(partial === '' ? piece : partial + piece)
+          partial = ''
+          start = end + 1
+        }
+        if (start < text.length) partial += text.slice(start)
+        return
+      }
       for (let i = start; i < text.length; i++) {
         const c = text.charCodeAt(i)
         if (c !== 10 && c !== 13) continue

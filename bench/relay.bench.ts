@@ -171,6 +171,8 @@ interface Figure {
   unit: string
   values: number[]
   digits: number
+  /** Two chart lines, e.g. ['CPU / 1k tokens', 'saturation']; figures without one are not charted. */
+  chart?: [string, string]
 }
 
 function printFigures(servers: Server[], figures: Figure[]): void {
@@ -226,34 +228,35 @@ async function main() {
     if (WORKLOADS.has('idle')) {
       const idle: number[] = []
       for (const server of servers) idle.push(await idleBytesPerSocket(server))
-      figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1 })
+      figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })
     }
     if (WORKLOADS.has('saturation')) {
       const saturation = await alternate(servers, fake, 'saturation', SATURATION_CHATS, 0)
       figures.push(
-        { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1 },
-        { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0 },
-        { label: 'saturation: tokens per frame', unit: '', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
+        { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
+        { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
+        { label: 'saturation: tokens per frame', unit: 'tokens', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
       )
     }
     if (WORKLOADS.has('paced')) {
       const paced = await alternate(servers, fake, 'paced', PACED_CHATS, PACE_MS)
       figures.push(
-        { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2 },
-        { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2 },
-        { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1 },
+        { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
+        { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },
+        { label: `paced ${PACE_MS} ms: tokens per frame`, unit: 'tokens', values: paced.map((r) => r.tokens / r.frames), digits: 2 },
+        { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
       )
     }
     printFigures(servers, figures)
     if (CHART && figures.length > 0) {
-      const shown = figures.filter((f) => f.unit !== '')
+      const shown = figures.filter((f) => f.chart)
       writeFileSync(
         CHART,
         renderChart({
           title: 'Relay benchmark, relative to the bare relay (one run; lower is better except tokens/s)',
           series: ['this server (all features, Redis)', 'sdk baseline', 'bare relay'],
           reference: 2,
-          groups: shown.map((f) => ({ label: `${f.label.replace(/^[^:]*: /, '')} (${f.label.split(':')[0]})`, values: f.values, format: (v) => v.toFixed(f.digits) })),
+          groups: shown.map((f) => ({ label: `${f.chart![0]} (${f.chart![1]})`, values: f.values, format: (v) => v.toFixed(f.digits) })),
         }),
       )
       console.log(`\nchart written to ${path.relative(process.cwd(), CHART)}`)

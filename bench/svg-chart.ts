@@ -23,7 +23,7 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function renderChart(chart: Chart): string {
   const barWidth = 34
   const gap = 10
-  const groupWidth = chart.series.length * barWidth + 40
+  const groupWidth = chart.series.length * barWidth + 60
   const plotHeight = 180
   const top = 60
   const left = 20
@@ -37,7 +37,7 @@ export function renderChart(chart: Chart): string {
     `<text x="${left}" y="20" font-size="14" font-weight="bold">${escape(chart.title)}</text>`,
   ]
   chart.series.forEach((name, i) => {
-    const x = left + i * 170
+    const x = left + i * 240
     parts.push(`<rect x="${x}" y="32" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 16}" y="42">${escape(name)}</text>`)
   })
   const baseline = top + plotHeight

@@ -1,38 +1,58 @@
 /**
- * Relay benchmark: answers streamed from the local fake upstream to many concurrent sockets.
- * Prints relay latency (upstream emit -> client receipt, p50/p99), deltas per second and server memory per
- * idle connection, for this server and for a hand-written baseline relay run in the same invocation,
- * and the ratios between them. Traffic goes to 127.0.0.1 only; counts and time are bounded.
+ * Relay benchmark: answers streamed from the local fake upstream to many concurrent sockets, for this server
+ * (compiled, with validation, logging, metrics, history, resume, limits and Redis on) and two baselines run
+ * in the same invocation, rounds alternating between the three:
+ *   - sdk:  the plain design a team would write (`ws` + the openai SDK), bench/baseline-server.js
+ *   - bare: the leanest hand-written relay (node:http + `ws` + a node:http upstream, a minimal SSE split,
+ *           one send per token), bench/bare-relay-server.js
+ * Workloads: saturation (many chats, no delay between tokens: CPU per 1k tokens and tokens/s), paced (a token
+ * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes).
+ * Tokens are counted from the fake upstream's stamps, so a delta that carries several tokens counts them all;
+ * latency is per token, from its upstream emit to the receipt of the frame that completes it.
+ * Traffic goes to 127.0.0.1 only; counts and time are bounded (about two minutes by default).
  *
- *   npm run bench               (defaults)
- *   BENCH_SOCKETS=500 BENCH_WORDS=100 npm run bench
+ *   npm run bench
+ *   BENCH_CLIENTS=100 BENCH_ROUNDS=5 BENCH_WORKLOADS=saturation npm run bench
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes a .cpuprofile of this server; see bench/profile-summary.ts)
  */
-import { readFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
+import { startRedis, type RedisServer } from '../app/test/support/redis-server.js'
 import { buildServer } from './build.js'
+import { cpuMs, rssBytes } from './proc-stats.js'
+import { renderChart } from './svg-chart.js'
 
-const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200)
-const WORDS = Number(process.env.BENCH_WORDS ?? 60)
-const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 5)
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200)
+const SATURATION_CHATS = Number(process.env.BENCH_SATURATION_CHATS ?? 5)
+const PACED_CHATS = Number(process.env.BENCH_PACED_CHATS ?? 5)
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 50)
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 5)
 const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const WITH_REDIS = process.env.BENCH_REDIS !== '0'
+const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced').split(','))
+const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
+const PROFILE_DIR = process.env.BENCH_CPU_PROF
 
-interface RoundResult {
-  latencies: number[]
-  deltas: number
-  seconds: number
+interface Server {
+  name: string
+  process: ServerProcess
 }
 
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024
+interface RoundResult {
+  cpuMs: number
+  seconds: number
+  tokens: number
+  frames: number
+  latencies: number[]
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
 async function openSockets(url: string, n: number): Promise<WebSocket[]> {
@@ -50,114 +70,201 @@ async function openSockets(url: string, n: number): Promise<WebSocket[]> {
   return sockets
 }
 
-async function round(url: string, fake: FakeOpenAi, tag: string): Promise<RoundResult> {
-  const sockets = await openSockets(url, SOCKETS)
-  const latencies: number[] = []
-  let deltas = 0
-  const started = performance.now()
-  await Promise.all(
-    sockets.map(
-      (ws, i) =>
-        new Promise<void>((resolve, reject) => {
-          const question = `[[words:${WORDS}]] [[delay:${CHUNK_DELAY_MS}]] ${tag} q${i}`
-          const timer = setTimeout(() => reject(new Error(`${tag}: socket ${i} timed out`)), 60_000)
-          ws.on('message', (data) => {
-            const now = performance.now()
-            const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; seq?: number }
-            if (frame.type === 'chat_delta') {
-              const emitted = fake.emits.get(`${tag} q${i}`)?.[frame.seq!]
-              if (emitted !== undefined) latencies.push(now - emitted)
-              deltas++
-            }
-            if (frame.type === 'chat_complete' || frame.type === 'error') {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          ws.send(JSON.stringify({ type: 'chat', content: question, messageId: `${tag}-${i}` }))
-        }),
-    ),
-  )
-  const seconds = (performance.now() - started) / 1000
-  for (const ws of sockets) ws.terminate()
-  return { latencies, deltas, seconds }
+/** One socket asking `chats` questions in turn; every token's latency, and the text checked exact. */
+function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, paceMs: number, result: RoundResult): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let chat = -1
+    let clean = ''
+    let expected = ''
+    let boundaries: number[] = []
+    let received = ''
+    let next = 0
+    const timer = setTimeout(() => reject(new Error(`${key}: timed out`)), 120_000)
+    function ask() {
+      chat++
+      if (chat === chats) {
+        clearTimeout(timer)
+        ws.off('message', onMessage)
+        return resolve()
+      }
+      clean = `${key} k${chat}`
+      const question = `[[words:${TOKENS - 2}]] [[delay:${paceMs}]] ${clean}`
+      const pieces = fake.chunksFor(question)
+      expected = pieces.join('')
+      boundaries = []
+      let length = 0
+      for (const piece of pieces) boundaries.push((length += piece.length))
+      received = ''
+      next = 0
+      ws.send(JSON.stringify({ type: 'chat', content: question, messageId: clean.replace(/ /g, '-') }))
+    }
+    function onMessage(data: WebSocket.RawData) {
+      const now = performance.now()
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; content?: string; error?: string }
+      if (frame.type === 'chat_delta') {
+        result.frames++
+        received += frame.content
+        const emits = fake.emits.get(clean)!
+        while (next < boundaries.length && received.length >= boundaries[next]!) result.latencies.push(now - emits[next++]!)
+      } else if (frame.type === 'chat_complete') {
+        if (received !== expected) return reject(new Error(`${key}: the answer text differs from what the upstream sent`))
+        result.tokens += boundaries.length
+        ask()
+      } else if (frame.type === 'error') {
+        reject(new Error(`${key}: ${frame.error}`))
+      }
+    }
+    ws.on('message', onMessage)
+    ask()
+  })
 }
 
-async function idleMemory(server: ServerProcess): Promise<number> {
-  await new Promise((r) => setTimeout(r, 300))
-  const before = rssBytes(server.child.pid!)
-  const sockets = await openSockets(server.ws, IDLE_SOCKETS)
-  await new Promise((r) => setTimeout(r, 500))
-  const after = rssBytes(server.child.pid!)
+async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
+  const sockets = await openSockets(server.process.ws, CLIENTS)
+  const result: RoundResult = { cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [] }
+  const pid = server.process.child.pid!
+  const cpuBefore = cpuMs(pid)
+  const started = performance.now()
+  await Promise.all(sockets.map((ws, i) => client(ws, fake, `${tag} c${i}`, chats, paceMs, result)))
+  result.seconds = (performance.now() - started) / 1000
+  result.cpuMs = cpuMs(pid) - cpuBefore
+  for (const ws of sockets) ws.terminate()
+  return result
+}
+
+/** Rounds alternate between the servers (and which goes first), so drift on a shared machine hits all alike. */
+async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, chats: number, paceMs: number): Promise<RoundResult[]> {
+  const totals = servers.map((): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [] }))
+  for (const server of servers) await round(server, fake, `${workload}-${server.name}-warmup`, 1, paceMs)
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = servers.map((_, i) => (r % 2 === 0 ? i : servers.length - 1 - i))
+    for (const i of order) {
+      const result = await round(servers[i]!, fake, `${workload}-${servers[i]!.name}-r${r}`, chats, paceMs)
+      const total = totals[i]!
+      total.cpuMs += result.cpuMs
+      total.seconds += result.seconds
+      total.tokens += result.tokens
+      total.frames += result.frames
+      total.latencies.push(...result.latencies)
+    }
+  }
+  for (const total of totals) total.latencies.sort((a, b) => a - b)
+  return totals
+}
+
+/** RSS added per open idle socket; every socket answered a ping first, so the server holds them all. */
+async function idleBytesPerSocket(server: Server): Promise<number> {
+  const pid = server.process.child.pid!
+  const before = rssBytes(pid)
+  const sockets = await openSockets(server.process.ws, IDLE_SOCKETS)
+  await Promise.all(sockets.map((ws) => new Promise((resolve) => {
+    ws.once('pong', resolve)
+    ws.ping()
+  })))
+  const after = rssBytes(pid)
   for (const ws of sockets) ws.terminate()
   return (after - before) / IDLE_SOCKETS
 }
 
-interface Summary {
-  p50: number
-  p99: number
-  deltasPerSecond: number
-  bytesPerIdleSocket: number
+interface Figure {
+  label: string
+  unit: string
+  values: number[]
+  digits: number
+  /** Two chart lines, e.g. ['CPU / 1k tokens', 'saturation']; figures without one are not charted. */
+  chart?: [string, string]
 }
 
-interface Totals {
-  latencies: number[]
-  deltas: number
-  seconds: number
-}
-
-function summarize(totals: Totals, bytesPerIdleSocket: number): Summary {
-  totals.latencies.sort((a, b) => a - b)
-  return { p50: percentile(totals.latencies, 50), p99: percentile(totals.latencies, 99), deltasPerSecond: totals.deltas / totals.seconds, bytesPerIdleSocket }
-}
-
-/**
- * Memory first, on processes that have not yet grown their heaps for streaming; then rounds that alternate
- * between the two servers (and which goes first), so drift on a shared machine hits both alike.
- */
-async function measureBoth(servers: { name: string; server: ServerProcess }[], fake: FakeOpenAi): Promise<Summary[]> {
-  const memory: number[] = []
-  for (const { server } of servers) memory.push(await idleMemory(server))
-  for (const { name, server } of servers) await round(server.ws, fake, `${name}-warmup`)
-  const totals: Totals[] = servers.map(() => ({ latencies: [], deltas: 0, seconds: 0 }))
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? servers.map((_, i) => i) : servers.map((_, i) => servers.length - 1 - i)
-    for (const i of order) {
-      const result = await round(servers[i]!.server.ws, fake, `${servers[i]!.name}-r${r}`)
-      totals[i]!.latencies.push(...result.latencies)
-      totals[i]!.deltas += result.deltas
-      totals[i]!.seconds += result.seconds
-    }
+function printFigures(servers: Server[], figures: Figure[]): void {
+  const [ours, sdk, bare] = [0, 1, 2]
+  for (const figure of figures) {
+    const cells = servers.map((s, i) => `${s.name} ${figure.values[i]!.toFixed(figure.digits)}`)
+    console.log(
+      `${figure.label.padEnd(34)} ${cells.join('   ')} ${figure.unit}   server/sdk x${(figure.values[ours]! / figure.values[sdk]!).toFixed(2)}   server/bare x${(figure.values[ours]! / figure.values[bare]!).toFixed(2)}`,
+    )
   }
-  return totals.map((t, i) => summarize(t, memory[i]!))
+  console.log('\n| figure | this server | sdk baseline | bare relay | server / sdk | server / bare |\n|---|---|---|---|---|---|')
+  for (const f of figures) {
+    const v = f.values
+    console.log(`| ${f.label} (${f.unit}) | ${v[ours]!.toFixed(f.digits)} | ${v[sdk]!.toFixed(f.digits)} | ${v[bare]!.toFixed(f.digits)} | ×${(v[ours]! / v[sdk]!).toFixed(2)} | ×${(v[ours]! / v[bare]!).toFixed(2)} |`)
+  }
 }
 
 async function main() {
-  const fake = await startFakeOpenAi({ chunkDelayMs: CHUNK_DELAY_MS })
+  const fake = await startFakeOpenAi({ chunkDelayMs: PACE_MS })
+  const redis: RedisServer | undefined = WITH_REDIS ? await startRedis() : undefined
   const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }
-  const ours = await startProcess(env, buildServer())
-  const baseline = await startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url)))
-  baseline.ws = `ws://127.0.0.1:${baseline.port}/`
+  // Every feature on: limits high enough never to refuse the benchmark, but counted on every chat.
+  const ourEnv: Record<string, string> = {
+    ...env,
+    RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_CHATS_PER_MINUTE: '1000000',
+    RATE_LIMIT_CONCURRENT_ANSWERS: '10000',
+    RATE_LIMIT_SOCKETS_PER_USER: '10000',
+    DAILY_TOKEN_LIMIT: '1000000000',
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+  }
+  if (PROFILE_DIR) {
+    mkdirSync(PROFILE_DIR, { recursive: true })
+    ourEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}`
+  }
+  const started = await Promise.all([
+    startProcess(ourEnv, buildServer()),
+    startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
+    startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
+  ])
+  const servers: Server[] = [
+    { name: 'server', process: started[0] },
+    { name: 'sdk', process: { ...started[1], ws: `ws://127.0.0.1:${started[1].port}/` } },
+    { name: 'bare', process: { ...started[2], ws: `ws://127.0.0.1:${started[2].port}/` } },
+  ]
   try {
-    console.log(`relay benchmark: ${SOCKETS} concurrent sockets x ${ROUNDS} rounds, ${WORDS + 2} deltas per answer, upstream chunk every ${CHUNK_DELAY_MS} ms; ${IDLE_SOCKETS} idle sockets for memory`)
-    const [base, mine] = await measureBoth(
-      [
-        { name: 'baseline', server: baseline },
-        { name: 'server', server: ours },
-      ],
-      fake,
-    ) as [Summary, Summary]
-    const row = (name: string, s: Summary) =>
-      `${name.padEnd(10)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   ${s.deltasPerSecond.toFixed(0).padStart(7)} deltas/s   ${(s.bytesPerIdleSocket / 1024).toFixed(1).padStart(6)} KiB/idle socket`
-    console.log(row('baseline', base))
-    console.log(row('server', mine))
     console.log(
-      `ratio      p50 x${(mine.p50 / base.p50).toFixed(2)}   p99 x${(mine.p99 / base.p99).toFixed(2)}   deltas/s x${(mine.deltasPerSecond / base.deltasPerSecond).toFixed(2)}   memory/idle socket x${(mine.bytesPerIdleSocket / base.bytesPerIdleSocket).toFixed(2)}   (server / baseline)`,
+      `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (alternating), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
+        `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}`,
     )
+    const figures: Figure[] = []
+    // Memory first, on processes that have not yet grown their heaps for streaming.
+    if (WORKLOADS.has('idle')) {
+      const idle: number[] = []
+      for (const server of servers) idle.push(await idleBytesPerSocket(server))
+      figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })
+    }
+    if (WORKLOADS.has('saturation')) {
+      const saturation = await alternate(servers, fake, 'saturation', SATURATION_CHATS, 0)
+      figures.push(
+        { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
+        { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
+        { label: 'saturation: tokens per frame', unit: 'tokens', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
+      )
+    }
+    if (WORKLOADS.has('paced')) {
+      const paced = await alternate(servers, fake, 'paced', PACED_CHATS, PACE_MS)
+      figures.push(
+        { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
+        { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },
+        { label: `paced ${PACE_MS} ms: tokens per frame`, unit: 'tokens', values: paced.map((r) => r.tokens / r.frames), digits: 2 },
+        { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
+      )
+    }
+    printFigures(servers, figures)
+    if (CHART && figures.length > 0) {
+      const shown = figures.filter((f) => f.chart)
+      writeFileSync(
+        CHART,
+        renderChart({
+          title: 'Relay benchmark, relative to the bare relay (one run; lower is better except tokens/s)',
+          series: ['this server (all features, Redis)', 'sdk baseline', 'bare relay'],
+          reference: 2,
+          groups: shown.map((f) => ({ label: `${f.chart![0]} (${f.chart![1]})`, values: f.values, format: (v) => v.toFixed(f.digits) })),
+        }),
+      )
+      console.log(`\nchart written to ${path.relative(process.cwd(), CHART)}`)
+    }
   } finally {
-    ours.child.kill('SIGTERM')
-    baseline.child.kill('SIGTERM')
-    await Promise.all([ours.exited, baseline.exited])
+    for (const { process: p } of servers) p.child.kill('SIGTERM')
+    await Promise.all(servers.map(({ process: p }) => p.exited))
+    await redis?.stop()
     await fake.close()
   }
 }

@@ -95,6 +95,7 @@ const EnvSchema = z.object({
   ANSWER_RETENTION_MS: int(0, 86_400_000).default(300_000),
   ANSWER_RETENTION_MAX: int(0, 1_000_000).default(500),
   ANSWER_LOG_MAX_FRAMES: int(16, 1_000_000).default(10_000),
+  DELTA_COALESCE_MS: int(0, 1000).default(3),
 
   HISTORY_MAX_TURNS: int(0, 1000).default(20),
   HISTORY_IDLE_TTL_MS: int(1000, 30 * 86_400_000).default(3_600_000),
@@ -174,7 +175,7 @@ export interface Config {
   }
   heartbeatIntervalMs: number
   shutdownGraceMs: number
-  answers: { resumeGraceMs: number; retentionMs: number; retainedMax: number; logMaxFrames: number }
+  answers: { resumeGraceMs: number; retentionMs: number; retainedMax: number; logMaxFrames: number; deltaCoalesceMs: number }
   history: { maxTurns: number; idleTtlMs: number; maxConversations: number; maxPerUser: number }
   auth: {
     mode: Env['AUTH_MODE']
@@ -294,6 +295,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       retentionMs: env.ANSWER_RETENTION_MS,
       retainedMax: env.ANSWER_RETENTION_MAX,
       logMaxFrames: env.ANSWER_LOG_MAX_FRAMES,
+      deltaCoalesceMs: env.DELTA_COALESCE_MS,
     },
     history: {
       maxTurns: env.HISTORY_MAX_TURNS,

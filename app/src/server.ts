@@ -92,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retentionMs: config.answers.retentionMs,
     retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
+    deltaCoalesceMs: config.answers.deltaCoalesceMs,
     hooks: {
       started: (a) => hooks.forEach((h) => h.started?.(a)),
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),

@@ -127,9 +127,11 @@ describe('finished answers kept for resume are bounded', () => {
     socket.send({ type: 'resume', messageId: 'keep-1', lastSeq: 2 })
     expect(await socket.next((f) => f.type === 'error' && f.messageId === 'keep-1')).toMatchObject({ code: 'resume_unavailable' })
     const before = socket.frames.length
+    // A delta may carry several tokens: the replayed delta 3 is the one first streamed as delta 3.
+    const original = socket.frames.find((f) => f.messageId === 'keep-3' && f.type === 'chat_delta' && f.seq === 3)!
     socket.send({ type: 'resume', messageId: 'keep-3', lastSeq: 2 })
     const replay = await socket.next((f) => f.messageId === 'keep-3' && f.type === 'chat_delta' && f.seq === 3)
-    expect(replay.content).toBe(fake.chunksFor('answer keep-3')[3])
+    expect(replay.content).toBe(original.content)
     expect((await socket.next((f) => f.messageId === 'keep-3' && f.type === 'chat_complete')).type).toBe('chat_complete')
     expect(socket.frames.length).toBeGreaterThan(before)
     socket.close()

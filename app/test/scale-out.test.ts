@@ -55,7 +55,8 @@ describe('many instances sharing one Redis', () => {
     const rest = await second.answer('x-1')
     expect(rest[0]).toMatchObject({ type: 'chat_delta', seq: lastSeq + 1 })
     expect(text(seen) + text(rest)).toBe(fake.answerFor(question))
-    expect([...deltas(seen), ...deltas(rest)].map((f) => f.seq)).toEqual([...Array(fake.chunksFor(question).length).keys()])
+    const all = [...deltas(seen), ...deltas(rest)] // a delta may carry several tokens: seq is gap-free, not one per token
+    expect(all.map((f) => f.seq)).toEqual([...Array(all.length).keys()])
     expect(rest.at(-1)).toMatchObject({ type: 'chat_complete', metadata: { finishReason: 'stop' } })
     second.close()
   })

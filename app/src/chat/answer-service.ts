@@ -35,6 +35,8 @@ export interface AnswerServiceOptions {
   /** How many finished answers this instance keeps for resume at most. */
   retainedMax: number
   logMaxFrames: number
+  /** Tokens closer together than this share a chat_delta; 0 = one delta per token. */
+  deltaCoalesceMs?: number
   /** How long a conversation stays claimed by one answer at most (the answer timeout plus a margin). */
   claimTtlMs: number
   /** A follower of another instance's answer gives up after this long without a frame. */
@@ -240,7 +242,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
           return { ...UNAVAILABLE, messageId: meta.messageId }
         })
         if (refused) return refused
-        const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator)
+        const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator, options.deltaCoalesceMs)
         answers.set(meta.messageId, answer)
         inflight.add(answer)
         run(answer, request.content, coordinator.heartbeat(meta.messageId)).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))

@@ -1,6 +1,7 @@
 /** One answer produced on this instance: its frames, its sequence counter and its AbortController. */
 import { AnswerLog, type ReplayResult, type Subscriber } from './answer-log.js'
 import type { Coordinator } from './coordinator.js'
+import { DeltaCoalescer } from './delta-coalescer.js'
 import { frames, type AnswerIds, type ServerFrame } from '../protocol/frames.js'
 
 export type CancelReason = 'cancelled' | 'abandoned' | 'slow_consumer' | 'shutdown'
@@ -34,6 +35,7 @@ export class Answer implements AnswerView {
   private frameIndex = 0
   private graceTimer: NodeJS.Timeout | undefined
   private resolveDone!: () => void
+  private readonly coalescer: DeltaCoalescer
 
   constructor(
     readonly ids: AnswerIds,
@@ -41,8 +43,11 @@ export class Answer implements AnswerView {
     logMaxFrames: number,
     private readonly resumeGraceMs: number,
     private readonly coordinator: Coordinator,
+    /** Tokens arriving closer together than this share a delta (0: one delta per token). */
+    deltaCoalesceMs = 0,
   ) {
     this.log = new AnswerLog(logMaxFrames, (count) => this.onSubscribers(count))
+    this.coalescer = new DeltaCoalescer(deltaCoalesceMs, (text) => this.emit(frames.delta(this.ids, this.nextSeq++, text)))
     this.done = new Promise((resolve) => (this.resolveDone = resolve))
   }
 
@@ -75,14 +80,15 @@ export class Answer implements AnswerView {
     this.log.append(frame, json)
   }
 
-  /** Appends the next delta, numbered without gaps. */
+  /** Adds a token; it leaves in the next delta (numbered without gaps), alone or with its neighbours. */
   delta(text: string): void {
     this.text += text
-    this.emit(frames.delta(this.ids, this.nextSeq++, text))
+    this.coalescer.push(text)
   }
 
   end(frame: ServerFrame): void {
     clearTimeout(this.graceTimer)
+    this.coalescer.flush()
     this.emit(frame)
     this.resolveDone()
   }

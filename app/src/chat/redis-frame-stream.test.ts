@@ -152,7 +152,7 @@ describe('redis frame stream: live frames', () => {
     expect(first?.map((f) => f.frame)).toEqual(range(0, 40).map((i) => frameAt('live', i, 40)))
     expect(second?.map((f) => f.index)).toEqual(range(0, 40))
     expect(third?.map((f) => f.index)).toEqual(range(1, 40))
-    await expect.poll(readerConnections).toBe(1) // each follower's dedicated connection was closed
+    await expect.poll(readerConnections, { timeout: 3_000 }).toBe(1) // the shared blocking reader closes once idle
   })
 
   it('throws FrameStreamStale when the producer stops without a terminal frame', async () => {
@@ -177,18 +177,50 @@ describe('redis frame stream: live frames', () => {
     expect((await done).map((f) => f.index)).toEqual(range(0, 6))
   })
 
-  it('ends quietly and closes its connection when the signal aborts', async () => {
+  it('ends quietly when the signal aborts; the blocking connection closes once nobody follows', async () => {
     await appendRange(writer, 'aborted', 0, 1)
     const controller = new AbortController()
     const got: number[] = []
     const done = collect(follow('aborted', -1, 30_000, controller.signal), (f) => got.push(f.index))
-    await expect.poll(readerConnections).toBe(2) // the shared client and this follower's own
+    await expect.poll(() => got.length).toBe(2)
+    await expect.poll(readerConnections).toBe(2) // the shared client and the instance's one blocking reader
     const started = Date.now()
     controller.abort()
     await done
     expect(Date.now() - started).toBeLessThan(500)
     expect(got).toEqual([0, 1])
-    await expect.poll(readerConnections).toBe(1)
+    await expect.poll(readerConnections, { timeout: 3_000 }).toBe(1)
+  })
+
+  it('follows many answers at once on one blocking connection, each exactly once and in order', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `storm-${i}`)
+    for (const id of ids) await writer.append(id, 0, frameAt(id, 0, 5))
+    const got = new Map<string, number[]>(ids.map((id) => [id, []]))
+    const done = Promise.all(ids.map((id) => collect(follow(id, -1), (f) => got.get(id)!.push(f.index))))
+    await expect.poll(() => ids.every((id) => got.get(id)!.length === 1)).toBe(true)
+    expect(await readerConnections()).toBeLessThanOrEqual(2)
+    // Frames appended while all 200 block on the one XREAD: every follower gets its own, in order.
+    for (let i = 1; i <= 5; i++) await Promise.all(ids.map((id) => writer.append(id, i, frameAt(id, i, 5))))
+    await done
+    for (const id of ids) expect(got.get(id)).toEqual(range(0, 5))
+    expect(await readerConnections()).toBeLessThanOrEqual(2)
+  })
+
+  it('a follower joining while the XREAD blocks gets its frames at once, not after the block times out', async () => {
+    await appendRange(writer, 'early', 0, 0)
+    await appendRange(writer, 'late', 0, 0)
+    const early: number[] = []
+    const earlyDone = collect(follow('early', -1, 10_000), (f) => early.push(f.index))
+    await expect.poll(() => early.length).toBe(1)
+    const late: number[] = []
+    const lateDone = collect(follow('late', -1, 10_000), (f) => late.push(f.index))
+    await expect.poll(() => late.length).toBe(1)
+    const started = Date.now()
+    await writer.append('late', 1, frameAt('late', 1, 1))
+    await lateDone
+    expect(Date.now() - started).toBeLessThan(1_000) // the XREAD blocks for up to 2 s: it was restarted for 'late'
+    await writer.append('early', 1, frameAt('early', 1, 1))
+    await earlyDone
   })
 
   it('ends its followers on close()', async () => {

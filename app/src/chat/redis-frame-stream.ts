@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis'
 import { execResults as results } from '../redis/connection.js'
 import { isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { createStreamReader, type Entry } from './redis-stream-reader.js'
 
 /** The answer is unknown, expired, or lost frames the follower needs (trimmed): it cannot be resumed. */
 export class FrameStreamGone extends Error {
@@ -50,7 +51,6 @@ export interface RedisFrameStreamOptions {
   batchSize?: number
 }
 
-type Entry = [id: string, fields: string[]]
 
 const TTL_REFRESH_FRAMES = 64
 
@@ -85,6 +85,7 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
   const batch = options.batchSize ?? 256
   const keyOf = (messageId: string) => `${prefix}answer:${messageId}:frames`
   const closing = new AbortController()
+  const reader = createStreamReader(redis, batch)
 
   async function* follow(messageId: string, afterIndex: number, { signal, staleMs }: { signal: AbortSignal; staleMs: number }) {
     const key = keyOf(messageId)
@@ -94,23 +95,6 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
     let outageSince: number | undefined
     let probed = false
     let live = false
-    let reader: Redis | undefined
-    const onAbort = () => reader?.disconnect()
-    stop.addEventListener('abort', onAbort, { once: true })
-    // The blocking reader connects while the stored frames are read, so going live costs no handshake.
-    const openReader = () => {
-      // XREAD BLOCK holds its connection: each follower gets its own, so nothing else queues behind it.
-      const connection = redis.duplicate()
-      connection.on('error', () => {}) // failures surface as rejected commands below
-      let connectedBefore = false
-      connection.on('ready', () => {
-        if (connectedBefore) lastProgress = Date.now()
-        connectedBefore = true
-      })
-      return connection
-    }
-    reader = openReader()
-
     /** Checks the stored ends of the stream: exists, not trimmed past the cursor, not already finished. */
     const probe = async (): Promise<'more' | 'ended'> => {
       const [first, last] = results(await redis.multi().xrange(key, '-', '+', 'COUNT', 1).xrevrange(key, '+', '-', 'COUNT', 1).exec()) as Entry[][]
@@ -122,79 +106,76 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
       return isTerminal(end.frame) && end.index <= cursor ? 'ended' : 'more'
     }
 
-    try {
-      for (;;) {
-        if (stop.aborted) return
-        try {
-          if (!probed) {
-            const state = await probe()
-            probed = true
-            if (outageSince !== undefined) {
-              // Redis is back: the producer needed it too, so it gets a full staleMs from now.
-              outageSince = undefined
-              lastProgress = Date.now()
-            }
-            if (state === 'ended') return
-          }
-          let entries: Entry[]
-          if (!live) {
-            entries = await redis.xrange(key, `(${streamId(cursor)}`, '+', 'COUNT', batch)
-            if (entries.length === 0) {
-              live = true
-              continue
-            }
-          } else {
-            reader ??= openReader()
-            if (stop.aborted) return
-            const blockMs = Math.max(1, staleMs - (Date.now() - lastProgress))
-            const reply = await reader.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, streamId(cursor))
-            entries = reply?.[0]?.[1] ?? []
-            if (entries.length === 0) {
-              if (stop.aborted) return
-              if (Date.now() - lastProgress >= staleMs) throw new FrameStreamStale(messageId, staleMs)
-              continue
-            }
-          }
-          for (const entry of entries) {
-            const item = decode(entry)
-            if (item.index <= cursor) continue
-            // A hole means frames were trimmed (or lost) between two reads: the answer cannot be replayed whole.
-            if (item.index !== cursor + 1) throw new FrameStreamGone(messageId, 'trimmed')
-            cursor = item.index
+    for (;;) {
+      if (stop.aborted) return
+      try {
+        if (!probed) {
+          const state = await probe()
+          probed = true
+          if (outageSince !== undefined) {
+            // Redis is back: the producer needed it too, so it gets a full staleMs from now.
+            outageSince = undefined
             lastProgress = Date.now()
-            yield item
-            if (isTerminal(item.frame)) return
-            if (stop.aborted) return
           }
-        } catch (error) {
-          if (stop.aborted) return
-          if (!retryable(error)) throw error
-          outageSince ??= Date.now()
-          if (Date.now() - outageSince > staleMs) throw error
-          await delay(100, stop)
-          probed = false // after an outage: check the stream survived it and was not trimmed past us
+          if (state === 'ended') return
         }
+        let entries: Entry[]
+        if (!live) {
+          entries = await redis.xrange(key, `(${streamId(cursor)}`, '+', 'COUNT', batch)
+          if (entries.length === 0) {
+            live = true
+            continue
+          }
+        } else {
+          if (stop.aborted) return
+          const blockMs = Math.max(1, staleMs - (Date.now() - lastProgress))
+          entries = await reader.read(key, streamId(cursor), blockMs, stop)
+          if (entries.length === 0) {
+            if (stop.aborted) return
+            if (Date.now() - lastProgress >= staleMs) throw new FrameStreamStale(messageId, staleMs)
+            continue
+          }
+        }
+        for (const entry of entries) {
+          const item = decode(entry)
+          if (item.index <= cursor) continue
+          // A hole means frames were trimmed (or lost) between two reads: the answer cannot be replayed whole.
+          if (item.index !== cursor + 1) throw new FrameStreamGone(messageId, 'trimmed')
+          cursor = item.index
+          lastProgress = Date.now()
+          yield item
+          if (isTerminal(item.frame)) return
+          if (stop.aborted) return
+        }
+      } catch (error) {
+        if (stop.aborted) return
+        if (!retryable(error)) throw error
+        outageSince ??= Date.now()
+        if (Date.now() - outageSince > staleMs) throw error
+        await delay(100, stop)
+        probed = false // after an outage: check the stream survived it and was not trimmed past us
       }
-    } finally {
-      stop.removeEventListener('abort', onAbort)
-      reader?.disconnect()
     }
   }
 
   return {
+    // One XADD a frame, written before the frame reaches local sockets (Answer.emit appends here first): a
+    // tick's appends batched into one pipeline would leave after the local send, and an instance killed in
+    // between would have shown a client a frame the shared log never got. Coalescing cuts the XADDs instead.
     async append(messageId, index, frame, json = JSON.stringify(frame)) {
       if (closing.signal.aborted) throw new Error('frame stream is closed')
       if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
       const key = keyOf(messageId)
       const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', json)
-      // One command a frame on the hot path: the TTL is set with the first frame, renewed every
-      // TTL_REFRESH_FRAMES frames and with the last one, so a stream still expires ttlMs after its answer.
+      // The TTL is set with the first frame, renewed every TTL_REFRESH_FRAMES frames and with the last one,
+      // so a stream still expires ttlMs after its answer.
       if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await Promise.all([added, redis.pexpire(key, options.ttlMs)])
       else await added
     },
     follow: (messageId, afterIndex, followOptions) => follow(messageId, afterIndex, followOptions),
     async close() {
       closing.abort()
+      reader.close()
     },
   }
 }

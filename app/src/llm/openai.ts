@@ -1,6 +1,8 @@
-/** Streams text pieces from an OpenAI-compatible endpoint with the `openai` SDK; timeouts, retries, error codes. */
+/** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
 import OpenAI from 'openai'
 import type { Usage } from '../protocol/frames.js'
+import { createHttpFetch, rawBodyOf } from './http-fetch.js'
+import { createSseParser } from './sse-parser.js'
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
@@ -71,8 +73,9 @@ class TimeoutSignal extends Error {
 }
 
 export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
-  // Retries are ours (only before the first token), so the SDK's are off.
-  const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0 })
+  // Retries are ours (only before the first token), so the SDK's are off. The SDK builds, authenticates and
+  // checks the request; the streamed body is read raw (see http-fetch.ts), not through the SDK's stream.
+  const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0, fetch: createHttpFetch() })
 
   async function attempt(messages: ChatMessage[], options: StreamOptions, answerSignal: AbortSignal, emitted: { any: boolean }): Promise<StreamResult> {
     const controller = new AbortController()
@@ -81,42 +84,58 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
     answerSignal.addEventListener('abort', onOuterAbort, { once: true })
     let timer = setTimeout(() => abort(new TimeoutSignal('first_token')), settings.firstTokenTimeoutMs)
     try {
-      const stream = await client.chat.completions.create(
-        {
-          model: settings.model,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          max_tokens: settings.maxTokens,
-          temperature: settings.temperature,
-        },
-        { signal: controller.signal, timeout: settings.answerTimeoutMs },
-      )
-      let model = settings.model
-      let finishReason: string | undefined
-      let usage: Usage | undefined
-      for await (const chunk of stream) {
-        if (chunk.model) model = chunk.model
-        const choice = chunk.choices[0]
-        const text = choice?.delta?.content
-        if (text) {
+      const response = await client.chat.completions
+        .create(
+          {
+            model: settings.model,
+            messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            max_tokens: settings.maxTokens,
+            temperature: settings.temperature,
+          },
+          { signal: controller.signal, timeout: settings.answerTimeoutMs },
+        )
+        .asResponse()
+      const body = rawBodyOf(response)
+      if (!body) throw new LlmError('upstream_error', 'The model stream could not be read')
+      const state: ChunkState = { model: settings.model, finishReason: undefined, usage: undefined, done: false }
+      let firstToken = true
+      // One idle timer for the whole answer, pushed back per network read (not per token).
+      const onToken = (text: string) => {
+        if (firstToken) {
+          firstToken = false
           clearTimeout(timer)
           timer = setTimeout(() => abort(new TimeoutSignal('idle')), settings.idleTimeoutMs)
           emitted.any = true
-          options.onDelta(text)
         }
-        if (choice?.finish_reason) finishReason = choice.finish_reason
-        if (chunk.usage) {
-          usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-            totalTokens: chunk.usage.total_tokens,
-          }
-        }
+        options.onDelta(text)
       }
+      const parser = createSseParser((data) => readChunk(data, state, onToken))
+      await new Promise<void>((resolve, reject) => {
+        body.setEncoding('utf8')
+        body.on('data', (text: string) => {
+          if (!firstToken) timer.refresh()
+          try {
+            parser.feed(text)
+          } catch (error) {
+            body.destroy()
+            reject(error instanceof Error ? error : new Error(String(error)))
+          }
+        })
+        body.on('end', () => {
+          parser.end()
+          resolve()
+        })
+        // A cut connection ends the body with 'aborted' / an error, or just 'close' without 'end'.
+        body.on('error', reject)
+        body.on('close', () => {
+          if (!body.readableEnded) reject(new LlmError('upstream_error', 'The model stream was cut before it ended'))
+        })
+      })
       if (controller.signal.aborted) throw controller.signal.reason
-      if (!finishReason) throw new LlmError('upstream_error', 'The model stream ended before the answer was finished')
-      return { model, finishReason, usage }
+      if (!state.finishReason) throw new LlmError('upstream_error', 'The model stream ended before the answer was finished')
+      return { model: state.model, finishReason: state.finishReason, usage: state.usage }
     } catch (error) {
       throw controller.signal.aborted ? fromAbortReason(controller.signal.reason) : classify(error)
     } finally {
@@ -147,6 +166,44 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
         options.signal.removeEventListener('abort', onAbort)
       }
     },
+  }
+}
+
+interface ChunkState {
+  model: string
+  finishReason: string | undefined
+  usage: Usage | undefined
+  done: boolean
+}
+
+interface StreamChunk {
+  model?: string
+  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[]
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null
+  error?: { message?: string }
+}
+
+/** One `data:` of the stream: text goes to `onToken`, the rest updates `state`; `[DONE]` ends it. */
+function readChunk(data: string, state: ChunkState, onToken: (text: string) => void): void {
+  if (state.done) return
+  if (data === '[DONE]') {
+    state.done = true
+    return
+  }
+  let chunk: StreamChunk
+  try {
+    chunk = JSON.parse(data) as StreamChunk
+  } catch {
+    throw new LlmError('upstream_error', 'The model stream sent a chunk that is not JSON')
+  }
+  if (chunk.error) throw new LlmError('upstream_error', 'The model provider reported an error in the middle of the answer')
+  if (chunk.model) state.model = chunk.model
+  const choice = chunk.choices?.[0]
+  const text = choice?.delta?.content
+  if (text) onToken(text)
+  if (choice?.finish_reason) state.finishReason = choice.finish_reason
+  if (chunk.usage) {
+    state.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens }
   }
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Turns an answer's tokens into delta texts: the first token goes out at once; later ones that arrive in the
+ * same tick (one upstream read) leave together at the end of it; and a busy stream sends at most one delta
+ * every `windowMs`, so text is never held longer than that. Fewer frames mean fewer serializations, socket
+ * writes, log entries and XADDs. `windowMs` 0 turns it off: one delta per token.
+ */
+
+/** What the coalescer needs of time; tests pass a manual one. */
+export interface CoalescerClock {
+  now(): number
+  /** Runs `fn` after `ms` milliseconds. */
+  after(ms: number, fn: () => void): () => void
+  /** Runs `fn` once the current tick's I/O callbacks ran (setImmediate). */
+  soon(fn: () => void): () => void
+}
+
+export const systemClock: CoalescerClock = {
+  now: () => performance.now(),
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms)
+    return () => clearTimeout(timer)
+  },
+  soon(fn) {
+    const immediate = setImmediate(fn)
+    return () => clearImmediate(immediate)
+  },
+}
+
+export class DeltaCoalescer {
+  private pending = ''
+  private lastSentAt = Number.NEGATIVE_INFINITY
+  private started = false
+  private cancelScheduled: (() => void) | undefined
+  private readonly onScheduled = () => {
+    this.cancelScheduled = undefined
+    this.flush()
+  }
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly send: (text: string) => void,
+    private readonly clock: CoalescerClock = systemClock,
+  ) {}
+
+  push(text: string): void {
+    if (this.windowMs === 0 || !this.started) {
+      this.started = true
+      this.lastSentAt = this.windowMs === 0 ? 0 : this.clock.now()
+      return this.send(text)
+    }
+    this.pending += text
+    if (this.cancelScheduled) return
+    const wait = this.lastSentAt + this.windowMs - this.clock.now()
+    this.cancelScheduled = wait > 0 ? this.clock.after(wait, this.onScheduled) : this.clock.soon(this.onScheduled)
+  }
+
+  /** Sends what is pending now (before the answer's terminal frame). */
+  flush(): void {
+    this.cancelScheduled?.()
+    this.cancelScheduled = undefined
+    if (this.pending === '') return
+    const text = this.pending
+    this.pending = ''
+    this.lastSentAt = this.clock.now()
+    this.send(text)
+  }
+}

@@ -82,13 +82,14 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     guides,
     names,
     stats,
-    retrieve: (question, recentTurns = [], limit = 6) => retrieve(searchIndex, question, recentTurns, limit),
-    search: (query, limit) => searchIndex.search(query.slice(0, MAX_QUERY_CHARS), limit),
+    retrieve: (question, recentTurns = [], limit = 6) => rank(searchIndex, names, question, recentTurns, limit).map((hit) => hit.passage),
+    search: (query, limit) => rank(searchIndex, names, query, [], limit),
     checkApi: (markdown) => checkApi(markdown, names),
   }
 }
 
-function retrieve(index: SearchIndex, question: string, recentTurns: string[], limit: number): Passage[] {
+/** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
+function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: string[], limit: number): Hit[] {
   const scores = new Map<string, { passage: Passage; score: number }>()
   const add = (hits: Hit[], weight: number) => {
     for (const { passage, score } of hits) {
@@ -102,14 +103,21 @@ function retrieve(index: SearchIndex, question: string, recentTurns: string[], l
   const recent = recentTurns.slice(-2).join('\n').slice(-MAX_QUERY_CHARS)
   if (recent.trim()) add(index.search(recent, 40), RECENT_WEIGHT)
   const ranked = [...scores.values()].sort((a, b) => b.score - a.score)
+  // A class named exactly in the question is wanted: its entry goes right after the best hit.
+  const top = ranked[0]?.score ?? 0
+  for (const word of new Set(question.match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? [])) {
+    const entry = names.hasClass(word) ? scores.get(`api:${word}`) : undefined
+    if (entry && entry.score < top) entry.score = top * 0.999
+  }
+  ranked.sort((a, b) => b.score - a.score)
   const perSource = new Map<string, number>()
-  const out: Passage[] = []
-  for (const { passage } of ranked) {
-    const key = `${passage.kind}:${passage.sourceId}`
+  const out: Hit[] = []
+  for (const hit of ranked) {
+    const key = `${hit.passage.kind}:${hit.passage.sourceId}`
     const n = perSource.get(key) ?? 0
     if (n >= MAX_PER_SOURCE) continue
     perSource.set(key, n + 1)
-    out.push(passage)
+    out.push(hit)
     if (out.length >= limit) break
   }
   return out

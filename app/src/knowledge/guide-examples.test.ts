@@ -77,6 +77,15 @@ describe('guides', () => {
     expect(new Set(guides.map((g) => g.id)).size).toBe(guides.length)
   })
 
+  it('are short: 150 to 400 words of prose each, code not counted', () => {
+    const outside = guides.flatMap((guide) => {
+      const prose = [guide.intro, ...guide.sections.map((s) => s.text.replace(/```[\s\S]*?```/g, ''))].join(' ')
+      const words = prose.split(/\s+/).filter(Boolean).length
+      return words < 150 || words > 400 ? [`${guide.id}: ${words} words`] : []
+    })
+    expect(outside).toEqual([])
+  })
+
   it('have TypeScript examples that type-check against the installed SDK', () => {
     const diagnostics = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]
     expect(diagnostics.map(describeDiagnostic)).toEqual([])
@@ -98,7 +107,7 @@ describe('guides', () => {
 
   it('list only `apis` the SDK declares, and use each of them', () => {
     const problems = guides.flatMap((guide) => {
-      const text = [guide.intro, ...guide.sections.map((s) => s.text), ...guide.examples].join('\n')
+      const text = [guide.title, guide.intro, ...guide.sections.flatMap((s) => [s.heading, s.text]), ...guide.examples].join('\n')
       return guide.apis.flatMap((api) => {
         const problem = names.problem(api)
         if (problem) return [`${guide.id}: ${problem}`]

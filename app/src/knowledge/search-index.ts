@@ -1,6 +1,6 @@
 /** The MiniSearch index over every passage (BM25, field boosts, prefix and fuzzy), built once at start. */
 import MiniSearch from 'minisearch'
-import type { Passage } from './passages.js'
+import type { Passage, SearchField } from './passages.js'
 import { processQueryTerm, processTerm, tokenize } from './terms.js'
 
 export interface Hit {
@@ -23,6 +23,9 @@ export function buildSearchIndex(passages: Passage[]): SearchIndex {
   const mini = new MiniSearch<Passage>({
     fields: ['title', 'heading', 'tags', 'apis', 'text'],
     extractField: (doc, field) => {
+      if (field === 'id') return doc.id
+      if (doc.searchOnly && !doc.searchOnly.includes(field as SearchField)) return ''
+      if (field === 'text') return doc.searchText ?? doc.text
       const value = doc[field as keyof Passage]
       return Array.isArray(value) ? value.join(' ') : String(value ?? '')
     },

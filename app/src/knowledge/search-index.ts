@@ -14,7 +14,7 @@ export interface SearchIndex {
 }
 
 /** How much a match in each field counts: what a passage is about weighs more than what it mentions. */
-export const FIELD_BOOSTS = { title: 3, heading: 2.5, tags: 3, apis: 2, text: 1 }
+export const FIELD_BOOSTS = { title: 3, heading: 1.5, tags: 3, apis: 2, text: 1 }
 /** API entries are long lists of names; a guide section that matches as well is the better answer. */
 const GUIDE_BOOST = 1.6
 

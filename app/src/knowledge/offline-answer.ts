@@ -21,13 +21,16 @@ const MAX_RELATED = 4
 const MAX_METHODS = 12
 const MAX_GUIDE_APIS = 6
 
-export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index: ApiIndex): OfflineAnswer {
+export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index: ApiIndex, question = ''): OfflineAnswer {
   const guideById = new Map(guides.map((g) => [g.id, g]))
   const main = passages.find((p) => p.kind === 'guide')
   if (!main && passages.length === 0) return { body: nothingMatched(guides), sources: [] }
   const sources = sourcesOf(passages)
   const cite = (p: Passage) => `[${sources.findIndex((s) => s.kind === p.kind && s.id === p.sourceId) + 1}]`
   const parts: string[] = []
+  const statuses = statusesIn(question, index)
+  // A status code in the question: say which SDK constant it is, so the code can compare against it.
+  if (statuses.length > 0) parts.push(`${statuses.map((m) => `\`${m.value}\` is \`Status.${m.name}\``).join('; ')} in the SDK.\n`)
   if (main) {
     const guide = guideById.get(main.sourceId)!
     parts.push(`### ${guide.title} ${cite(main)}\n\n${guide.intro}\n`)
@@ -49,6 +52,15 @@ export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index
   if (relatedLines.length > 0) parts.push(`${main ? '**See also**' : '**From the SDK reference**'}\n\n${relatedLines.join('\n')}\n`)
   parts.push(`Sources: ${sources.map((s, n) => `[${n + 1}] ${s.kind === 'guide' ? `guide \`${s.id}\`` : `API \`${s.id}\``}`).join(', ')}`)
   return { body: parts.join('\n'), sources }
+}
+
+const MAX_STATUSES = 3
+
+function statusesIn(question: string, index: ApiIndex): { name: string; value: string }[] {
+  const codes = new Set(question.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? [])
+  if (codes.size === 0) return []
+  const members = index.enums.find((e) => e.name === 'Status')?.members ?? []
+  return members.filter((m) => codes.has(m.value)).slice(0, MAX_STATUSES)
 }
 
 /** A related guide in one line: its title, what it is for, and the SDK names it uses. */

@@ -146,7 +146,7 @@ export function stem(word: string): string {
     if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
       const root = word.slice(0, -suffix.length) + replacement
       // "associating" -> "associat", "associate" -> "associat": drop a final e so both meet.
-      return root.endsWith('e') ? root.slice(0, -1) : root
+      return root.endsWith('e') && root.length >= 4 ? root.slice(0, -1) : root
     }
   }
   return word.endsWith('e') ? word.slice(0, -1) : word

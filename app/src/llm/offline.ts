@@ -17,7 +17,7 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
       // The notice needs no search: it goes first, so the first delta costs nothing.
       onDelta(OFFLINE_NOTICE)
       const { question, recent } = questionOf(messages)
-      const answer = composeOfflineAnswer(knowledge.retrieve(question, recent), knowledge.guides, knowledge.index)
+      const answer = composeOfflineAnswer(knowledge.retrieve(question, recent), knowledge.guides, knowledge.index, question)
       const lines = answer.body.split(/(?<=\n)/)
       for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {
         // Yield between pieces so a cancel (or a slow socket) is seen mid-answer, as with a model.

@@ -31,6 +31,13 @@ function codeWords(text: string): string[] {
   return words.filter((word) => (/^[A-Z][a-z0-9]+[A-Z]/.test(word) && !names.problem(word)) || /^[a-z]+[A-Z]/.test(word))
 }
 
+/** Whether code uses an SDK name: its last part as a word, or a status as the network spells it (INVALID_SIGNATURE). */
+function mentions(code: string, api: string): boolean {
+  const word = api.split('.').at(-1) ?? api
+  const spelled = api.startsWith('Status.') ? word.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_').toUpperCase() : word
+  return new RegExp(`\\b(${word}|${spelled})\\b`).test(code)
+}
+
 describe('eval questions', () => {
   it('parse as { question, apis, guide } entries, at least 70, none repeated', () => {
     expect(parsed.error?.issues ?? []).toEqual([])
@@ -54,6 +61,14 @@ describe('eval questions', () => {
       }),
     )
     expect(problems).toEqual([])
+  })
+
+  it('need names that the example of their guide shows, so an answer quoting the example names them', () => {
+    const missing = questions.flatMap((q) => {
+      const code = guides.get(q.guide)?.examples.join('\n') ?? ''
+      return q.apis.filter((api) => !mentions(code, api)).map((api) => `"${q.question}": ${q.guide}'s example never uses ${api}`)
+    })
+    expect(missing).toEqual([])
   })
 
   it('are worded as developers ask, without naming SDK classes or methods', () => {

@@ -71,6 +71,42 @@ function importsOf(guide: Guide, code: string): string[] {
   return source.statements.filter(ts.isImportDeclaration).map((statement) => (statement.moduleSpecifier as ts.StringLiteral).text)
 }
 
+/** Names in prose that are not SDK code: JavaScript built-ins and compiler output fields. */
+const NOT_SDK = new Set(['Buffer', 'Date', 'Error', 'JSON', 'Uint8Array', 'BigNumber', 'Promise', 'deployedBytecode'])
+const SDK_LIKE = /(Transaction|Query|Flow|Id|Key|Fee|Info|Record|Receipt|Response|Error|Client)$/
+
+/**
+ * Problems with the SDK names in one inline code span of prose: `Class.member` must exist, a PascalCase name
+ * that looks like an SDK class must be exported, and a camelCase member (`x.setGas(...)`, `setGas`) must
+ * belong to some exported class. Paths, statuses and plain words pass.
+ */
+function proseNameProblems(span: string): string[] {
+  // Paths, URLs, query strings and statuses are not SDK code.
+  if (span.startsWith('/') || span.includes('://') || span.includes('=') || /^[A-Z0-9_]+$/.test(span)) return []
+  // A bare camelCase word is a member name (`setGas`, `gasUsed`).
+  if (/^[a-z][\w$]*[A-Z][\w$]*$/.test(span)) return names.hasMember(span) || NOT_SDK.has(span) ? [] : [`no SDK class has a member "${span}"`]
+  const problems: string[] = []
+  for (const match of span.matchAll(/(?<![\w.])([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)(\()?/g)) {
+    const root = match[1] ?? ''
+    const chain = (match[2] ?? '').split('.').filter(Boolean)
+    if (NOT_SDK.has(root)) continue
+    if (/^[A-Z]/.test(root)) {
+      if (names.problem(root)) {
+        if (SDK_LIKE.test(root) && /[a-z][A-Z]|^[A-Z][a-z]+[A-Z]/.test(root)) problems.push(`"${root}" looks like an SDK class but is not exported`)
+        continue
+      }
+      const member = chain[0]
+      const problem = member ? names.problem(`${root}.${member}`) : undefined
+      if (problem) problems.push(problem)
+      continue
+    }
+    // A lower-case root is a variable or an argument (client, record, privateKey) unless it is called.
+    const called = chain.length > 0 ? chain : match[3] ? [root] : []
+    for (const member of called) if (!names.hasMember(member)) problems.push(`no SDK class has a member "${member}"`)
+  }
+  return problems
+}
+
 describe('guides', () => {
   it('are at least 40, each with its own id', () => {
     expect(guides.length).toBeGreaterThanOrEqual(40)
@@ -119,6 +155,27 @@ describe('guides', () => {
       })
     })
     expect(problems).toEqual([])
+  })
+
+  it('name in their prose only SDK classes and members that exist', () => {
+    const problems = guides.flatMap((guide) => {
+      const prose = [guide.intro, ...guide.sections.map((s) => s.text.replace(/```[\s\S]*?```/g, ''))].join('\n')
+      const spans = [...prose.matchAll(/`([^`\n]+)`/g)].map((match) => match[1] ?? '')
+      return [...new Set(spans.flatMap(proseNameProblems))].map((problem) => `${guide.id}: ${problem}`)
+    })
+    expect(problems).toEqual([])
+  })
+
+  it('the prose check flags invented names and passes real ones', () => {
+    expect(proseNameProblems('PrivateKey.fromStringEcdsa(hex)')).toEqual(['PrivateKey has no member "fromStringEcdsa"'])
+    expect(proseNameProblems('new TokenAssociationTransaction()')).toEqual(['"TokenAssociationTransaction" looks like an SDK class but is not exported'])
+    expect(proseNameProblems('gasLimitUsed')).toEqual(['no SDK class has a member "gasLimitUsed"'])
+    expect(proseNameProblems('addHbarTransfer(receiver, negativeAmount)')).toEqual([])
+    expect(proseNameProblems('account.id=gte:0.0.100')).toEqual([])
+    expect(proseNameProblems('tx.setGasAmount(100)')).toEqual(['no SDK class has a member "setGasAmount"'])
+    expect(proseNameProblems('client.setOperator(id, key)')).toEqual([])
+    expect(proseNameProblems('setSupplyType(TokenSupplyType.Finite)')).toEqual([])
+    expect(proseNameProblems('/api/v1/accounts/{id}/tokens')).toEqual([])
   })
 
   it('the name checker itself rejects names the SDK does not have', () => {

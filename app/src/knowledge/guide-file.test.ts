@@ -61,6 +61,11 @@ describe('parseGuideFile', () => {
     expect(guide.examples).toEqual(["import { TokenAssociateTransaction } from '@hiero-ledger/sdk'\n## not a heading either\n"])
   })
 
+  it('reads a quoted title that contains a colon', () => {
+    const quoted = good.replace(/^title:.*$/m, 'title: "INVALID_SIGNATURE: every cause and its fix"')
+    expect(parseGuideFile(quoted, 'token-associate.md').title).toBe('INVALID_SIGNATURE: every cause and its fix')
+  })
+
   it('accepts CRLF line endings', () => {
     expect(parseGuideFile(good.replace(/\n/g, '\r\n'), 'token-associate.md').sections).toHaveLength(2)
   })

@@ -14,6 +14,8 @@ export function sdkDeclarationFile(): string {
 export interface SdkNames {
   /** Why `name` (a `Class`, or `Class.member` for a static or instance member) is not in the SDK, or undefined when it is. */
   problem(name: string): string | undefined
+  /** Whether any exported class has a static or instance member called `member` (for `x.setGas(...)` in prose). */
+  hasMember(member: string): boolean
 }
 
 /** Builds the checker from a program that includes the SDK's declarations (any program that imports it does). */
@@ -23,6 +25,22 @@ export function sdkNames(program: ts.Program): SdkNames {
   const moduleSymbol = entry && checker.getSymbolAtLocation(entry)
   if (!moduleSymbol) throw new Error(`the program does not include ${sdkDeclarationFile()}; add it as a root file.`)
   const exports = new Map(checker.getExportsOfModule(moduleSymbol).map((symbol) => [symbol.name, symbol]))
+  let members: Set<string> | undefined
+
+  function resolved(symbol: ts.Symbol): ts.Symbol {
+    return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol
+  }
+
+  function allMembers(): Set<string> {
+    const names = new Set<string>()
+    for (const exported of exports.values()) {
+      const symbol = resolved(exported)
+      for (const type of [checker.getTypeOfSymbol(symbol), checker.getDeclaredTypeOfSymbol(symbol)]) {
+        for (const property of type.getProperties()) names.add(property.name)
+      }
+    }
+    return names
+  }
 
   return {
     problem: function problem(name) {
@@ -31,11 +49,15 @@ export function sdkNames(program: ts.Program): SdkNames {
       const exported = exports.get(className)
       if (!exported) return `${SDK} exports no "${className}"`
       if (member === undefined) return undefined
-      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported
+      const symbol = resolved(exported)
       const statics = checker.getTypeOfSymbol(symbol)
       const instances = checker.getDeclaredTypeOfSymbol(symbol)
       if (statics.getProperty(member) || instances.getProperty(member)) return undefined
       return `${className} has no member "${member}"`
+    },
+    hasMember: function hasMember(member) {
+      members ??= allMembers()
+      return members.has(member)
     },
   }
 }

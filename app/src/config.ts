@@ -81,6 +81,10 @@ const EnvSchema = z.object({
   OPENAI_MAX_RETRIES: int(0, 10).default(2),
   OPENAI_RETRY_BASE_MS: int(1, 60_000).default(500),
 
+  LLM_PROVIDER: z.enum(['offline', 'openai']).optional(),
+  KNOWLEDGE_ENABLED: bool.default(true),
+  KNOWLEDGE_DIR: nonEmpty.optional(),
+
   SYSTEM_PROMPT: nonEmpty.optional(),
   SYSTEM_PROMPT_FILE: nonEmpty.optional(),
 
@@ -164,6 +168,10 @@ export interface Config {
     maxRetries: number
     retryBaseMs: number
   }
+  /** Who answers: the model (openai) or the built-in knowledge base (offline). */
+  llm: { provider: 'offline' | 'openai' }
+  /** Grounding of model answers in the knowledge base; the folder holding api-index.json and guides/. */
+  knowledge: { enabled: boolean; dir: string | undefined }
   systemPrompt: string | undefined
   systemPromptFile: string | undefined
   cors: { origins: string[] | undefined }
@@ -279,6 +287,9 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxRetries: env.OPENAI_MAX_RETRIES,
       retryBaseMs: env.OPENAI_RETRY_BASE_MS,
     },
+    // No key means the offline knowledge base answers: the first `npm start` shows the product working.
+    llm: { provider: env.LLM_PROVIDER ?? (pick('OPENAI_API_KEY') ? 'openai' : 'offline') },
+    knowledge: { enabled: env.KNOWLEDGE_ENABLED, dir: env.KNOWLEDGE_DIR },
     systemPrompt: env.SYSTEM_PROMPT,
     systemPromptFile: env.SYSTEM_PROMPT_FILE,
     cors: { origins: env.CORS_ORIGINS },
@@ -323,6 +334,9 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     adminToken: pick('ADMIN_TOKEN'),
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
     redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
+  }
+  if (config.llm.provider === 'openai' && !config.openai.apiKey) {
+    throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_API_KEY_SECRET); set one, or set LLM_PROVIDER=offline to answer from the built-in knowledge base')
   }
   const { auth } = config
   if (auth.mode === 'token' && auth.apiTokens.length === 0) {

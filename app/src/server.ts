@@ -21,6 +21,8 @@ import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws
 import { conversationRoutes } from './transport/conversation-routes.js'
 import { sseChatRoutes } from './transport/sse.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
+import { knowledgeRoutes } from './transport/knowledge-routes.js'
+import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
@@ -40,6 +42,8 @@ export interface ServerOptions {
   limiter?: Limiter
   /** The clock of the in-memory limits and the per-socket message budget (ms); tests inject one. */
   clock?: () => number
+  /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
+  knowledge?: KnowledgeBase
 }
 
 export interface RunningServer {
@@ -64,6 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startedAt: Date.now(),
     environment: config.env,
     version: config.version,
+    llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
   const connections = new ConnectionRegistry()
@@ -93,6 +98,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    // The offline client reads the knowledge base itself; grounding is for a model.
+    grounding: config.knowledge.enabled && config.llm.provider === 'openai',
     hooks: {
       started: (a) => hooks.forEach((h) => h.started?.(a)),
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
@@ -166,6 +174,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
+  if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   if (config.metrics.port === 0) {
     app.get('/metrics', async (c) => {
@@ -263,7 +272,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       })
     })())
 
-  logger.info({ event: 'listening', port, host: config.host, model: config.openai.model, llm: options.llm ? 'configured' : 'unconfigured' }, `listening on ${config.host}:${port}`)
+  logger.info({ event: 'listening', port, host: config.host, llm: config.llm.provider, model: options.llm?.model ?? 'none' }, `listening on ${config.host}:${port}`)
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined
   return { port, metricsPort, metrics, state, answers, connections, shutdown }
 }

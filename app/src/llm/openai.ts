@@ -1,6 +1,6 @@
 /** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
 import OpenAI from 'openai'
-import type { Usage } from '../protocol/frames.js'
+import type { Source, Usage } from '../protocol/frames.js'
 import { createHttpFetch, rawBodyOf } from './http-fetch.js'
 import { createSseParser } from './sse-parser.js'
 
@@ -14,6 +14,8 @@ export interface StreamResult {
   finishReason: string
   /** Undefined when the upstream did not report usage. */
   usage: Usage | undefined
+  /** What the answer was composed from, when the client itself reads the knowledge base (offline). */
+  sources?: Source[]
 }
 
 export interface StreamOptions {

@@ -100,7 +100,7 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- $_ := set $e "PORT" (toString $v.containerPort) }}
 {{- $_ := set $e "LOG_LEVEL" $v.logLevel }}
 {{- $_ := set $e "SHUTDOWN_GRACE_MS" (toString $v.shutdownGraceMs) }}
-{{- $_ := set $e "TRUSTED_PROXY_HOPS" (toString $v.trustedProxyHops) }}
+{{- $_ := set $e "TRUSTED_PROXY_HOPS" (include "assistant.trustedProxyHops" .) }}
 {{- if not (kindIs "invalid" $v.resumeGraceMs) }}{{ $_ := set $e "RESUME_GRACE_MS" (toString $v.resumeGraceMs) }}{{ end }}
 {{- with $v.corsOrigins }}{{ $_ := set $e "CORS_ORIGINS" (join "," .) }}{{ end }}
 {{- /* OpenAI */}}
@@ -223,4 +223,9 @@ Each failure names the values to change.
 {{- if and $v.pdb.create (not (kindIs "invalid" $v.pdb.minAvailable)) (ne (toString $v.pdb.minAvailable) "") (not (kindIs "invalid" $v.pdb.maxUnavailable)) (ne (toString $v.pdb.maxUnavailable) "") }}
 {{- fail "pdb: set only one of pdb.minAvailable and pdb.maxUnavailable" }}
 {{- end }}
+{{- end }}
+
+{{/* TRUSTED_PROXY_HOPS: the value when set, else 1 behind the Ingress (Google's proxy adds one hop) and 0 otherwise. */}}
+{{- define "assistant.trustedProxyHops" -}}
+{{- if not (kindIs "invalid" .Values.trustedProxyHops) }}{{ int64 .Values.trustedProxyHops }}{{ else if .Values.ingress.enabled }}1{{ else }}0{{ end }}
 {{- end }}

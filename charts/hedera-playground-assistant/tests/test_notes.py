@@ -50,7 +50,9 @@ def test_notes_follow_ingress_auth_and_key_choices(notes_chart):
     text = notes(notes_chart, "--set", "ingress.enabled=true", "--set", "auth.mode=token",
                  "--set", "auth.tokens.existingSecret=t", "--set", "openai.apiKey=sk-x")
     assert "get ingress hedera-playground-assistant" in text
-    assert "set trustedProxyHops=1" in text
+    assert "set trustedProxyHops=1" not in text  # picked by itself behind the Ingress
+    zero = notes(notes_chart, "--set", "ingress.enabled=true", "--set", "trustedProxyHops=0")
+    assert "set trustedProxyHops=1" in zero
     assert '-H "authorization: Bearer $TOKEN"' in text
     assert "WARNING: openai.apiKey puts the key in the Helm release" in text
     assert "no OpenAI key is configured" not in text

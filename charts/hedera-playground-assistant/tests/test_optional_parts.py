@@ -116,6 +116,12 @@ def test_default_install_sees_client_ips(defaults):
     assert defaults.config["TRUSTED_PROXY_HOPS"] == "0"
 
 
+def test_trusted_proxy_hops_follow_the_front_end():
+    # Behind the Ingress every request comes from Google's proxy: without one trusted hop all clients would share one bucket.
+    assert render({"ingress": {"enabled": True}, "service": {"type": "ClusterIP"}}).config["TRUSTED_PROXY_HOPS"] == "1"
+    assert render({"ingress": {"enabled": True}, "trustedProxyHops": 2}).config["TRUSTED_PROXY_HOPS"] == "2"
+
+
 def test_rate_limits_turn_off_with_zero_or_fall_back_to_the_server_default_with_null():
     config = render({"rateLimits": {"chatsPerMinute": 0, "dailyTokenLimit": None}}).config
     assert config["RATE_LIMIT_CHATS_PER_MINUTE"] == "0"

@@ -41,7 +41,7 @@ describe('exactly-once answers through random connection cuts', () => {
     proxy.setCutRange({ min: 1, max: 3000 })
     const client = connect({
       url: `ws://127.0.0.1:${proxy.port}/ws/chat`,
-      WebSocket: WebSocket as never,
+      WebSocket,
       reconnect: { initialDelayMs: 4, maxDelayMs: 40 },
       random: seededRandom(SEED + 1),
     })

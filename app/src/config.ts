@@ -127,6 +127,8 @@ const EnvSchema = z.object({
   REDIS_PASSWORD_SECRET: secretVersion.optional(),
 
   SECRET_MANAGER_ENDPOINT: nonEmpty.optional(),
+
+  PLAYGROUND_ENABLED: bool.default(true),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -189,6 +191,8 @@ export interface Config {
   adminToken: string | undefined
   metrics: { port: number; token: string | undefined }
   redis: { url: string | undefined; password: string | undefined }
+  /** GET / serves the playground page (the API is the same either way). */
+  playground: { enabled: boolean }
 }
 
 export class ConfigError extends Error {
@@ -306,6 +310,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     adminToken: pick('ADMIN_TOKEN'),
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
     redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
+    playground: { enabled: env.PLAYGROUND_ENABLED },
   }
   const { auth } = config
   if (auth.mode === 'token' && auth.apiTokens.length === 0) {

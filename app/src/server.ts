@@ -25,6 +25,7 @@ import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isDenial, operatorTokenMatches } from './guard/guard.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
+import { playgroundRoutes } from './page/playground-routes.js'
 
 export interface ServerOptions {
   config: Config
@@ -61,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startedAt: Date.now(),
     environment: config.env,
     version: config.version,
+    authMode: config.auth.mode,
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
   const connections = new ConnectionRegistry()
@@ -194,6 +196,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socketRoute,
     )
   }
+  if (config.playground.enabled) app.route('/', playgroundRoutes())
   app.notFound((c) => c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404))
   app.onError((err, c) => {
     logger.error({ err, path: c.req.path }, 'request failed')

@@ -7,6 +7,8 @@ export interface ServiceState {
   startedAt: number
   environment: string
   version: string
+  /** So a page knows whether to ask for a token. */
+  authMode: 'none' | 'token' | 'jwt'
   /** A reason when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
   degraded: () => string | undefined
 }
@@ -22,6 +24,8 @@ export const ENDPOINTS = {
   stats: '/api/stats',
   metrics: '/metrics',
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
+  playground: 'GET / (unless PLAYGROUND_ENABLED=false)',
+  openapi: 'GET /api/openapi.json',
 }
 
 export function healthRoutes(state: ServiceState): Hono {
@@ -48,6 +52,7 @@ export function healthRoutes(state: ServiceState): Hono {
       version: state.version,
       description: 'Streaming AI coding assistant for Hedera developers (WebSocket and Server-Sent Events)',
       endpoints: ENDPOINTS,
+      auth: { mode: state.authMode },
     }),
   )
   return app

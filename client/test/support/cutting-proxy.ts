@@ -11,6 +11,8 @@ export interface CuttingProxy {
   setCutRange(range: { min: number; max: number } | undefined): void
   /** Stops forwarding on every open connection without closing it (a half-dead network). */
   stall(): void
+  /** Cuts every open connection now (new ones pass). */
+  cutAll(): void
   close(): Promise<void>
 }
 
@@ -80,6 +82,13 @@ export async function startCuttingProxy(targetPort: number, random: () => number
     },
     stall() {
       for (const pair of pairs) pair.stalled = true
+    },
+    cutAll() {
+      for (const { client, upstream } of pairs) {
+        cuts++
+        client.destroy()
+        upstream.destroy()
+      }
     },
     async close() {
       for (const { client, upstream } of pairs) {

@@ -26,6 +26,8 @@ import { createGuard, isDenial, operatorTokenMatches } from './guard/guard.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
 import { playgroundRoutes } from './page/playground-routes.js'
+import { openApiDocument } from './api-docs/openapi.js'
+import { allowedMethodsOf } from './api-docs/allowed-methods.js'
 
 export interface ServerOptions {
   config: Config
@@ -148,6 +150,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   )
   app.route('/', healthRoutes(state))
+  const openApi = openApiDocument({ version: config.version, maxContentChars: config.limits.maxContentChars, authMode: config.auth.mode })
+  app.get('/api/openapi.json', (c) => c.json(openApi))
+  const allowedMethods = allowedMethodsOf(openApi)
   app.use('/api/stats', async function guardStats(c, next) {
     // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).
     if (config.adminToken) {
@@ -197,7 +202,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     )
   }
   if (config.playground.enabled) app.route('/', playgroundRoutes())
-  app.notFound((c) => c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404))
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path)
+    if (allow) return c.json({ type: 'error', code: 'method_not_allowed', error: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}` }, 405, { allow: allow.join(', ') })
+    return c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404)
+  })
   app.onError((err, c) => {
     logger.error({ err, path: c.req.path }, 'request failed')
     return c.json({ code: 'internal_error', error: 'Internal error' }, 500)

@@ -79,6 +79,9 @@ describe('the playground page in headless Chromium', () => {
     expect(await answer.getAttribute('aria-busy')).toBe('false')
     expect((await answer.locator('.answer-body').textContent())?.trim()).toBe(fake.answerFor(question))
     expect(await page.locator('#messages').getAttribute('aria-live')).toBe('polite')
+    // AUTH_MODE=none: no token field, no conversation list (nothing to list without a user).
+    expect(await page.locator('#token-form').isVisible()).toBe(false)
+    expect(await page.locator('#conversations').isVisible()).toBe(false)
     expect(await page.locator('article.user').last().textContent()).toBe(question)
   })
 

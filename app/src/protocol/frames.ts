@@ -12,8 +12,9 @@ export const IdSchema = z
 export function contentSchema(maxChars: number) {
   return z
     .string({ error: 'must be a string' })
-    .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
-    .refine((s) => s.length <= maxChars, { message: `must be at most ${maxChars} characters` })
+    // Checks zod can describe (pattern, maxLength in the OpenAPI and AsyncAPI documents), not refines.
+    .regex(/\S/, { message: 'must not be empty' })
+    .max(maxChars, { message: `must be at most ${maxChars} characters` })
 }
 
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.

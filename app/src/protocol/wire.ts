@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'answer_interrupted'
   | 'forbidden'
+  | 'method_not_allowed'
   | 'internal_error'
 
 export interface Usage {

@@ -20,7 +20,7 @@ try {
   await page.locator('#question').press('Enter')
   await page.locator('article.assistant[data-state=complete]').waitFor()
   // The directive is for the fake upstream; the screenshot shows the question a developer would type.
-  await page.locator('article.user').evaluate((el, text) => (el.textContent = text), 'How do I create an HCS topic and read its receipt?')
+  await page.evaluate("document.querySelector('article.user').textContent = 'How do I create an HCS topic and read its receipt?'")
   await page.screenshot({ path: OUT })
   console.log(`wrote ${OUT}`)
 } finally {

@@ -6,7 +6,7 @@ import { applyFrame, newAnswerState, type AnswerState, type AskEvent, type Clien
 import { backoffDelay, type BackoffSettings } from './backoff.js'
 import { conversationsApi, type ConversationsApi } from './conversations-api.js'
 import { createEventQueue, type EventQueue } from './event-queue.js'
-import type { ClientFrame, ServerFrame } from './protocol.js'
+import type { ClientFrame, ErrorCode, ServerFrame } from './protocol.js'
 
 /** Any constructor shaped like the browser's WebSocket: the global one (browsers, Node >= 22) or the `ws` package. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => unknown
@@ -242,9 +242,9 @@ export function connect(options: ConnectOptions): Client {
   }
 
   /** Ends every answer and subscription with an error; the next ask() or subscribe() connects again. */
-  function fail(closeCode: number, code: 'payload_too_large' | 'policy_violation' | 'unauthorized', error: string) {
+  function fail(closeCode: number, code: Extract<ErrorCode | ClientErrorCode, 'payload_too_large' | 'policy_violation' | 'unauthorized'>, error: string) {
     emit({ type: 'failed', code: closeCode, error })
-    for (const ask of [...asks.values()]) ask.settle({ type: 'error', code: code as ClientErrorCode, error })
+    for (const ask of [...asks.values()]) ask.settle({ type: 'error', code, error })
     for (const [id, follow] of follows) {
       follow.queue.end()
       follows.delete(id)

@@ -115,6 +115,27 @@ describe('the client against the real server', () => {
     expect(await client.ask(question).text).toBe(fake.answerFor(question))
   })
 
+  it('1008 (a client that kept flooding) is an error for every answer in flight, not a retry', async () => {
+    const strict = await startTestServer(upstreamEnv(fake.url, { WS_MAX_MESSAGES_PER_SECOND: '1' }))
+    const client = open({ url: strict.ws })
+    try {
+      await client.ready()
+      const events: ConnectionEvent[] = []
+      client.on((e) => events.push(e))
+      const failed = nextEvent(client, (e) => e.type === 'failed')
+      // One message a second (bursts of two) are allowed; forty questions at once are a flood.
+      const asks = Array.from({ length: 40 }, (_, i) => client.ask(`[[delay:50]] flood question ${i}`))
+      expect(await failed).toMatchObject({ type: 'failed', code: 1008 })
+      const outcomes = await Promise.all(asks.map((a) => a.text.then(() => 'answered', (e: AskError) => e.code)))
+      expect(outcomes.filter((o) => o === 'policy_violation').length).toBeGreaterThan(30)
+      expect(events.some((e) => e.type === 'error' && e.code === 'rate_limited')).toBe(true)
+      expect(events.filter((e) => e.type === 'reconnecting')).toEqual([])
+    } finally {
+      client.close()
+      await strict.close()
+    }
+  })
+
   it('1012 (server restart) reconnects at once, without backoff', async () => {
     const lone = await startTestServer(upstreamEnv(fake.url))
     const client = open({ url: lone.ws, reconnect: { initialDelayMs: 5000, maxDelayMs: 5000 } })

@@ -142,7 +142,7 @@ describe('the playground page in headless Chromium', () => {
     await answer.locator('.answer-body p').waitFor()
     const clicked = performance.now()
     await page.locator('#stop').click()
-    await fake.waitForAbort(question)
+    await fake.whenAborted((r) => r.messages.at(-1)?.content === question)
     expect(performance.now() - clicked).toBeLessThan(1000)
     await finished(answer)
     expect(await answer.locator('.ending').textContent()).toBe('Stopped.')

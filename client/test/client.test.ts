@@ -79,7 +79,7 @@ describe('the client against the real server', () => {
     const events = await collect(ask, (e) => {
       if (e.type === 'delta' && e.seq === 2) controller.abort()
     })
-    await fake.waitForAbort(question)
+    await fake.whenAborted((r) => r.messages.at(-1)?.content === question)
     const complete = events.at(-1)
     expect(complete).toMatchObject({ type: 'complete', metadata: { finishReason: 'cancelled' } })
     const deltas = events.filter((e) => e.type === 'delta')

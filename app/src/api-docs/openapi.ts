@@ -47,7 +47,8 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
       properties: {
         event: { type: 'string', enum: ['chat_start', 'chat_delta', 'chat_complete', 'error'] },
         data: { type: 'string', contentMediaType: 'application/json', contentSchema: ref('ServerFrame') },
-        id: { type: 'string', pattern: '^\\d+$', description: 'The delta seq: send it back as Last-Event-ID to resume' },
+        // `end` marks a terminal event where the server sends one (a reconnect that sends it back is told the answer ended).
+        id: { type: 'string', pattern: '^(\\d+|end)$', description: 'The delta seq: send it back as Last-Event-ID to resume' },
       },
     },
   }
@@ -124,6 +125,7 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
           ],
           responses: {
             '200': sse,
+            '204': { description: 'The answer already ended (Last-Event-ID named its terminal event): nothing more to send' },
             '400': problem('messageId or Last-Event-ID is malformed'),
             '404': problem('The answer is unknown or no longer resumable'),
             ...authRefusals,

@@ -55,8 +55,10 @@ export interface FakeOpenAi {
   chunksFor(question: string): string[]
   /** Resolves once `n` requests were aborted by the client. */
   abortedCount(): number
-  /** Resolves when the request whose last user message contains `question` is aborted by the client (at once if it was). */
-  waitForAbort(question: string): Promise<FakeRequest>
+  /** Resolves with the first request matching `match` that the client aborted (already, or when it does). */
+  whenAborted(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
+  /** Resolves with the first request matching `match` (already received, or when it arrives). */
+  whenReceived(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
   close(): Promise<void>
 }
 
@@ -110,8 +112,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   const failuresSeen = new Map<string, number>()
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
+  const events = new EventEmitter()
 
-  const aborts = new EventEmitter()
   const chunksFor = (question: string, words = options.answerWords): string[] => {
     const { clean, answer } = parseDirectives(question)
     const canned = answer === undefined ? undefined : CANNED_ANSWERS[answer]
@@ -162,11 +164,11 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       mode,
     }
     requests.push(record)
+    events.emit('received', record)
     res.on('close', () => {
-      if (!res.writableFinished) {
-        record.aborted = true
-        aborts.emit('abort', record)
-      }
+      if (res.writableFinished) return
+      record.aborted = true
+      events.emit('aborted', record)
     })
 
     const fail = (status: number, headers: Record<string, string> = {}): void => {
@@ -219,6 +221,20 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     res.end('data: [DONE]\n\n')
   }
 
+  /** The first request (already seen, or the next to come) matching `match`, as `event` reports them. */
+  function when(event: 'aborted' | 'received', match: (request: FakeRequest) => boolean): Promise<FakeRequest> {
+    return new Promise((resolve) => {
+      const done = requests.find(match)
+      if (done) return resolve(done)
+      const listener = (record: FakeRequest) => {
+        if (!match(record)) return
+        events.off(event, listener)
+        resolve(record)
+      }
+      events.on(event, listener)
+    })
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy())
   })
@@ -237,18 +253,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
     chunksFor: (question) => chunksFor(question, parseDirectives(question).words),
     abortedCount: () => requests.filter((r) => r.aborted).length,
-    waitForAbort(question) {
-      const matches = (r: FakeRequest) => r.messages.filter((m) => m.role === 'user').at(-1)?.content.includes(question) === true
-      const done = requests.find((r) => r.aborted && matches(r))
-      if (done) return Promise.resolve(done)
-      return new Promise((resolve) => {
-        aborts.on('abort', function onAbort(record: FakeRequest) {
-          if (!matches(record)) return
-          aborts.off('abort', onAbort)
-          resolve(record)
-        })
-      })
-    },
+    whenAborted: (match) => when('aborted', (r) => r.aborted && match(r)),
+    whenReceived: (match) => when('received', match),
     async close() {
       for (const t of timers) clearTimeout(t)
       for (const s of sockets) s.destroy()

@@ -27,7 +27,7 @@ import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
 import { playgroundRoutes } from './page/playground-routes.js'
 import { openApiDocument } from './api-docs/openapi.js'
-import { allowedMethodsOf } from './api-docs/allowed-methods.js'
+import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
 
 export interface ServerOptions {
   config: Config
@@ -62,9 +62,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state: ServiceState = {
     draining: false,
     startedAt: Date.now(),
+    authMode: config.auth.mode,
     environment: config.env,
     version: config.version,
-    authMode: config.auth.mode,
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
   const connections = new ConnectionRegistry()
@@ -152,7 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', healthRoutes(state))
   const openApi = openApiDocument({ version: config.version, maxContentChars: config.limits.maxContentChars, authMode: config.auth.mode })
   app.get('/api/openapi.json', (c) => c.json(openApi))
-  const allowedMethods = allowedMethodsOf(openApi)
+  app.use('*', methodNotAllowed(allowedMethodsOf(openApi)))
+  if (config.playground.enabled) app.route('/', playgroundRoutes())
   app.use('/api/stats', async function guardStats(c, next) {
     // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).
     if (config.adminToken) {
@@ -201,12 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socketRoute,
     )
   }
-  if (config.playground.enabled) app.route('/', playgroundRoutes())
-  app.notFound((c) => {
-    const allow = allowedMethods(c.req.path)
-    if (allow) return c.json({ type: 'error', code: 'method_not_allowed', error: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}` }, 405, { allow: allow.join(', ') })
-    return c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404)
-  })
+  app.notFound((c) => c.json({ code: 'not_found', error: `No route for ${c.req.method} ${c.req.path}; see GET /api/info` }, 404))
   app.onError((err, c) => {
     logger.error({ err, path: c.req.path }, 'request failed')
     return c.json({ code: 'internal_error', error: 'Internal error' }, 500)

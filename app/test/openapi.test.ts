@@ -66,6 +66,14 @@ describe('the OpenAPI document against the real server', () => {
     expect(chat.properties.content.pattern).toBe('\\S')
   })
 
+  it('answers a method a documented path does not take with 405 and Allow, read from the document', async () => {
+    const res = await fetch(`${open.http}/health`, { method: 'DELETE' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
+    expect(await res.json()).toEqual({ type: 'error', code: 'method_not_allowed', error: 'DELETE is not allowed on /health; use GET, HEAD' })
+    expect((await fetch(`${open.http}/no/such/path`, { method: 'DELETE' })).status).toBe(404)
+  })
+
   it('schemathesis finds no response that contradicts it (anonymous server)', async () => {
     const { code, output } = await schemathesis(open)
     expect(output).toMatch(/API Operations:\s+Selected: \d+\/\d+\s+Tested: \d+/)

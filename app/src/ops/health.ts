@@ -5,10 +5,10 @@ import type { ConnectionRegistry } from './connections.js'
 export interface ServiceState {
   draining: boolean
   startedAt: number
-  environment: string
-  version: string
   /** So a page knows whether to ask for a token. */
   authMode: 'none' | 'token' | 'jwt'
+  environment: string
+  version: string
   /** A reason when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
   degraded: () => string | undefined
 }
@@ -21,11 +21,11 @@ export const ENDPOINTS = {
   health: '/health',
   readiness: '/api/playground/assistant/health',
   info: '/api/info',
+  openapi: 'GET /api/openapi.json',
+  playground: 'GET / (unless PLAYGROUND_ENABLED=false)',
   stats: '/api/stats',
   metrics: '/metrics',
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
-  playground: 'GET / (unless PLAYGROUND_ENABLED=false)',
-  openapi: 'GET /api/openapi.json',
 }
 
 export function healthRoutes(state: ServiceState): Hono {

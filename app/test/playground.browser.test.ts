@@ -24,6 +24,7 @@ let page: Page
 let origin: string
 const requests: string[] = []
 const sockets: string[] = []
+const consoleErrors: string[] = []
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; run bash scripts/tools/chromium.sh (npm test does)`)
@@ -40,6 +41,9 @@ beforeAll(async () => {
   context.on('request', (r) => requests.push(r.url()))
   page = await context.newPage()
   page.on('websocket', (ws) => sockets.push(ws.url()))
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
   await page.goto(`${origin}/`)
   await page.locator('#status', { hasText: 'Connected' }).waitFor()
 })
@@ -187,6 +191,8 @@ describe('the playground page in headless Chromium', () => {
     expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([])
     expect(sockets.length).toBeGreaterThanOrEqual(2) // the first socket and the one after the drop
     expect(sockets.filter((url) => url !== `ws://127.0.0.1:${proxy.port}/ws/chat`)).toEqual([])
+    // The page itself never trips its Content-Security-Policy (Chromium reports each refusal on the console).
+    expect(consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([])
   })
 
   it('asks for a token when the server needs one, refuses a wrong one, then lists the conversation', async () => {

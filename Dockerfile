@@ -24,6 +24,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY app/src ./app/src
+# The playground page (GET /): its source, the client it is built on, and the esbuild script -> dist/playground.
+COPY client ./client
+COPY scripts/build-playground.ts ./scripts/build-playground.ts
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

@@ -8,6 +8,9 @@ export PATH="$PWD/.tools/bin:$PATH"
 # npm puts node_modules/.bin first on PATH, so this is the Node 24 of the `node` devDependency.
 echo "node $(node -v), npm $(npm -v 2>/dev/null)"
 npm run -s typecheck
+# The client package builds for browsers (DOM types, no Node types): its own compiler settings.
+npx tsc -p client/tsconfig.json --noEmit
+npx tsc -p client/playground/tsconfig.json
 npm run -s lint
 npx vitest run
 for check in scripts/check-*.sh; do

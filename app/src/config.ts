@@ -132,6 +132,8 @@ const EnvSchema = z.object({
   REDIS_PASSWORD_SECRET: secretVersion.optional(),
 
   SECRET_MANAGER_ENDPOINT: nonEmpty.optional(),
+
+  PLAYGROUND_ENABLED: bool.default(true),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -198,6 +200,8 @@ export interface Config {
   adminToken: string | undefined
   metrics: { port: number; token: string | undefined }
   redis: { url: string | undefined; password: string | undefined }
+  /** GET / serves the playground page (the API is the same either way). */
+  playground: { enabled: boolean }
 }
 
 export class ConfigError extends Error {
@@ -334,6 +338,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     adminToken: pick('ADMIN_TOKEN'),
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
     redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
+    playground: { enabled: env.PLAYGROUND_ENABLED },
   }
   if (config.llm.provider === 'openai' && !config.openai.apiKey) {
     throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_API_KEY_SECRET); set one, or set LLM_PROVIDER=offline to answer from the built-in knowledge base')

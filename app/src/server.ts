@@ -28,6 +28,9 @@ import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
+import { playgroundRoutes } from './page/playground-routes.js'
+import { openApiDocument } from './api-docs/openapi.js'
+import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
 
 export interface ServerOptions {
   config: Config
@@ -66,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state: ServiceState = {
     draining: false,
     startedAt: Date.now(),
+    authMode: config.auth.mode,
     environment: config.env,
     version: config.version,
     llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
@@ -162,6 +166,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   )
   app.route('/', healthRoutes(state))
+  const openApi = openApiDocument({ version: config.version, maxContentChars: config.limits.maxContentChars, authMode: config.auth.mode })
+  app.get('/api/openapi.json', (c) => c.json(openApi))
+  app.use('*', methodNotAllowed(allowedMethodsOf(openApi)))
+  if (config.playground.enabled) app.route('/', playgroundRoutes())
   app.use('/api/stats', async function guardStats(c, next) {
     // Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development).
     if (config.adminToken) {

@@ -5,6 +5,8 @@ import type { ConnectionRegistry } from './connections.js'
 export interface ServiceState {
   draining: boolean
   startedAt: number
+  /** So a page knows whether to ask for a token. */
+  authMode: 'none' | 'token' | 'jwt'
   environment: string
   version: string
   /** Who answers chats: pages show an offline banner when provider is "offline". */
@@ -21,6 +23,8 @@ export const ENDPOINTS = {
   health: '/health',
   readiness: '/api/playground/assistant/health',
   info: '/api/info',
+  openapi: 'GET /api/openapi.json',
+  playground: 'GET / (unless PLAYGROUND_ENABLED=false)',
   stats: '/api/stats',
   metrics: '/metrics',
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
@@ -52,6 +56,7 @@ export function healthRoutes(state: ServiceState): Hono {
       description: 'Streaming AI coding assistant for Hedera developers (WebSocket and Server-Sent Events)',
       ...(state.llm ? { llm: state.llm } : {}),
       endpoints: ENDPOINTS,
+      auth: { mode: state.authMode },
     }),
   )
   return app

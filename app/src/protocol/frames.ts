@@ -1,5 +1,8 @@
 /** The wire protocol: zod schemas of client messages and builders of server frames (shared by WS and SSE). */
 import { z } from 'zod'
+// The frame types live in wire.ts (no imports), which the client package compiles too.
+import type { AnswerIds, CompleteMetadata, ErrorCode, ServerFrame } from './wire.js'
+export type { AnswerIds, ApiCheck, ClientFrame, CompleteMetadata, ErrorCode, ServerFrame, Source, Usage } from './wire.js'
 
 /** Ids become map and Redis keys: a small, safe alphabet. */
 export const IdSchema = z
@@ -9,8 +12,9 @@ export const IdSchema = z
 export function contentSchema(maxChars: number) {
   return z
     .string({ error: 'must be a string' })
-    .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
-    .refine((s) => s.length <= maxChars, { message: `must be at most ${maxChars} characters` })
+    // Checks zod can describe (pattern, maxLength in the OpenAPI and AsyncAPI documents), not refines.
+    .regex(/\S/, { message: 'must not be empty' })
+    .max(maxChars, { message: `must be at most ${maxChars} characters` })
 }
 
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
@@ -44,76 +48,6 @@ export const ChatRequestSchema = (maxChars: number) =>
     conversationId: IdSchema.optional(),
     messageId: IdSchema.optional(),
   })
-
-export type ErrorCode =
-  | 'invalid_message'
-  | 'payload_too_large'
-  | 'busy'
-  | 'upstream_error'
-  | 'upstream_timeout'
-  | 'rate_limited'
-  | 'llm_unconfigured'
-  | 'slow_consumer'
-  | 'unknown_answer'
-  | 'resume_unavailable'
-  | 'shutting_down'
-  | 'unauthorized'
-  | 'not_found'
-  | 'unavailable'
-  | 'unsupported_media_type'
-  | 'answer_interrupted'
-  | 'forbidden'
-  | 'internal_error'
-
-export interface Usage {
-  promptTokens: number
-  completionTokens: number
-  totalTokens: number
-}
-
-/** A passage of the knowledge base an answer was grounded in; `[n]` in the text cites the n-th (1-based). */
-export interface Source {
-  id: string
-  title: string
-  kind: 'guide' | 'api'
-}
-
-/** SDK names found in an answer's code blocks and checked against the API index of the real SDK. */
-export interface ApiCheck {
-  /** How many distinct SDK names were checked. */
-  checked: number
-  /** Names that do not exist in the SDK (e.g. `PrivateKey.fromStringEcdsa`). */
-  unknown: string[]
-}
-
-export interface CompleteMetadata {
-  model: string
-  finishReason: string
-  usage: Usage
-  usageEstimated?: boolean
-  /** Present when the answer was grounded in the knowledge base. */
-  sources?: Source[]
-  /** Present when the answer's code was checked against the SDK's API index. */
-  apiCheck?: ApiCheck
-}
-
-export interface ServerFrame {
-  type: 'chat_start' | 'chat_delta' | 'chat_complete' | 'error' | 'pong' | 'subscribed' | 'unsubscribed' | 'conversation_updated'
-  change?: 'turn' | 'renamed' | 'deleted'
-  content?: string
-  messageId?: string
-  conversationId?: string
-  error?: string
-  code?: ErrorCode
-  seq?: number
-  retryAfter?: number
-  metadata?: CompleteMetadata | { model: string }
-}
-
-export interface AnswerIds {
-  messageId: string
-  conversationId: string
-}
 
 export const frames = {
   start: (ids: AnswerIds, model: string): ServerFrame => ({ type: 'chat_start', ...ids, metadata: { model } }),

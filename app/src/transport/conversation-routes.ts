@@ -8,11 +8,13 @@ import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
 import { describeIssues, IdSchema } from '../protocol/frames.js'
 import { httpError, refusalResponse } from './http-error.js'
 
-const RenameSchema = z.object({
+export const RenameSchema = z.object({
+  // Checked before the trim, so the OpenAPI document (from this schema) says exactly what is accepted.
   title: z
     .string({ error: 'must be a string' })
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, { message: 'must not be empty' }).max(200, { message: 'must be at most 200 characters' })),
+    .regex(/\S/, { message: 'must not be empty' })
+    .max(200, { message: 'must be at most 200 characters' })
+    .transform((s) => s.trim()),
 })
 
 export interface ConversationRouteDeps {

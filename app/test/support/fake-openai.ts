@@ -3,6 +3,7 @@
  * with fault modes. A test picks a mode per request by putting a directive in the question, e.g.
  * `[[mode:cut]] How do I mint?`, or sets `defaultMode` for every request.
  */
+import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -54,17 +55,44 @@ export interface FakeOpenAi {
   chunksFor(question: string): string[]
   /** Resolves once `n` requests were aborted by the client. */
   abortedCount(): number
+  /** Resolves with the first request matching `match` that the client aborted (already, or when it does). */
+  whenAborted(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
+  /** Resolves with the first request matching `match` (already received, or when it arrives). */
+  whenReceived(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
   close(): Promise<void>
 }
 
 const DIRECTIVE = /\[\[(\w+):([\w.-]+)\]\]\s*/g
 
-function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number } {
-  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number } = { clean: text.replace(DIRECTIVE, '') }
+/**
+ * Canned answers picked with `[[answer:NAME]]`: markdown to render, and model output that tries to run
+ * script in a page that renders it (each must stay inert text).
+ */
+export const CANNED_ANSWERS: Record<string, string> = {
+  markdown: [
+    '## Create a topic\n\n',
+    'Use **TopicCreateTransaction** and read the *receipt*:\n\n',
+    '```ts\nconst tx = await new TopicCreateTransaction().execute(client)\nconst receipt = await tx.getReceipt(client)\n```\n\n',
+    '- one\n- two\n\n',
+    'See [the docs](https://docs.hedera.com/hedera/sdks-and-apis) for more.',
+  ].join(''),
+  hostile: [
+    'Careful: <img src="x" onerror="window.__pwned=\'img\'"> and ',
+    '<script>window.__pwned=\'script\'</script> and ',
+    '<svg onload="window.__pwned=\'svg\'"></svg> and ',
+    '[click me](javascript:window.__pwned=\'link\') and ',
+    '[data](data:text/html,<script>window.__pwned=1</script>) and ',
+    '![pic](javascript:window.__pwned=\'image\') end.',
+  ].join(''),
+}
+
+function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } {
+  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } = { clean: text.replace(DIRECTIVE, '') }
   for (const [, key, value] of text.matchAll(DIRECTIVE)) {
     if (key === 'mode') out.mode = value as FakeMode
     if (key === 'delay') out.delay = Number(value)
     if (key === 'words') out.words = Number(value)
+    if (key === 'answer') out.answer = value
   }
   return out
 }
@@ -84,9 +112,13 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   const failuresSeen = new Map<string, number>()
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
+  const events = new EventEmitter()
 
   const chunksFor = (question: string, words = options.answerWords): string[] => {
-    const { clean } = parseDirectives(question)
+    const { clean, answer } = parseDirectives(question)
+    const canned = answer === undefined ? undefined : CANNED_ANSWERS[answer]
+    // In pieces of 7 characters: markdown arrives split mid-token, as from a real model.
+    if (canned !== undefined) return canned.match(/[\s\S]{1,7}/g) ?? []
     const pieces = [`Hedera answer to "${clean.slice(0, 40)}":`]
     for (let i = 0; i < words; i++) pieces.push(` word${i}`)
     pieces.push(' ✓ done.')
@@ -132,8 +164,11 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       mode,
     }
     requests.push(record)
+    events.emit('received', record)
     res.on('close', () => {
-      if (!res.writableFinished) record.aborted = true
+      if (res.writableFinished) return
+      record.aborted = true
+      events.emit('aborted', record)
     })
 
     const fail = (status: number, headers: Record<string, string> = {}): void => {
@@ -186,6 +221,20 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     res.end('data: [DONE]\n\n')
   }
 
+  /** The first request (already seen, or the next to come) matching `match`, as `event` reports them. */
+  function when(event: 'aborted' | 'received', match: (request: FakeRequest) => boolean): Promise<FakeRequest> {
+    return new Promise((resolve) => {
+      const done = requests.find(match)
+      if (done) return resolve(done)
+      const listener = (record: FakeRequest) => {
+        if (!match(record)) return
+        events.off(event, listener)
+        resolve(record)
+      }
+      events.on(event, listener)
+    })
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy())
   })
@@ -204,6 +253,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
     chunksFor: (question) => chunksFor(question, parseDirectives(question).words),
     abortedCount: () => requests.filter((r) => r.aborted).length,
+    whenAborted: (match) => when('aborted', (r) => r.aborted && match(r)),
+    whenReceived: (match) => when('received', match),
     async close() {
       for (const t of timers) clearTimeout(t)
       for (const s of sockets) s.destroy()

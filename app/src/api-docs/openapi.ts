@@ -1,0 +1,166 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP and SSE endpoints (GET /api/openapi.json), built from the zod
+ * schemas the server validates requests with and the schemas of its responses, so it cannot drift.
+ */
+import { ChatRequestSchema, IdSchema } from '../protocol/frames.js'
+import {
+  ConversationListSchema,
+  ConversationSchema,
+  ErrorBodySchema,
+  HealthSchema,
+  InfoSchema,
+  RenamedSchema,
+  ServerFrameSchema,
+  StatsSchema,
+} from '../protocol/http-schemas.js'
+import { RenameSchema } from '../transport/conversation-routes.js'
+import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
+
+export interface ApiDocumentSettings {
+  version: string
+  maxContentChars: number
+  authMode: 'none' | 'token' | 'jwt'
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } })
+const problem = (description: string) => ({ description, content: json('Error') })
+
+const SSE_DESCRIPTION =
+  'Server-Sent Events: `chat_start`, then `chat_delta` events (the SSE `id` is the delta `seq`), then `chat_complete`, or an `error`. Each event\'s data is one ServerFrame (JSON).'
+
+export function openApiDocument(settings: ApiDocumentSettings): Record<string, unknown> {
+  const schemas: Record<string, JsonSchema> = {
+    ChatRequest: jsonSchemaOf(ChatRequestSchema(settings.maxContentChars), 'input'),
+    RenameRequest: jsonSchemaOf(RenameSchema, 'input'),
+    ServerFrame: jsonSchemaOf(ServerFrameSchema, 'output'),
+    Error: jsonSchemaOf(ErrorBodySchema, 'output'),
+    Health: jsonSchemaOf(HealthSchema, 'output'),
+    Info: jsonSchemaOf(InfoSchema, 'output'),
+    Stats: jsonSchemaOf(StatsSchema, 'output'),
+    ConversationList: jsonSchemaOf(ConversationListSchema, 'output'),
+    Conversation: jsonSchemaOf(ConversationSchema, 'output'),
+    Renamed: jsonSchemaOf(RenamedSchema, 'output'),
+    SseEvent: {
+      type: 'object',
+      required: ['event', 'data'],
+      properties: {
+        event: { type: 'string', enum: ['chat_start', 'chat_delta', 'chat_complete', 'error'] },
+        data: { type: 'string', contentMediaType: 'application/json', contentSchema: ref('ServerFrame') },
+        // `end` marks a terminal event where the server sends one (a reconnect that sends it back is told the answer ended).
+        id: { type: 'string', pattern: '^(\\d+|end)$', description: 'The delta seq: send it back as Last-Event-ID to resume' },
+      },
+    },
+  }
+  const id = jsonSchemaOf(IdSchema, 'input')
+  const pathId = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: id })
+  const authRefusals = {
+    '401': problem('A missing or bad credential (when AUTH_MODE is token or jwt)'),
+    '429': problem('A rate limit; `retryAfter` and the Retry-After header say when to try again'),
+  }
+  const sse = {
+    description: SSE_DESCRIPTION,
+    headers: {
+      'x-message-id': { description: 'The answer id (resume with GET .../chat/{messageId})', schema: { type: 'string' } },
+      'x-conversation-id': { description: 'The conversation id (send it with the next question)', schema: { type: 'string' } },
+    },
+    // itemSchema (as in OpenAPI 3.2) describes one event; schema the whole stream, as a list of events.
+    content: { 'text/event-stream': { schema: { type: 'array', items: ref('SseEvent') }, itemSchema: ref('SseEvent') } },
+  }
+  const health = {
+    get: {
+      summary: 'Readiness and health',
+      security: [{}],
+      responses: { '200': { description: 'Serving (status healthy, or degraded with a reason)', content: json('Health') }, '503': { description: 'Shutting down', content: json('Health') } },
+    },
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hedera Playground Assistant',
+      version: settings.version,
+      description:
+        'Streaming AI answers for Hedera developers over SSE (described here) and WebSocket (docs/asyncapi.yaml). Errors are JSON with a stable `code` and a sentence in `error`.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token or JWT, when AUTH_MODE is token or jwt' } },
+    },
+    // Anonymous access is allowed when AUTH_MODE=none; a bearer credential otherwise.
+    security: settings.authMode === 'none' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+    paths: {
+      '/health': health,
+      '/api/playground/assistant/health': health,
+      '/api/info': { get: { summary: 'What this server is and offers', security: [{}], responses: { '200': { description: 'Name, version, endpoints, auth mode', content: json('Info') } } } },
+      '/api/openapi.json': { get: { summary: 'This document', security: [{}], responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/api/stats': {
+        get: {
+          summary: 'Open sockets (operators: ADMIN_TOKEN when set)',
+          responses: { '200': { description: 'Connection counts', content: json('Stats') }, ...authRefusals },
+        },
+      },
+      '/api/playground/assistant/chat': {
+        post: {
+          summary: 'Ask a question; the answer streams back as SSE',
+          description: 'With `messageId` of a known answer and a `Last-Event-ID` header, resumes that answer instead.',
+          requestBody: { required: true, content: json('ChatRequest') },
+          responses: {
+            '200': sse,
+            '400': problem('The body is not JSON, or a field is missing or invalid'),
+            '409': problem('The conversation is still answering a question'),
+            '413': problem('The body is over WS_MAX_PAYLOAD_BYTES'),
+            '415': problem('The body is not application/json'),
+            '503': problem('No model is configured, the server is shutting down, or the shared store is unreachable'),
+            ...authRefusals,
+          },
+        },
+      },
+      '/api/playground/assistant/chat/{messageId}': {
+        get: {
+          summary: 'Resume an answer (EventSource-friendly)',
+          parameters: [
+            pathId('messageId', 'The answer to resume'),
+            { name: 'Last-Event-ID', in: 'header', required: false, description: 'The last delta seq received; absent or blank replays from chat_start', schema: { type: 'string', pattern: '^\\s*\\d*\\s*$' } },
+          ],
+          responses: {
+            '200': sse,
+            '204': { description: 'The answer already ended (Last-Event-ID named its terminal event): nothing more to send' },
+            '400': problem('messageId or Last-Event-ID is malformed'),
+            '404': problem('The answer is unknown or no longer resumable'),
+            ...authRefusals,
+          },
+        },
+      },
+      '/api/conversations': {
+        get: {
+          summary: "The signed-in user's conversations, most recent first",
+          responses: { '200': { description: 'The list', content: json('ConversationList') }, ...authRefusals },
+        },
+      },
+      '/api/conversations/{conversationId}': {
+        parameters: [pathId('conversationId', 'The conversation')],
+        get: {
+          summary: 'A conversation and its turns',
+          responses: { '200': { description: 'Its messages, oldest first', content: json('Conversation') }, '400': problem('conversationId is malformed'), '404': problem('Unknown, expired, or not yours'), ...authRefusals },
+        },
+        patch: {
+          summary: 'Rename a conversation',
+          requestBody: { required: true, content: json('RenameRequest') },
+          responses: { '200': { description: 'Renamed', content: json('Renamed') }, '400': problem('conversationId or title is invalid'), '404': problem('Unknown, expired, or not yours'), ...authRefusals },
+        },
+        delete: {
+          summary: 'Delete a conversation and its history',
+          responses: { '204': { description: 'Deleted' }, '400': problem('conversationId is malformed'), '404': problem('Unknown, expired, or not yours'), ...authRefusals },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (METRICS_TOKEN when set; absent when METRICS_PORT is set)',
+          security: [{}, { bearer: [] }],
+          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': problem('The metrics token is missing or wrong') },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * GET / and /assets/*: the playground page, served by the server itself (no CDN, works on a closed network)
+ * with a strict Content-Security-Policy. Assets have content hashes in their names, so they are cached for a
+ * year; index.html is revalidated on every load so a deploy is picked up at once.
+ */
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Hono } from 'hono'
+
+/**
+ * Same-origin everything; no inline script or style, no eval, no plugins, no framing; `connect-src 'self'`
+ * covers the same-origin WebSocket. Images only from the page itself: an answer cannot make it fetch anything.
+ */
+export const PLAYGROUND_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ')
+
+const SECURITY_HEADERS = {
+  'content-security-policy': PLAYGROUND_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+}
+
+interface Built {
+  index: Buffer
+  assets: Map<string, { body: Buffer; type: string }>
+}
+
+/** dist/playground beside the compiled server (dist/page/..), or the repo's dist/ when running from app/src. */
+export function defaultPlaygroundDir(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url))
+  const candidates = [join(here, '..', 'playground'), join(here, '..', '..', '..', 'dist', 'playground')]
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!
+}
+
+async function load(dir: string): Promise<Built | undefined> {
+  if (!existsSync(join(dir, 'index.html'))) return undefined
+  const index = await readFile(join(dir, 'index.html'))
+  const assets = new Map<string, { body: Buffer; type: string }>()
+  for (const name of await readdir(join(dir, 'assets')).catch(() => [] as string[])) {
+    const type = TYPES[extname(name)]
+    if (type) assets.set(name, { body: await readFile(join(dir, 'assets', name)), type })
+  }
+  return { index, assets }
+}
+
+export function playgroundRoutes(dir: string = defaultPlaygroundDir()): Hono {
+  const app = new Hono()
+  // Read once, on first use; a missing build is not remembered, so building after start works.
+  let built: Promise<Built | undefined> | undefined
+  const files = async () => {
+    built ??= load(dir)
+    const result = await built
+    if (!result) built = undefined
+    return result
+  }
+  const notBuilt = () =>
+    Response.json(
+      { type: 'error', code: 'unavailable', error: 'The playground page is not built; run npm run build (or set PLAYGROUND_ENABLED=false to turn it off)' },
+      { status: 503, headers: { 'cache-control': 'no-store' } },
+    )
+
+  app.get('/', async () => {
+    const result = await files()
+    if (!result) return notBuilt()
+    return new Response(new Uint8Array(result.index), {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+    })
+  })
+  app.get('/assets/:file', async (c) => {
+    const result = await files()
+    if (!result) return notBuilt()
+    const asset = result.assets.get(c.req.param('file'))
+    if (!asset) return c.json({ type: 'error', code: 'not_found', error: `No asset ${c.req.param('file')}; reload the page to get the current ones` }, 404)
+    return new Response(new Uint8Array(asset.body), {
+      headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable', ...SECURITY_HEADERS },
+    })
+  })
+  return app
+}

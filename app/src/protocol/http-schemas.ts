@@ -1,0 +1,106 @@
+/**
+ * Zod schemas of what the server sends (frames and HTTP bodies). The requests are validated with the schemas
+ * of frames.ts; these describe the answers, so the OpenAPI and AsyncAPI documents come from one source.
+ * wire.test.ts checks at typecheck that they infer exactly the wire types.
+ */
+import { z } from 'zod'
+import { IdSchema } from './frames.js'
+import type { ErrorCode } from './wire.js'
+
+export const ERROR_CODES = [
+  'invalid_message',
+  'payload_too_large',
+  'busy',
+  'upstream_error',
+  'upstream_timeout',
+  'rate_limited',
+  'llm_unconfigured',
+  'slow_consumer',
+  'unknown_answer',
+  'resume_unavailable',
+  'shutting_down',
+  'unauthorized',
+  'not_found',
+  'unavailable',
+  'unsupported_media_type',
+  'answer_interrupted',
+  'forbidden',
+  'method_not_allowed',
+  'internal_error',
+] as const satisfies readonly ErrorCode[]
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES).meta({ description: 'A stable code; `error` says the same in a sentence' })
+
+export const UsageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() })
+
+export const SourceSchema = z.object({ id: z.string(), title: z.string(), kind: z.enum(['guide', 'api']) }).meta({ description: 'A knowledge-base passage; `[n]` in the answer cites the n-th' })
+
+export const ApiCheckSchema = z.object({
+  checked: z.number().int().meta({ description: 'Distinct SDK names checked' }),
+  unknown: z.array(z.string()).meta({ description: 'Names that do not exist in the SDK' }),
+})
+
+export const CompleteMetadataSchema = z.object({
+  model: z.string(),
+  finishReason: z.string(),
+  usage: UsageSchema,
+  usageEstimated: z.boolean().optional(),
+  sources: z.array(SourceSchema).optional(),
+  apiCheck: ApiCheckSchema.optional(),
+})
+
+export const ServerFrameSchema = z
+  .object({
+    type: z.enum(['chat_start', 'chat_delta', 'chat_complete', 'error', 'pong', 'subscribed', 'unsubscribed', 'conversation_updated']),
+    change: z.enum(['turn', 'renamed', 'deleted']).optional(),
+    content: z.string().optional(),
+    messageId: z.string().optional(),
+    conversationId: z.string().optional(),
+    error: z.string().optional(),
+    code: ErrorCodeSchema.optional(),
+    seq: z.number().int().optional(),
+    retryAfter: z.number().optional(),
+    metadata: z.union([CompleteMetadataSchema, z.object({ model: z.string() })]).optional(),
+  })
+  .meta({ description: 'One server frame (WebSocket text frame, or the data of one SSE event named by its type)' })
+
+export const ErrorBodySchema = z
+  .object({
+    type: z.literal('error').optional(),
+    code: ErrorCodeSchema,
+    error: z.string(),
+    messageId: z.string().optional(),
+    conversationId: z.string().optional(),
+    retryAfter: z.number().optional(),
+  })
+  .meta({ description: 'A refusal: a stable code and one sentence saying what was wrong and how to fix it' })
+
+export const HealthSchema = z.object({
+  status: z.enum(['healthy', 'degraded', 'shutting_down']),
+  timestamp: z.string(),
+  uptime: z.number(),
+  environment: z.string(),
+  version: z.string(),
+  reason: z.string().optional(),
+})
+
+// Loose: other parts of the server add fields to /api/info (e.g. the LLM provider).
+export const InfoSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  endpoints: z.record(z.string(), z.string()),
+  auth: z.object({ mode: z.enum(['none', 'token', 'jwt']) }),
+})
+
+export const StatsSchema = z.object({
+  activeConnections: z.number().int(),
+  connections: z.array(z.object({ id: z.string(), isAlive: z.boolean(), messageCount: z.number().int() })),
+  heartbeatTerminations: z.number().int(),
+})
+
+export const ConversationSummarySchema = z.object({ conversationId: IdSchema, title: z.string().optional(), createdAt: z.number(), updatedAt: z.number() })
+export const ConversationListSchema = z.object({ conversations: z.array(ConversationSummarySchema) })
+export const ConversationMessageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() })
+export const ConversationSchema = z.object({ conversationId: IdSchema, messages: z.array(ConversationMessageSchema) })
+export const RenamedSchema = z.object({ conversationId: IdSchema, title: z.string() })

@@ -1,6 +1,5 @@
 /** The system prompt and the history window -> the model's messages. */
 import type { ChatMessage } from '../llm/openai.js'
-import type { Turn } from './conversations.js'
 
 export const DEFAULT_SYSTEM_PROMPT = `You are the Hedera Playground assistant, an expert on building with Hedera.
 Help developers write, debug and understand code for the Hedera network:
@@ -13,7 +12,10 @@ Help developers write, debug and understand code for the Hedera network:
 Prefer testnet in examples, never ask for or print private keys, show complete runnable code with imports,
 say which SDK version an API needs when it matters, and say so plainly when you are not sure.`
 
-/** Builds the messages for one answer: system prompt, then history (oldest first), then the new question. */
-export function buildMessages(systemPrompt: string, history: Turn[], question: string): ChatMessage[] {
+/**
+ * Builds the messages for one answer: system prompt, then history (oldest first), then the new question.
+ * System messages in a client's history come after the server's prompt, never instead of it.
+ */
+export function buildMessages(systemPrompt: string, history: ChatMessage[], question: string): ChatMessage[] {
   return [{ role: 'system', content: systemPrompt }, ...history, { role: 'user', content: question }]
 }

@@ -81,6 +81,12 @@ const EnvSchema = z.object({
   OPENAI_MAX_RETRIES: int(0, 10).default(2),
   OPENAI_RETRY_BASE_MS: int(1, 60_000).default(500),
 
+  OPENAI_COMPAT_MODEL_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, { message: "must be 1-128 letters, digits, '.', '_', ':' or '-', e.g. hedera-assistant" })
+    .default('hedera-assistant'),
+
   SYSTEM_PROMPT: nonEmpty.optional(),
   SYSTEM_PROMPT_FILE: nonEmpty.optional(),
 
@@ -163,6 +169,8 @@ export interface Config {
     maxRetries: number
     retryBaseMs: number
   }
+  /** The OpenAI-compatible endpoint (/v1/chat/completions, /v1/models). */
+  openaiCompat: { modelId: string }
   systemPrompt: string | undefined
   systemPromptFile: string | undefined
   cors: { origins: string[] | undefined }
@@ -263,6 +271,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxRetries: env.OPENAI_MAX_RETRIES,
       retryBaseMs: env.OPENAI_RETRY_BASE_MS,
     },
+    openaiCompat: { modelId: env.OPENAI_COMPAT_MODEL_ID },
     systemPrompt: env.SYSTEM_PROMPT,
     systemPromptFile: env.SYSTEM_PROMPT_FILE,
     cors: { origins: env.CORS_ORIGINS },

@@ -20,6 +20,7 @@ import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
 import { denialResponse, sseChatRoutes } from './transport/sse.js'
+import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isDenial, operatorTokenMatches } from './guard/guard.js'
@@ -124,16 +125,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
-  app.use(
-    '/api/*',
-    cors({
-      origin: (origin) => (originAllowed(origin) ? origin : null),
-      credentials: true,
-      maxAge: 600,
-      // Without these a page cannot read the ids of an SSE answer or when to retry.
-      exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
-    }),
-  )
+  const corsPolicy = cors({
+    origin: (origin) => (originAllowed(origin) ? origin : null),
+    credentials: true,
+    maxAge: 600,
+    // Without these a page cannot read the ids of an SSE answer or when to retry.
+    exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
+  })
+  app.use('/api/*', corsPolicy)
+  app.use('/v1/*', corsPolicy)
   // Request bodies are bounded like socket frames, before anything reads them (a JSON parse of 1 GB would not be).
   const maxBody = config.limits.wsMaxPayloadBytes
   app.use(
@@ -159,6 +159,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
+  app.route(
+    '/',
+    openAiCompatRoutes({
+      answers,
+      guard,
+      modelId: config.openaiCompat.modelId,
+      createdAt: Math.floor(state.startedAt / 1000),
+      maxContentChars: config.limits.maxContentChars,
+      maxHistory: config.history.maxTurns,
+      maxBodyBytes: maxBody,
+      maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    }),
+  )
   if (config.metrics.port === 0) {
     app.get('/metrics', async (c) => {
       if (config.metrics.token && !operatorTokenMatches(config.metrics.token, c)) {

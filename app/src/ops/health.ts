@@ -22,6 +22,8 @@ export const ENDPOINTS = {
   stats: '/api/stats',
   metrics: '/metrics',
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
+  openaiChatCompletions: 'POST /v1/chat/completions',
+  openaiModels: 'GET /v1/models',
 }
 
 export function healthRoutes(state: ServiceState): Hono {

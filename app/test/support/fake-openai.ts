@@ -3,6 +3,7 @@
  * with fault modes. A test picks a mode per request by putting a directive in the question, e.g.
  * `[[mode:cut]] How do I mint?`, or sets `defaultMode` for every request.
  */
+import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -54,6 +55,8 @@ export interface FakeOpenAi {
   chunksFor(question: string): string[]
   /** Resolves once `n` requests were aborted by the client. */
   abortedCount(): number
+  /** Resolves with the first request matching `match` that the client aborted (already, or when it does). */
+  whenAborted(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
   close(): Promise<void>
 }
 
@@ -84,6 +87,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   const failuresSeen = new Map<string, number>()
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
+  const abortEvents = new EventEmitter()
 
   const chunksFor = (question: string, words = options.answerWords): string[] => {
     const { clean } = parseDirectives(question)
@@ -133,7 +137,9 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     }
     requests.push(record)
     res.on('close', () => {
-      if (!res.writableFinished) record.aborted = true
+      if (res.writableFinished) return
+      record.aborted = true
+      abortEvents.emit('aborted', record)
     })
 
     const fail = (status: number, headers: Record<string, string> = {}): void => {
@@ -204,6 +210,17 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
     chunksFor: (question) => chunksFor(question, parseDirectives(question).words),
     abortedCount: () => requests.filter((r) => r.aborted).length,
+    whenAborted: (match) =>
+      new Promise((resolve) => {
+        const done = requests.find((r) => r.aborted && match(r))
+        if (done) return resolve(done)
+        const listener = (record: FakeRequest) => {
+          if (!match(record)) return
+          abortEvents.off('aborted', listener)
+          resolve(record)
+        }
+        abortEvents.on('aborted', listener)
+      }),
     async close() {
       for (const t of timers) clearTimeout(t)
       for (const s of sockets) s.destroy()

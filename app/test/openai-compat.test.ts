@@ -152,6 +152,35 @@ describe('POST /v1/chat/completions with the openai SDK', () => {
     expect(srv.logs.find((l) => l.event === 'answer' && l.outcome === 'cancelled' && l.stateless === true)).toBeDefined()
   })
 
+  it('a client that gives up on a whole (stream false) answer aborts the upstream request', async () => {
+    const question = '[[delay:30]] [[words:200]] give up on me'
+    const controller = new AbortController()
+    const pending = sdk(srv).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: question }] }, { signal: controller.signal })
+    const settled = pending.catch((e: unknown) => e)
+    await expect.poll(() => upstreamFor(question)).toBeDefined()
+    controller.abort()
+    expect(await settled).toBeInstanceOf(OpenAI.APIUserAbortError)
+    expect((await fake.whenAborted((r) => r.messages.at(-1)?.content === question)).aborted).toBe(true)
+  })
+
+  it('an oversized body is 413 in OpenAI shape; a browser on an allowed origin passes the CORS preflight', async () => {
+    const big = await fetch(`${srv.http}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(2 * 1024 * 1024) }] }),
+    })
+    expect(big.status).toBe(413)
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
+    const preflight = await fetch(`${srv.http}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    const foreign = await fetch(`${srv.http}/v1/models`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` } })
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('answers count in the same metrics as the other endpoints', async () => {
     const text = await (await fetch(`${srv.http}/metrics`)).text()
     expect(text).toMatch(/hpa_answers_total\{outcome="completed"\} (\d+)/)

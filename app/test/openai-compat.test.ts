@@ -3,6 +3,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_SYSTEM_PROMPT } from '../src/chat/prompt.js'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
+import { startRedis } from './support/redis-server.js'
 import { collectSse, postChat } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
 
@@ -252,5 +253,23 @@ describe('limits and failures through the openai SDK', () => {
     const models = await sdk(srv).models.list()
     expect(models.data.map((m) => m.id)).toEqual(['hedera-docs'])
     await srv.close()
+  })
+
+  it('with Redis (two instances): the daily budget spent through one is enforced on the other, and nothing is stored', async () => {
+    const redis = await startRedis()
+    const env = upstreamEnv(fake.url, { REDIS_URL: redis.url, AUTH_MODE: 'token', API_TOKENS: TOKEN, DAILY_TOKEN_LIMIT: '10' })
+    const [a, b] = [await startTestServer(env), await startTestServer(env)]
+    try {
+      const result = await sdk(a).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'redis backed' }] })
+      expect(result.choices[0]!.message.content).toBe(fake.answerFor('redis backed'))
+      const error = await sdk(b).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'redis over budget' }] }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(OpenAI.RateLimitError)
+      const list = (await (await fetch(`${b.http}/api/conversations`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { conversations: unknown[] }
+      expect(list.conversations).toEqual([])
+    } finally {
+      await a.close()
+      await b.close()
+      await redis.stop()
+    }
   })
 })

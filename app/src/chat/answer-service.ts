@@ -122,7 +122,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {
         outcome = 'cancelled'
         // Without a usage chunk the spend is estimated, so cancelling never makes an answer free.
-        usage = estimateUsage(buildMessages(options.systemPrompt, [], content), answer.text)
+        usage = estimateUsage(buildMessages(options.systemPrompt, request.history ?? [], content), answer.text)
         terminal = frames.complete(answer.ids, { model, finishReason: 'cancelled', usage, usageEstimated: true })
       } else {
         const llmError = error instanceof LlmError ? error : undefined

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseCompletionRequest, type ParsedRequest } from './request.js'
 
-const limits = { modelId: 'hedera-assistant', maxContentChars: 100, maxHistory: 2 }
+const limits = { maxContentChars: 100, maxHistory: 2 }
 const parse = (body: unknown): ParsedRequest => parseCompletionRequest(body, limits)
 const ok = (body: unknown) => {
   const result = parse(body)

@@ -3,8 +3,6 @@ import { z } from 'zod'
 import type { ChatMessage, Sampling } from '../../llm/openai.js'
 
 export interface CompletionRequestLimits {
-  /** The model id this service offers (GET /v1/models). */
-  modelId: string
   /** Characters one message may have at most (CHAT_MAX_CONTENT_CHARS). */
   maxContentChars: number
   /** How many earlier user/assistant messages are sent to the model at most (HISTORY_MAX_TURNS). */

@@ -72,7 +72,7 @@ export function openAiCompatRoutes(deps: OpenAiCompatDeps): Hono {
     } catch {
       return errorResponse(invalidRequest('The body must be JSON like {"model":"' + deps.modelId + '","messages":[{"role":"user","content":"How do I mint a token?"}]}'))
     }
-    const parsed = parseCompletionRequest(body, { modelId: deps.modelId, maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory })
+    const parsed = parseCompletionRequest(body, { maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory })
     if (!parsed.ok) return errorResponse(invalidRequest(parsed.error, parsed.param))
     const request = parsed.request
     if (request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))

@@ -87,6 +87,10 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, { message: "must be 1-128 letters, digits, '.', '_', ':' or '-', e.g. hedera-assistant" })
     .default('hedera-assistant'),
 
+  LLM_PROVIDER: z.enum(['offline', 'openai']).optional(),
+  KNOWLEDGE_ENABLED: bool.default(true),
+  KNOWLEDGE_DIR: nonEmpty.optional(),
+
   SYSTEM_PROMPT: nonEmpty.optional(),
   SYSTEM_PROMPT_FILE: nonEmpty.optional(),
 
@@ -171,6 +175,10 @@ export interface Config {
   }
   /** The OpenAI-compatible endpoint (/v1/chat/completions, /v1/models). */
   openaiCompat: { modelId: string }
+  /** Who answers: the model (openai) or the built-in knowledge base (offline). */
+  llm: { provider: 'offline' | 'openai' }
+  /** Grounding of model answers in the knowledge base; the folder holding api-index.json and guides/. */
+  knowledge: { enabled: boolean; dir: string | undefined }
   systemPrompt: string | undefined
   systemPromptFile: string | undefined
   cors: { origins: string[] | undefined }
@@ -272,6 +280,9 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       retryBaseMs: env.OPENAI_RETRY_BASE_MS,
     },
     openaiCompat: { modelId: env.OPENAI_COMPAT_MODEL_ID },
+    // No key means the offline knowledge base answers: the first `npm start` shows the product working.
+    llm: { provider: env.LLM_PROVIDER ?? (pick('OPENAI_API_KEY') ? 'openai' : 'offline') },
+    knowledge: { enabled: env.KNOWLEDGE_ENABLED, dir: env.KNOWLEDGE_DIR },
     systemPrompt: env.SYSTEM_PROMPT,
     systemPromptFile: env.SYSTEM_PROMPT_FILE,
     cors: { origins: env.CORS_ORIGINS },
@@ -315,6 +326,9 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     adminToken: pick('ADMIN_TOKEN'),
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
     redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
+  }
+  if (config.llm.provider === 'openai' && !config.openai.apiKey) {
+    throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_API_KEY_SECRET); set one, or set LLM_PROVIDER=offline to answer from the built-in knowledge base')
   }
   const { auth } = config
   if (auth.mode === 'token' && auth.apiTokens.length === 0) {

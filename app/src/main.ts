@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.js'
 import { buildConfig, parseEnv, secretVersionsToRead, type Config } from './config.js'
 import { readSecretVersions, type SecretReaderOptions } from './config/secret-manager.js'
-import { createOpenAiClient } from './llm/openai.js'
+import { KnowledgeLoadError, loadKnowledge, type KnowledgeBase } from './knowledge/knowledge-base.js'
+import { createOfflineClient } from './llm/offline.js'
+import { createOpenAiClient, type LlmClient } from './llm/openai.js'
 import { createLogger } from './ops/logger.js'
 import { connectSharedState, type SharedState } from './redis/shared-state.js'
 import { startServer } from './server.js'
@@ -16,17 +18,17 @@ function die(message: string): never {
   process.exit(1)
 }
 
-/** The version of the package this file ships in (works from app/src and from dist/). */
-function packageVersion(): string {
+/** The folder and version of the package this file ships in (works from app/src and from dist/). */
+function packageInfo(): { root: string; version: string } {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 4; i++) {
     try {
-      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version
+      return { root: dir, version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version }
     } catch {
       dir = dirname(dir)
     }
   }
-  return '0.0.0'
+  return { root: process.cwd(), version: '0.0.0' }
 }
 
 function secretReaderOptions(endpoint: string | undefined): SecretReaderOptions | undefined {
@@ -53,14 +55,32 @@ async function main(): Promise<void> {
   try {
     const env = parseEnv(process.env)
     const secrets = await readSecretVersions(secretVersionsToRead(env), secretReaderOptions(env.SECRET_MANAGER_ENDPOINT))
-    config = buildConfig(env, secrets, packageVersion())
+    config = buildConfig(env, secrets, packageInfo().version)
   } catch (error) {
     die(error instanceof Error ? error.message : String(error))
   }
   const logger = createLogger(config.log.level)
+  // The knowledge base ships beside dist/ (knowledge/api-index.json, knowledge/guides/): without it nothing can answer offline.
+  let knowledge: KnowledgeBase
+  try {
+    knowledge = loadKnowledge(config.knowledge.dir ?? join(packageInfo().root, 'knowledge'))
+  } catch (error) {
+    die(error instanceof KnowledgeLoadError ? error.message : `The knowledge base cannot be loaded: ${(error as Error).message}`)
+  }
+  logger.info({ event: 'knowledge', ...knowledge.stats }, `knowledge base: ${knowledge.stats.guides} guides and ${knowledge.stats.classes} SDK classes indexed in ${knowledge.stats.buildMs} ms`)
   const { openai } = config
-  const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
-  if (!llm) logger.warn('No OpenAI API key configured: chats will answer llm_unconfigured. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET.')
+  let llm: LlmClient
+  if (config.llm.provider === 'openai') {
+    llm = createOpenAiClient({ ...openai, apiKey: openai.apiKey! })
+  } else {
+    llm = createOfflineClient(knowledge)
+    logger.warn(
+      { event: 'offline_mode' },
+      openai.apiKey
+        ? 'LLM_PROVIDER=offline: chats are answered from the built-in knowledge base; the OpenAI key is not used.'
+        : 'No model configured: chats are answered from the built-in knowledge base. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET for model answers.',
+    )
+  }
   let shared: SharedState | undefined
   if (config.redis.url) {
     try {
@@ -70,7 +90,7 @@ async function main(): Promise<void> {
     }
   }
   // Handlers first: a signal that arrives while the server is still starting must not kill it mid-way.
-  const starting = startServer({ config, logger, llm, systemPrompt: systemPromptOf(config), ...shared?.stores })
+  const starting = startServer({ config, logger, llm, knowledge, systemPrompt: systemPromptOf(config), ...shared?.stores })
   const stop = (signal: string) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`)
     starting

@@ -19,6 +19,8 @@ import { createOriginPolicy } from './ops/origins.js'
 import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
+import { knowledgeRoutes } from './transport/knowledge-routes.js'
+import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import { denialResponse, sseChatRoutes } from './transport/sse.js'
 import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
 import { createAuthenticator } from './guard/auth.js'
@@ -38,6 +40,8 @@ export interface ServerOptions {
   hooks?: AnswerHooks
   /** A shared limiter (Redis) for many instances; in-memory by default. */
   limiter?: Limiter
+  /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
+  knowledge?: KnowledgeBase
 }
 
 export interface RunningServer {
@@ -62,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startedAt: Date.now(),
     environment: config.env,
     version: config.version,
+    llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
   const connections = new ConnectionRegistry()
@@ -90,6 +95,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retentionMs: config.answers.retentionMs,
     retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    // The offline client reads the knowledge base itself; grounding is for a model.
+    grounding: config.knowledge.enabled && config.llm.provider === 'openai',
     hooks: {
       started: (a) => hooks.forEach((h) => h.started?.(a)),
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
@@ -158,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
+  if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(
     '/',
@@ -263,7 +272,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       })
     })())
 
-  logger.info({ event: 'listening', port, host: config.host, model: config.openai.model, llm: options.llm ? 'configured' : 'unconfigured' }, `listening on ${config.host}:${port}`)
+  logger.info({ event: 'listening', port, host: config.host, llm: config.llm.provider, model: options.llm?.model ?? 'none' }, `listening on ${config.host}:${port}`)
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined
   return { port, metricsPort, metrics, state, answers, connections, shutdown }
 }

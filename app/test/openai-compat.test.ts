@@ -80,8 +80,12 @@ describe('POST /v1/chat/completions with the openai SDK', () => {
         { role: 'user', content: question },
       ],
     })
-    expect(upstreamFor(question)!.messages).toEqual([
-      { role: 'system', content: DEFAULT_SYSTEM_PROMPT },
+    const sent = upstreamFor(question)!.messages
+    // The server's prompt, then its knowledge context, then everything the client sent, in the client's order.
+    expect(sent[0]).toEqual({ role: 'system', content: DEFAULT_SYSTEM_PROMPT })
+    expect(sent[1]!.role).toBe('system')
+    expect(sent[1]!.content).toMatch(/^Reference material from this assistant's knowledge base/)
+    expect(sent.slice(2)).toEqual([
       { role: 'system', content: 'Answer in French.' },
       { role: 'user', content: 'How do I transfer HBAR?' },
       { role: 'assistant', content: 'Use TransferTransaction.' },
@@ -238,11 +242,22 @@ describe('limits and failures through the openai SDK', () => {
     await srv.close()
   })
 
-  it('without an upstream key the service answers 503 and the SDK raises InternalServerError', async () => {
-    srv = await startTestServer({})
-    const error = await sdk(srv).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'anyone?' }] }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(OpenAI.InternalServerError)
-    expect((error as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503)
+  it('offline (no key): the knowledge base answers through /v1, model reported as the offline model, same text as native SSE', async () => {
+    srv = await startTestServer({ AUTH_MODE: 'token', API_TOKENS: TOKEN })
+    const question = 'How do I associate a token with an account?'
+    const whole = await sdk(srv).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: question }] })
+    const stream = await sdk(srv).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: question }], stream: true, stream_options: { include_usage: true } })
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = []
+    for await (const part of stream) chunks.push(part)
+    const native = await collectSse(await postChat(srv.http, { content: question }, { authorization: `Bearer ${TOKEN}` }))
+    const nativeText = native.filter((e) => e.event === 'chat_delta').map((e) => e.frame.content).join('')
+    expect(nativeText.length).toBeGreaterThan(100)
+    expect(whole.choices[0]!.message.content).toBe(nativeText)
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(nativeText)
+    expect(whole.model).toBe('offline-knowledge-base')
+    expect(chunks.every((c) => c.model === 'offline-knowledge-base')).toBe(true)
+    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 })
+    expect((await sdk(srv).models.list()).data.map((m) => m.id)).toEqual([MODEL])
     await srv.close()
   })
 

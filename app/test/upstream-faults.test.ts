@@ -100,13 +100,14 @@ describe('whole-answer timeout', () => {
 })
 
 describe('no key configured', () => {
-  it('starts anyway and answers chats with llm_unconfigured saying how to set one', async () => {
+  it('starts anyway and answers from the knowledge base, saying no model is configured and how to add one', async () => {
     const bare = await startTestServer({})
     const s = await connect(bare.ws)
     s.send({ type: 'chat', content: 'hello', messageId: 'nokey' })
-    const error = await s.next((f) => f.type === 'error')
-    expect(error).toMatchObject({ code: 'llm_unconfigured', messageId: 'nokey' })
-    expect(error.error).toMatch(/OPENAI_API_KEY/)
+    const frames = await s.answer('nokey')
+    expect(frames[0]).toMatchObject({ type: 'chat_start', metadata: { model: 'offline-knowledge-base' } })
+    expect(deltaText(frames).split('\n')[0]).toMatch(/No language model is configured.*OPENAI_API_KEY/)
+    expect(frames.at(-1)).toMatchObject({ type: 'chat_complete', messageId: 'nokey', metadata: { model: 'offline-knowledge-base' } })
     s.send({ type: 'ping' })
     await s.next((f) => f.type === 'pong')
     s.close()

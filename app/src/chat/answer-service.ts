@@ -2,12 +2,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { LlmAbortedError, LlmError, type ChatMessage, type LlmClient, type Sampling } from '../llm/openai.js'
-import { frames, type ErrorCode, type ServerFrame, type Usage } from '../protocol/frames.js'
+import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, type Usage } from '../protocol/frames.js'
 import { Answer, type AnswerView } from './answer.js'
 import type { ConversationIndex } from './conversation-index.js'
 import type { ConversationStore } from './conversations.js'
 import type { AnswerMeta, Coordinator } from './coordinator.js'
-import { buildMessages } from './prompt.js'
+import type { Passage } from '../knowledge/passages.js'
+import { buildGrounding, buildMessages } from './prompt.js'
 import { RemoteAnswer } from './remote-answer.js'
 
 export type { AnswerView, CancelReason } from './answer.js'
@@ -40,6 +41,13 @@ export interface AnswerServiceOptions {
   /** A follower of another instance's answer gives up after this long without a frame. */
   staleMs: number
   hooks?: AnswerHooks
+  /** The knowledge base: grounds model answers (when `grounding`) and checks every answer's SDK names. */
+  knowledge?: {
+    retrieve(question: string, recentTurns: string[]): Passage[]
+    checkApi(markdown: string): ApiCheck
+  }
+  /** Put the retrieved passages in front of the model (KNOWLEDGE_ENABLED; off for the offline client, which reads them itself). */
+  grounding?: boolean
 }
 
 export interface StartRequest {
@@ -103,7 +111,9 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         logger.error({ err: error, conversationId: answer.ids.conversationId }, 'could not read the conversation history')
         throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
       }
-      const messages = buildMessages(options.systemPrompt, history, content)
+      const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
+      const grounding = options.grounding && options.knowledge ? buildGrounding(options.knowledge.retrieve(content, recentTurns)) : undefined
+      const messages = buildMessages(options.systemPrompt, history, content, grounding)
       const result = await options.llm!.stream(messages, {
         signal: answer.controller.signal,
         ...(request.sampling ? { sampling: request.sampling } : {}),
@@ -116,7 +126,16 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         },
       })
       usage = result.usage ?? estimateUsage(messages, answer.text)
-      terminal = frames.complete(answer.ids, { model: result.model, finishReason: result.finishReason, usage, ...(result.usage ? {} : { usageEstimated: true }) })
+      const sources: Source[] | undefined = result.sources ?? grounding?.sources
+      const apiCheck = options.knowledge?.checkApi(answer.text)
+      terminal = frames.complete(answer.ids, {
+        model: result.model,
+        finishReason: result.finishReason,
+        usage,
+        ...(result.usage ? {} : { usageEstimated: true }),
+        ...(sources ? { sources } : {}),
+        ...(apiCheck ? { apiCheck } : {}),
+      })
       outcome = 'completed'
     } catch (error) {
       if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {

@@ -1,6 +1,6 @@
 /** Streams text pieces from an OpenAI-compatible endpoint with the `openai` SDK; timeouts, retries, error codes. */
 import OpenAI from 'openai'
-import type { Usage } from '../protocol/frames.js'
+import type { Source, Usage } from '../protocol/frames.js'
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
@@ -12,6 +12,8 @@ export interface StreamResult {
   finishReason: string
   /** Undefined when the upstream did not report usage. */
   usage: Usage | undefined
+  /** What the answer was composed from, when the client itself reads the knowledge base (offline). */
+  sources?: Source[]
 }
 
 /** A caller's wishes for one answer; a client bounds them by its own settings (never above). */

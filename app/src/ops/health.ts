@@ -7,6 +7,8 @@ export interface ServiceState {
   startedAt: number
   environment: string
   version: string
+  /** Who answers chats: pages show an offline banner when provider is "offline". */
+  llm?: { provider: 'offline' | 'openai'; model: string | null }
   /** A reason when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
   degraded: () => string | undefined
 }
@@ -24,6 +26,7 @@ export const ENDPOINTS = {
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
   openaiChatCompletions: 'POST /v1/chat/completions',
   openaiModels: 'GET /v1/models',
+  knowledgeSearch: 'GET /api/knowledge/search?q=',
 }
 
 export function healthRoutes(state: ServiceState): Hono {
@@ -49,6 +52,7 @@ export function healthRoutes(state: ServiceState): Hono {
       name: 'Hedera Playground Assistant',
       version: state.version,
       description: 'Streaming AI coding assistant for Hedera developers (WebSocket and Server-Sent Events)',
+      ...(state.llm ? { llm: state.llm } : {}),
       endpoints: ENDPOINTS,
     }),
   )

@@ -1,7 +1,10 @@
 /** Starts the real server in-process on an ephemeral port, with a real config parsed from an env map. */
 import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/chat/prompt.js'
 import { buildConfig, parseEnv, type Config } from '../../src/config.js'
+import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js'
+import { createOfflineClient } from '../../src/llm/offline.js'
 import { createOpenAiClient } from '../../src/llm/openai.js'
 import { createLogger } from '../../src/ops/logger.js'
 import { connectSharedState } from '../../src/redis/shared-state.js'
@@ -16,6 +19,13 @@ export interface TestServer {
   logs: Record<string, unknown>[]
   rawLogs: string[]
   close(): Promise<void>
+}
+
+let defaultKnowledge: KnowledgeBase | undefined
+/** The committed knowledge base, loaded once per test file (as the process loads it once at start). */
+export function testKnowledge(dir?: string): KnowledgeBase {
+  if (dir) return loadKnowledge(dir)
+  return (defaultKnowledge ??= loadKnowledge(fileURLToPath(new URL('../../../knowledge', import.meta.url))))
 }
 
 export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
@@ -33,9 +43,11 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   })
   const logger = createLogger(config.log.level, sink)
   const { openai } = config
-  const llm = openai.apiKey ? createOpenAiClient({ ...openai, apiKey: openai.apiKey }) : undefined
+  const knowledge = testKnowledge(config.knowledge.dir)
+  // As main.ts chooses: the model when configured (buildConfig refuses openai without a key), else offline.
+  const llm = config.llm.provider === 'openai' ? createOpenAiClient({ ...openai, apiKey: openai.apiKey! }) : createOfflineClient(knowledge)
   const shared = config.redis.url ? await connectSharedState(config, logger, config.redis.url) : undefined
-  const server = await startServer({ config, logger, llm, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores })
+  const server = await startServer({ config, logger, llm, knowledge, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores })
   return {
     server,
     config,

@@ -1,0 +1,124 @@
+/** The knowledge base: the committed API index and the guides, loaded and indexed once at start. */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ApiCheck } from '../protocol/frames.js'
+import { checkApi } from './api-check.js'
+import { parseApiIndex, type ApiIndex } from './api-index.js'
+import { createApiNames, type ApiNames } from './api-names.js'
+import { readGuides, type Guide } from './guide-file.js'
+import { apiPassages, guidePassages, type Passage } from './passages.js'
+import { buildSearchIndex, type Hit, type SearchIndex } from './search-index.js'
+
+export const REBUILD_COMMAND = 'npm run knowledge:build'
+
+/** A knowledge file that is missing or broken: the process cannot start without it. */
+export class KnowledgeLoadError extends Error {
+  override name = 'KnowledgeLoadError'
+}
+
+export interface KnowledgeStats {
+  sdkVersion: string
+  guides: number
+  classes: number
+  passages: number
+  buildMs: number
+  /** Heap growth while loading and indexing (approximate: other work may run meanwhile). */
+  heapBytes: number
+}
+
+export interface KnowledgeBase {
+  readonly index: ApiIndex
+  readonly guides: Guide[]
+  readonly names: ApiNames
+  readonly stats: KnowledgeStats
+  /** The best passages for a question, with the recent turns as weaker context. */
+  retrieve(question: string, recentTurns?: string[], limit?: number): Passage[]
+  /** Ranked hits with scores (for the search endpoint and the evaluation). */
+  search(query: string, limit: number): Hit[]
+  checkApi(markdown: string): ApiCheck
+}
+
+/** Passages per guide or class in one answer: several sources beat three sections of one guide. */
+const MAX_PER_SOURCE = 2
+/** Words beyond this say little more about what is asked and cost search time. */
+const MAX_QUERY_CHARS = 2000
+const RECENT_WEIGHT = 0.35
+
+export function loadKnowledge(dir: string): KnowledgeBase {
+  const heapBefore = process.memoryUsage().heapUsed
+  const started = performance.now()
+  const indexFile = join(dir, 'api-index.json')
+  const guidesDir = join(dir, 'guides')
+  let index: ApiIndex
+  try {
+    index = parseApiIndex(readFileSync(indexFile, 'utf8'))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === 'ENOENT' ? 'is missing' : code ? `cannot be read (${code})` : (error as Error).message
+    throw new KnowledgeLoadError(`The API index ${indexFile} ${problem}; run \`${REBUILD_COMMAND}\` to regenerate it`)
+  }
+  let guides: Guide[]
+  try {
+    guides = readGuides(guidesDir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new KnowledgeLoadError(`The guides folder ${guidesDir} is missing; restore knowledge/guides/ (it ships with the server, beside the index \`${REBUILD_COMMAND}\` writes)`)
+    throw new KnowledgeLoadError(`A guide cannot be loaded: ${(error as Error).message}`)
+  }
+  if (guides.length === 0) throw new KnowledgeLoadError(`The guides folder ${guidesDir} holds no guide (*.md); restore knowledge/guides/`)
+  const passages = [...guides.flatMap(guidePassages), ...apiPassages(index)]
+  const searchIndex = buildSearchIndex(passages)
+  const names = createApiNames(index)
+  const stats: KnowledgeStats = {
+    sdkVersion: index.version,
+    guides: guides.length,
+    classes: index.classes.length,
+    passages: passages.length,
+    buildMs: Math.round((performance.now() - started) * 10) / 10,
+    heapBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
+  }
+  return {
+    index,
+    guides,
+    names,
+    stats,
+    retrieve: (question, recentTurns = [], limit = 6) => rank(searchIndex, names, question, recentTurns, limit).map((hit) => hit.passage),
+    search: (query, limit) => rank(searchIndex, names, query, [], limit),
+    checkApi: (markdown) => checkApi(markdown, names),
+  }
+}
+
+/** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
+function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: string[], limit: number): Hit[] {
+  const scores = new Map<string, { passage: Passage; score: number }>()
+  const add = (hits: Hit[], weight: number) => {
+    for (const { passage, score } of hits) {
+      const entry = scores.get(passage.id) ?? { passage, score: 0 }
+      entry.score += score * weight
+      scores.set(passage.id, entry)
+    }
+  }
+  add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
+  // A follow-up ("and how do I pay for it?") leans on the turns before it.
+  const recent = recentTurns.slice(-2).join('\n').slice(-MAX_QUERY_CHARS)
+  if (recent.trim()) add(index.search(recent, 40), RECENT_WEIGHT)
+  const ranked = [...scores.values()].sort((a, b) => b.score - a.score)
+  // A class named exactly in the question is wanted: its entry goes right after the best hit.
+  const top = ranked[0]?.score ?? 0
+  for (const word of new Set(question.match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? [])) {
+    const entry = names.hasClass(word) ? scores.get(`api:${word}`) : undefined
+    if (entry && entry.score < top) entry.score = top * 0.999
+  }
+  ranked.sort((a, b) => b.score - a.score)
+  const perSource = new Map<string, number>()
+  const out: Hit[] = []
+  for (const hit of ranked) {
+    const key = `${hit.passage.kind}:${hit.passage.sourceId}`
+    const n = perSource.get(key) ?? 0
+    if (n >= MAX_PER_SOURCE) continue
+    perSource.set(key, n + 1)
+    out.push(hit)
+    if (out.length >= limit) break
+  }
+  return out
+}

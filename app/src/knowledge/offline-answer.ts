@@ -1,0 +1,75 @@
+/** Composes the offline answer (no model configured) from the best passages: markdown with numbered sources. */
+import type { Source } from '../protocol/frames.js'
+import type { ApiIndex } from './api-index.js'
+import type { Guide } from './guide-file.js'
+import { sourcesOf, type Passage } from './passages.js'
+
+export const OFFLINE_MODEL = 'offline-knowledge-base'
+
+/** The first line of every offline answer: plain about what answers, and how to get a model instead. */
+export const OFFLINE_NOTICE =
+  '> **No language model is configured**, so this answer is put together from the built-in knowledge base (task guides and the SDK reference), not written by a model. To get model answers, set `OPENAI_API_KEY` (or `OPENAI_API_KEY_SECRET`) and restart; `LLM_PROVIDER=offline|openai` picks one explicitly.\n\n'
+
+export interface OfflineAnswer {
+  /** The markdown after the notice. */
+  body: string
+  sources: Source[]
+}
+
+const MAX_SECTIONS = 2
+const MAX_RELATED = 4
+const MAX_METHODS = 12
+
+export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index: ApiIndex): OfflineAnswer {
+  const guideById = new Map(guides.map((g) => [g.id, g]))
+  const main = passages.find((p) => p.kind === 'guide')
+  if (!main && passages.length === 0) return { body: nothingMatched(guides), sources: [] }
+  const sources = sourcesOf(passages)
+  const cite = (p: Passage) => `[${sources.findIndex((s) => s.kind === p.kind && s.id === p.sourceId) + 1}]`
+  const parts: string[] = []
+  if (main) {
+    const guide = guideById.get(main.sourceId)!
+    parts.push(`### ${guide.title} ${cite(main)}\n\n${guide.intro}\n`)
+    const sections = passages.filter((p) => p.sourceId === guide.id && !p.id.endsWith('#intro')).slice(0, MAX_SECTIONS)
+    // A question that matched only the intro still deserves the how-to: the guide's first section.
+    const shown = sections.length > 0 ? sections.map((p) => guide.sections[Number(p.id.split('#')[1]) - 1]!) : guide.sections.slice(0, 1)
+    for (const section of shown) parts.push(`#### ${section.heading}\n\n${section.text}\n`)
+    if (guide.examples[0]) parts.push(`\`\`\`ts\n${guide.examples[0].trimEnd()}\n\`\`\`\n`)
+    parts.push(`SDK names used: ${guide.apis.map((a) => `\`${a}\``).join(', ')} (\`@hiero-ledger/sdk\` ${index.version}).\n`)
+  }
+  const related = passages.filter((p) => p.sourceId !== main?.sourceId)
+  const relatedLines: string[] = []
+  const seen = new Set<string>()
+  for (const p of related) {
+    if (seen.has(p.sourceId) || relatedLines.length >= MAX_RELATED) continue
+    seen.add(p.sourceId)
+    relatedLines.push(p.kind === 'guide' ? `- ${cite(p)} **${p.title}**: ${firstSentence(guideById.get(p.sourceId)?.intro ?? p.text)}` : `- ${cite(p)} ${apiLine(p.sourceId, index)}`)
+  }
+  if (relatedLines.length > 0) parts.push(`${main ? '**See also**' : '**From the SDK reference**'}\n\n${relatedLines.join('\n')}\n`)
+  parts.push(`Sources: ${sources.map((s, n) => `[${n + 1}] ${s.kind === 'guide' ? `guide \`${s.id}\`` : `API \`${s.id}\``}`).join(', ')}`)
+  return { body: parts.join('\n'), sources }
+}
+
+function apiLine(name: string, index: ApiIndex): string {
+  const entry = index.classes.find((c) => c.name === name)
+  if (!entry) return `\`${name}\``
+  const methods = entry.methods.filter((m) => !m.deprecated).slice(0, MAX_METHODS).map((m) => `\`${m.static ? `${name}.` : '.'}${m.name}()\``)
+  return `\`${name}\`${entry.summary ? `: ${entry.summary}` : ''}${methods.length ? ` Methods include ${methods.join(', ')}.` : ''}${entry.deprecated ? ` Deprecated: ${entry.deprecated}` : ''}`
+}
+
+function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat
+}
+
+/** Nothing matched: say so, list what the knowledge base covers, and how to get a model. */
+function nothingMatched(guides: Guide[]): string {
+  const topics = guides.map((g) => `- ${g.title}`).join('\n')
+  return [
+    'I found nothing in the knowledge base that matches this question. Ask about a Hedera task in your own words (for example "associate a token before receiving it" or "my ECDSA key gives INVALID_SIGNATURE"), or name an SDK class or status code.',
+    '',
+    `The guides cover:\n\n${topics}`,
+    '',
+    'For questions beyond these guides, configure a model: set `OPENAI_API_KEY` (or `OPENAI_API_KEY_SECRET`) and restart the server.',
+  ].join('\n')
+}

@@ -1,0 +1,141 @@
+/** How text becomes search terms: camelCase and SCREAMING_CASE split, stop words dropped, a light stemmer, synonyms. */
+
+const STOP_WORDS = new Set(
+  'a an and are as at be but by can could do does doing for from get got how i if in into is it its me my of on or our should so that the their them then there these this to too use using want was way we what when where which why will with would you your need needs make'.split(' '),
+)
+
+/**
+ * Words developers use for a thing, mapped to the words the SDK and the guides use for it. Applied to questions
+ * only: the documents keep their own words, so a synonym never makes a passage look longer than it is.
+ */
+const SYNONYMS: Record<string, string[]> = {
+  send: ['transfer'],
+  pay: ['transfer'],
+  move: ['transfer'],
+  spend: ['allowance', 'approve'],
+  spender: ['allowance'],
+  delegate: ['allowance'],
+  permission: ['allowance'],
+  approve: ['allowance'],
+  coin: ['token'],
+  currency: ['token', 'hbar'],
+  nft: ['nonfungibleunique', 'nft', 'serial'],
+  nfts: ['nonfungibleunique', 'nft', 'serial'],
+  collectible: ['nft', 'nonfungibleunique'],
+  wallet: ['account'],
+  balance: ['balance', 'accountbalancequery'],
+  opt: ['associate'],
+  receive: ['associate'],
+  whitelist: ['kyc', 'associate'],
+  destroy: ['burn', 'delete'],
+  remove: ['delete', 'burn', 'wipe'],
+  print: ['mint'],
+  issue: ['mint'],
+  supply: ['mint', 'supply'],
+  royalty: ['royalty', 'customroyaltyfee'],
+  commission: ['fee', 'custom'],
+  freeze: ['freeze'],
+  lock: ['freeze', 'pause'],
+  halt: ['pause'],
+  stop: ['pause', 'freeze'],
+  message: ['topic', 'message', 'submit'],
+  publish: ['submit', 'topic'],
+  post: ['submit'],
+  chat: ['topic', 'message'],
+  log: ['topic', 'message'],
+  listen: ['subscribe'],
+  stream: ['subscribe'],
+  watch: ['subscribe'],
+  hcs: ['consensus', 'topic'],
+  hts: ['token'],
+  solidity: ['contract'],
+  evm: ['contract'],
+  deploy: ['contract', 'create'],
+  call: ['call', 'query'],
+  invoke: ['execute', 'contract'],
+  later: ['schedule'],
+  delay: ['schedule'],
+  multisig: ['schedule', 'keylist', 'threshold'],
+  signature: ['sign', 'signature'],
+  signatures: ['sign', 'signature'],
+  cost: ['fee', 'cost'],
+  price: ['fee', 'cost'],
+  tinybar: ['tinybar', 'hbar'],
+  tinybars: ['tinybar', 'hbar'],
+  upload: ['file'],
+  store: ['file'],
+  history: ['mirror', 'record'],
+  indexer: ['mirror'],
+  api: ['mirror'],
+  rest: ['mirror'],
+  confirm: ['receipt'],
+  confirmation: ['receipt'],
+  result: ['receipt', 'record'],
+  connect: ['client', 'operator'],
+  setup: ['client', 'operator'],
+  testnet: ['testnet', 'client'],
+  secp256k1: ['ecdsa'],
+  ethereum: ['ecdsa', 'evm'],
+  metamask: ['ecdsa', 'evm', 'alias'],
+  hex: ['string', 'raw'],
+  der: ['der'],
+  new: ['create'],
+  make: ['create'],
+  open: ['create'],
+  random: ['prng'],
+  error: ['status', 'error'],
+  fails: ['status', 'error'],
+  failing: ['status', 'error'],
+  rejected: ['status', 'error'],
+  revert: ['revert', 'contract'],
+}
+
+/** Splits text into words; an identifier also yields its parts (TokenAssociateTransaction -> token, associate, transaction). */
+export function tokenize(text: string): string[] {
+  const out: string[] = []
+  for (const word of text.split(/[^A-Za-z0-9_]+/)) {
+    if (!word) continue
+    out.push(word)
+    const parts = word
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .split(/[\s_]+/)
+      .filter(Boolean)
+    if (parts.length > 1) out.push(...parts)
+  }
+  return out
+}
+
+/** Lower-cases, drops stop words and strips common English endings so "associating" meets "associate". */
+export function processTerm(term: string): string | null {
+  const lower = term.toLowerCase()
+  if (lower.length < 2 || STOP_WORDS.has(lower)) return null
+  return stem(lower)
+}
+
+/** The question side: each term plus the words the knowledge base uses for it. */
+export function processQueryTerm(term: string): string[] | null {
+  const lower = term.toLowerCase()
+  if (lower.length < 2 || STOP_WORDS.has(lower)) return null
+  const synonyms = SYNONYMS[lower] ?? []
+  return [...new Set([stem(lower), ...synonyms.map(stem)])]
+}
+
+export function stem(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word
+  if (word.endsWith('ss') || word.endsWith('us')) return word
+  for (const [suffix, replacement] of [
+    ['ies', 'y'],
+    ['ing', ''],
+    ['ed', ''],
+    ['es', ''],
+    ['s', ''],
+  ] as const) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
+      const root = word.slice(0, -suffix.length) + replacement
+      // "associating" -> "associat", "associate" -> "associat": drop a final e so both meet.
+      return root.endsWith('e') ? root.slice(0, -1) : root
+    }
+  }
+  return word.endsWith('e') ? word.slice(0, -1) : word
+}

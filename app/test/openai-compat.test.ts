@@ -2,6 +2,7 @@
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_SYSTEM_PROMPT } from '../src/chat/prompt.js'
+import type { CompleteMetadata } from '../src/protocol/frames.js'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { startRedis } from './support/redis-server.js'
 import { collectSse, postChat } from './support/sse-client.js'
@@ -257,6 +258,11 @@ describe('limits and failures through the openai SDK', () => {
     expect(whole.model).toBe('offline-knowledge-base')
     expect(chunks.every((c) => c.model === 'offline-knowledge-base')).toBe(true)
     expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 })
+    // The knowledge-base sources and the API check ride along as an extra `hedera` field.
+    const nativeMetadata = native.at(-1)!.frame.metadata as CompleteMetadata
+    expect(nativeMetadata.sources!.length).toBeGreaterThan(0)
+    expect((whole as unknown as { hedera: unknown }).hedera).toEqual({ sources: nativeMetadata.sources, apiCheck: nativeMetadata.apiCheck })
+    expect((chunks.at(-2) as unknown as { hedera: unknown }).hedera).toEqual({ sources: nativeMetadata.sources, apiCheck: nativeMetadata.apiCheck })
     expect((await sdk(srv).models.list()).data.map((m) => m.id)).toEqual([MODEL])
     await srv.close()
   })

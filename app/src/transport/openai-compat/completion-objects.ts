@@ -1,5 +1,5 @@
 /** The objects of the Chat Completions protocol, built from an answer's ids, text and chat_complete metadata. */
-import type { CompleteMetadata, Usage } from '../../protocol/frames.js'
+import type { ApiCheck, CompleteMetadata, Source, Usage } from '../../protocol/frames.js'
 
 export interface CompletionIdentity {
   id: string
@@ -25,7 +25,17 @@ export function finishReason(metadata: CompleteMetadata): 'stop' | 'length' | 'c
   return reason === 'length' || reason === 'content_filter' ? reason : 'stop'
 }
 
-export function chunk(who: CompletionIdentity, delta: { role?: 'assistant'; content?: string }, finish: string | null, includeUsage: boolean) {
+/**
+ * What the assistant adds to a plain model: the knowledge-base sources the answer cites as [n] and the check
+ * of its SDK names. An extra field OpenAI clients ignore and tools that know it can read.
+ */
+export function hederaExtension(metadata: CompleteMetadata): { hedera?: { sources?: Source[]; apiCheck?: ApiCheck } } {
+  const { sources, apiCheck } = metadata
+  if (!sources && !apiCheck) return {}
+  return { hedera: { ...(sources ? { sources } : {}), ...(apiCheck ? { apiCheck } : {}) } }
+}
+
+export function chunk(who: CompletionIdentity, delta: { role?: 'assistant'; content?: string }, finish: string | null, includeUsage: boolean, extra: object = {}) {
   return {
     id: who.id,
     object: 'chat.completion.chunk',
@@ -34,6 +44,7 @@ export function chunk(who: CompletionIdentity, delta: { role?: 'assistant'; cont
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     // With include_usage every chunk carries `usage: null` but the last one (OpenAI's convention).
     ...(includeUsage ? { usage: null } : {}),
+    ...extra,
   }
 }
 
@@ -49,5 +60,6 @@ export function completion(who: CompletionIdentity, text: string, metadata: Comp
     model: metadata.model,
     choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason(metadata) }],
     usage: toOpenAiUsage(metadata.usage),
+    ...hederaExtension(metadata),
   }
 }

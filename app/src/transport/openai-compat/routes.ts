@@ -9,7 +9,7 @@ import type { AnswerService, AnswerView } from '../../chat/answer-service.js'
 import { isDenial, type Guard } from '../../guard/guard.js'
 import { isRefusal } from '../../guard/limits.js'
 import type { CompleteMetadata, ServerFrame } from '../../protocol/frames.js'
-import { chunk, completion, finishReason, usageChunk, type CompletionIdentity } from './completion-objects.js'
+import { chunk, completion, finishReason, hederaExtension, usageChunk, type CompletionIdentity } from './completion-objects.js'
 import { errorBody, errorResponse, fromCode, fromDenial, fromRefusal, fromRefused, invalidRequest, modelNotFound, type OpenAiError } from './errors.js'
 import { followAnswer, type FrameFeed } from './frame-feed.js'
 import { parseCompletionRequest, type CompletionRequest } from './request.js'
@@ -154,7 +154,7 @@ async function streamed(c: Context, answer: AnswerView, feed: FrameFeed, who: Co
     }
     if (frame.type === 'chat_complete') {
       const metadata = frame.metadata as CompleteMetadata
-      controller.enqueue(sse(chunk(who, {}, finishReason(metadata), request.includeUsage)))
+      controller.enqueue(sse(chunk(who, {}, finishReason(metadata), request.includeUsage, hederaExtension(metadata))))
       if (request.includeUsage) controller.enqueue(sse(usageChunk(who, metadata.usage)))
       controller.enqueue(encoder.encode('data: [DONE]\n\n'))
       return true

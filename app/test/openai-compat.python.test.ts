@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CompleteMetadata } from '../src/protocol/frames.js'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { collectSse, postChat } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
@@ -62,6 +63,10 @@ describe('the openai Python package as a client', () => {
     const usage = out!.usage as { prompt: number; completion: number; total: number }
     expect(usage.completion).toBe(fake.chunksFor(question).length)
     expect(usage.total).toBe(usage.prompt + usage.completion)
+    // The grounded answer's sources reach Python as an extra field of the completion.
+    const metadata = native.at(-1)!.frame.metadata as CompleteMetadata
+    expect(metadata.sources!.length).toBeGreaterThan(0)
+    expect((out!.hedera as { sources: unknown }).sources).toEqual(metadata.sources)
   })
 
   it('stream true: the chunks add up to the answer, then a usage chunk', async () => {

@@ -31,7 +31,8 @@ def main():
     elif scenario == "complete":
         result = client.chat.completions.create(model=MODEL, messages=messages)
         choice = result.choices[0]
-        say(text=choice.message.content, finish=choice.finish_reason, usage=usage_of(result.usage), model=result.model, object=result.object)
+        extra = result.model_extra or {}
+        say(text=choice.message.content, finish=choice.finish_reason, usage=usage_of(result.usage), model=result.model, object=result.object, hedera=extra.get("hedera"))
     elif scenario == "stream":
         stream = client.chat.completions.create(model=MODEL, messages=messages, stream=True, stream_options={"include_usage": True})
         text, usage, finish, chunks = "", None, None, 0

@@ -120,7 +120,7 @@ async function whole(answer: AnswerView, feed: FrameFeed, who: CompletionIdentit
   let text = ''
   for (let frame = await feed.next(); frame; frame = await feed.next()) {
     if (frame.type === 'chat_delta') text += frame.content ?? ''
-    else if (frame.type === 'chat_complete') return Response.json(completion(who, text, frame.metadata as CompleteMetadata))
+    else if (frame.type === 'chat_complete') return Response.json(completion(who, text, frame.metadata as CompleteMetadata), { headers: { 'x-message-id': answer.ids.messageId } })
     else if (frame.type === 'error') return errorResponse(errorOf(frame))
   }
   return errorResponse(fromCode('internal_error', `The answer ${answer.ids.messageId} ended without a result; send the request again`))

@@ -163,7 +163,7 @@ describe('POST /v1/chat/completions with the openai SDK', () => {
     const controller = new AbortController()
     const pending = sdk(srv).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: question }] }, { signal: controller.signal })
     const settled = pending.catch((e: unknown) => e)
-    await expect.poll(() => upstreamFor(question)).toBeDefined()
+    await fake.whenReceived((r) => r.messages.at(-1)?.content === question)
     controller.abort()
     expect(await settled).toBeInstanceOf(OpenAI.APIUserAbortError)
     expect((await fake.whenAborted((r) => r.messages.at(-1)?.content === question)).aborted).toBe(true)

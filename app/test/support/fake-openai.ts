@@ -57,6 +57,8 @@ export interface FakeOpenAi {
   abortedCount(): number
   /** Resolves with the first request matching `match` that the client aborted (already, or when it does). */
   whenAborted(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
+  /** Resolves with the first request matching `match` (already received, or when it arrives). */
+  whenReceived(match: (request: FakeRequest) => boolean): Promise<FakeRequest>
   close(): Promise<void>
 }
 
@@ -87,7 +89,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   const failuresSeen = new Map<string, number>()
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
-  const abortEvents = new EventEmitter()
+  const events = new EventEmitter()
 
   const chunksFor = (question: string, words = options.answerWords): string[] => {
     const { clean } = parseDirectives(question)
@@ -136,10 +138,11 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       mode,
     }
     requests.push(record)
+    events.emit('received', record)
     res.on('close', () => {
       if (res.writableFinished) return
       record.aborted = true
-      abortEvents.emit('aborted', record)
+      events.emit('aborted', record)
     })
 
     const fail = (status: number, headers: Record<string, string> = {}): void => {
@@ -192,6 +195,20 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     res.end('data: [DONE]\n\n')
   }
 
+  /** The first request (already seen, or the next to come) matching `match`, as `event` reports them. */
+  function when(event: 'aborted' | 'received', match: (request: FakeRequest) => boolean): Promise<FakeRequest> {
+    return new Promise((resolve) => {
+      const done = requests.find(match)
+      if (done) return resolve(done)
+      const listener = (record: FakeRequest) => {
+        if (!match(record)) return
+        events.off(event, listener)
+        resolve(record)
+      }
+      events.on(event, listener)
+    })
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy())
   })
@@ -210,17 +227,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
     chunksFor: (question) => chunksFor(question, parseDirectives(question).words),
     abortedCount: () => requests.filter((r) => r.aborted).length,
-    whenAborted: (match) =>
-      new Promise((resolve) => {
-        const done = requests.find((r) => r.aborted && match(r))
-        if (done) return resolve(done)
-        const listener = (record: FakeRequest) => {
-          if (!match(record)) return
-          abortEvents.off('aborted', listener)
-          resolve(record)
-        }
-        abortEvents.on('aborted', listener)
-      }),
+    whenAborted: (match) => when('aborted', (r) => r.aborted && match(r)),
+    whenReceived: (match) => when('received', match),
     async close() {
       for (const t of timers) clearTimeout(t)
       for (const s of sockets) s.destroy()

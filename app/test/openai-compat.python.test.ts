@@ -77,6 +77,11 @@ describe('the openai Python package as a client', () => {
     expect((out!.usage as { completion: number }).completion).toBe(fake.chunksFor(question).length)
   })
 
+  it('a failure mid-stream raises APIError after the text that came first', async () => {
+    const [out] = await python(srv, 'stream-error', '[[mode:cut]] python cut')
+    expect(out).toMatchObject({ error: 'APIError', text: fake.chunksFor('python cut').slice(0, 3).join('') })
+  })
+
   it('a wrong token raises AuthenticationError', async () => {
     const [out] = await python(srv, 'error', 'hi', 'not-a-valid-token-000')
     expect(out).toMatchObject({ error: 'AuthenticationError', status: 401, code: 'invalid_api_key' })

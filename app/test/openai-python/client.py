@@ -44,6 +44,15 @@ def main():
                 text += choice.delta.content or ""
                 finish = choice.finish_reason or finish
         say(text=text, finish=finish, usage=usage, chunks=chunks)
+    elif scenario == "stream-error":
+        stream = client.chat.completions.create(model=MODEL, messages=messages, stream=True)
+        text = ""
+        try:
+            for chunk in stream:
+                text += (chunk.choices[0].delta.content or "") if chunk.choices else ""
+            say(error=None, text=text)
+        except openai.APIError as error:
+            say(error=type(error).__name__, text=text, message=error.message)
     elif scenario == "error":
         try:
             client.chat.completions.create(model=MODEL, messages=messages)

@@ -95,7 +95,8 @@ describe('rate limits refuse at the right count and recover after their window',
 
 describe('daily spend cap', () => {
   it('counts the usage the upstream reports and refuses new answers once spent, with retryAfter to midnight UTC', async () => {
-    const srv = await startTestServer(upstreamEnv(fake.url, { DAILY_TOKEN_LIMIT: '400' }))
+    // Without the knowledge context the prompt stays small, so 400 tokens last several answers.
+    const srv = await startTestServer(upstreamEnv(fake.url, { DAILY_TOKEN_LIMIT: '400', KNOWLEDGE_ENABLED: 'false' }))
     const socket = await connect(srv.ws)
     let spent = 0
     let n = 0

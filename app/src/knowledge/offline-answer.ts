@@ -19,6 +19,7 @@ export interface OfflineAnswer {
 const MAX_SECTIONS = 2
 const MAX_RELATED = 4
 const MAX_METHODS = 12
+const MAX_GUIDE_APIS = 6
 
 export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index: ApiIndex): OfflineAnswer {
   const guideById = new Map(guides.map((g) => [g.id, g]))
@@ -43,18 +44,23 @@ export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index
   for (const p of related) {
     if (seen.has(p.sourceId) || relatedLines.length >= MAX_RELATED) continue
     seen.add(p.sourceId)
-    relatedLines.push(p.kind === 'guide' ? `- ${cite(p)} **${p.title}**: ${firstSentence(guideById.get(p.sourceId)?.intro ?? p.text)}` : `- ${cite(p)} ${apiLine(p.sourceId, index)}`)
+    relatedLines.push(p.kind === 'guide' ? `- ${cite(p)} ${guideLine(guideById.get(p.sourceId)!)}` : `- ${cite(p)} ${apiLine(p.sourceId, index)}`)
   }
   if (relatedLines.length > 0) parts.push(`${main ? '**See also**' : '**From the SDK reference**'}\n\n${relatedLines.join('\n')}\n`)
   parts.push(`Sources: ${sources.map((s, n) => `[${n + 1}] ${s.kind === 'guide' ? `guide \`${s.id}\`` : `API \`${s.id}\``}`).join(', ')}`)
   return { body: parts.join('\n'), sources }
 }
 
+/** A related guide in one line: its title, what it is for, and the SDK names it uses. */
+function guideLine(guide: Guide): string {
+  return `**${guide.title}**: ${firstSentence(guide.intro)} Uses ${guide.apis.slice(0, MAX_GUIDE_APIS).map((a) => `\`${a}\``).join(', ')}.`
+}
+
 function apiLine(name: string, index: ApiIndex): string {
   const entry = index.classes.find((c) => c.name === name)
   if (!entry) return `\`${name}\``
   const methods = entry.methods.filter((m) => !m.deprecated).slice(0, MAX_METHODS).map((m) => `\`${m.static ? `${name}.` : '.'}${m.name}()\``)
-  return `\`${name}\`${entry.summary ? `: ${entry.summary}` : ''}${methods.length ? ` Methods include ${methods.join(', ')}.` : ''}${entry.deprecated ? ` Deprecated: ${entry.deprecated}` : ''}`
+  return `\`${name}\`${entry.summary ? `: ${entry.summary}` : '.'}${methods.length ? ` Methods include ${methods.join(', ')}.` : ''}${entry.deprecated ? ` Deprecated: ${entry.deprecated}` : ''}`
 }
 
 function firstSentence(text: string): string {

@@ -1,6 +1,6 @@
 /** The MiniSearch index over every passage (BM25, field boosts, prefix and fuzzy), built once at start. */
 import MiniSearch from 'minisearch'
-import type { Passage } from './passages.js'
+import type { Passage, SearchField } from './passages.js'
 import { processQueryTerm, processTerm, tokenize } from './terms.js'
 
 export interface Hit {
@@ -14,7 +14,7 @@ export interface SearchIndex {
 }
 
 /** How much a match in each field counts: what a passage is about weighs more than what it mentions. */
-export const FIELD_BOOSTS = { title: 3, heading: 2.5, tags: 3, apis: 2, text: 1 }
+export const FIELD_BOOSTS = { title: 3, heading: 1.5, tags: 3, apis: 2, text: 1 }
 /** API entries are long lists of names; a guide section that matches as well is the better answer. */
 const GUIDE_BOOST = 1.6
 
@@ -23,6 +23,9 @@ export function buildSearchIndex(passages: Passage[]): SearchIndex {
   const mini = new MiniSearch<Passage>({
     fields: ['title', 'heading', 'tags', 'apis', 'text'],
     extractField: (doc, field) => {
+      if (field === 'id') return doc.id
+      if (doc.searchOnly && !doc.searchOnly.includes(field as SearchField)) return ''
+      if (field === 'text') return doc.searchText ?? doc.text
       const value = doc[field as keyof Passage]
       return Array.isArray(value) ? value.join(' ') : String(value ?? '')
     },

@@ -84,24 +84,41 @@ const SYNONYMS: Record<string, string[]> = {
   open: ['create'],
   random: ['prng'],
   error: ['status', 'error'],
+  failure: ['error', 'status'],
+  fail: ['error', 'status'],
+  exit: ['close'],
+  hang: ['close'],
+  timestamp: ['record', 'consensus'],
+  clawback: ['wipe'],
+  confiscate: ['wipe'],
   fails: ['status', 'error'],
   failing: ['status', 'error'],
   rejected: ['status', 'error'],
   revert: ['revert', 'contract'],
 }
 
+const WORD = /[A-Za-z0-9_]+/g
+const NEEDS_SPLIT = /[a-z0-9][A-Z]|[A-Z]{2}[a-z]|_/
+const SUFFIXES: [string, string][] = [
+  ['ies', 'y'],
+  ['ing', ''],
+  ['ed', ''],
+  ['es', ''],
+  ['s', ''],
+]
+
 /** Splits text into words; an identifier also yields its parts (TokenAssociateTransaction -> token, associate, transaction). */
 export function tokenize(text: string): string[] {
   const out: string[] = []
-  for (const word of text.split(/[^A-Za-z0-9_]+/)) {
-    if (!word) continue
+  for (const [word] of text.matchAll(WORD)) {
     out.push(word)
+    // Most words are plain prose: only identifiers pay for the split.
+    if (!NEEDS_SPLIT.test(word)) continue
     const parts = word
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
       .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
       .split(/[\s_]+/)
-      .filter(Boolean)
-    if (parts.length > 1) out.push(...parts)
+    for (const part of parts) if (part) out.push(part)
   }
   return out
 }
@@ -117,20 +134,15 @@ export function processTerm(term: string): string | null {
 export function processQueryTerm(term: string): string[] | null {
   const lower = term.toLowerCase()
   if (lower.length < 2 || STOP_WORDS.has(lower)) return null
-  const synonyms = SYNONYMS[lower] ?? []
+  // Own keys only: a question saying "constructor" must not find Object.prototype.constructor.
+  const synonyms = Object.hasOwn(SYNONYMS, lower) ? SYNONYMS[lower]! : []
   return [...new Set([stem(lower), ...synonyms.map(stem)])]
 }
 
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word
   if (word.endsWith('ss') || word.endsWith('us')) return word
-  for (const [suffix, replacement] of [
-    ['ies', 'y'],
-    ['ing', ''],
-    ['ed', ''],
-    ['es', ''],
-    ['s', ''],
-  ] as const) {
+  for (const [suffix, replacement] of SUFFIXES) {
     if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
       const root = word.slice(0, -suffix.length) + replacement
       // "associating" -> "associat", "associate" -> "associat": drop a final e so both meet.

@@ -189,9 +189,9 @@ describe('POST /v1/chat/completions with the openai SDK', () => {
 
   it('answers count in the same metrics as the other endpoints', async () => {
     const text = await (await fetch(`${srv.http}/metrics`)).text()
-    expect(text).toMatch(/hpa_answers_total\{outcome="completed"\} (\d+)/)
-    expect(Number(/hpa_answers_total\{outcome="completed"\} (\d+)/.exec(text)![1])).toBeGreaterThanOrEqual(8)
-    expect(text).toMatch(/hpa_auth_refused_total\{transport="http"\} [1-9]/)
+    expect(text).toMatch(/assistant_answers_total\{outcome="completed"\} (\d+)/)
+    expect(Number(/assistant_answers_total\{outcome="completed"\} (\d+)/.exec(text)![1])).toBeGreaterThanOrEqual(8)
+    expect(text).toMatch(/assistant_auth_refused_total\{transport="http"\} [1-9]/)
   })
 })
 
@@ -219,7 +219,7 @@ describe('limits and failures through the openai SDK', () => {
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' })
     expect(upstreamFor('over budget')).toBeUndefined()
     // One refusal counted: the SDK did not retry despite maxRetries 3.
-    expect(await (await fetch(`${srv.http}/metrics`)).text()).toMatch(/hpa_rate_limited_total\{limit="daily_tokens"\} 1\n/)
+    expect(await (await fetch(`${srv.http}/metrics`)).text()).toMatch(/assistant_rate_limited_total\{limit="daily_tokens"\} 1\n/)
     await srv.close()
   })
 

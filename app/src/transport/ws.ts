@@ -115,9 +115,10 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
    * frames get headroom up to twice that, so the notice of a cut answer still arrives; past it the peer is
    * not reading at all and the socket is closed instead of buffering more.
    */
-  const send = (frame: ServerFrame, json?: string) => {
+  const send = (frame: ServerFrame, json?: string, notice = false) => {
     if (!raw || raw.readyState !== raw.OPEN) return
-    if (raw.bufferedAmount > 2 * deps.maxBufferedBytes) {
+    // A notice (one small frame per cut answer) always goes out: one coalesced delta can pass both bounds at once.
+    if (!notice && raw.bufferedAmount > 2 * deps.maxBufferedBytes) {
       deps.onSendOverflow?.()
       deps.logger.warn({ event: 'send_overflow', connectionId: id, bufferedBytes: raw.bufferedAmount }, 'peer stopped reading; socket closed')
       raw.close(CLOSE_NOT_READING, 'not reading: outbound buffer full')
@@ -147,7 +148,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
         if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
         attachments.get(messageId)?.()
         attachments.delete(messageId)
-        send(frames.error('slow_consumer', 'You are not reading fast enough; this answer was cancelled', answer.ids))
+        send(frames.error('slow_consumer', 'You are not reading fast enough; this answer was cancelled', answer.ids), undefined, true)
         return
       }
       send(frame, json)

@@ -81,6 +81,12 @@ const EnvSchema = z.object({
   OPENAI_MAX_RETRIES: int(0, 10).default(2),
   OPENAI_RETRY_BASE_MS: int(1, 60_000).default(500),
 
+  OPENAI_COMPAT_MODEL_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, { message: "must be 1-128 letters, digits, '.', '_', ':' or '-', e.g. hedera-assistant" })
+    .default('hedera-assistant'),
+
   LLM_PROVIDER: z.enum(['offline', 'openai']).optional(),
   KNOWLEDGE_ENABLED: bool.default(true),
   KNOWLEDGE_DIR: nonEmpty.optional(),
@@ -170,6 +176,8 @@ export interface Config {
     maxRetries: number
     retryBaseMs: number
   }
+  /** The OpenAI-compatible endpoint (/v1/chat/completions, /v1/models). */
+  openaiCompat: { modelId: string }
   /** Who answers: the model (openai) or the built-in knowledge base (offline). */
   llm: { provider: 'offline' | 'openai' }
   /** Grounding of model answers in the knowledge base; the folder holding api-index.json and guides/. */
@@ -291,6 +299,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxRetries: env.OPENAI_MAX_RETRIES,
       retryBaseMs: env.OPENAI_RETRY_BASE_MS,
     },
+    openaiCompat: { modelId: env.OPENAI_COMPAT_MODEL_ID },
     // No key means the offline knowledge base answers: the first `npm start` shows the product working.
     llm: { provider: env.LLM_PROVIDER ?? (pick('OPENAI_API_KEY') ? 'openai' : 'offline') },
     knowledge: { enabled: env.KNOWLEDGE_ENABLED, dir: env.KNOWLEDGE_DIR },

@@ -23,6 +23,7 @@ import { sseChatRoutes } from './transport/sse.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
+import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
@@ -143,17 +144,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
-  app.use(
-    '/api/*',
-    cors({
-      origin: (origin) => (originAllowed(origin) ? origin : null),
-      // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
-      credentials: !config.cors.origins?.includes('*'),
-      maxAge: 600,
-      // Without these a page cannot read the ids of an SSE answer or when to retry.
-      exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
-    }),
-  )
+  const corsPolicy = cors({
+    origin: (origin) => (originAllowed(origin) ? origin : null),
+    // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
+    credentials: !config.cors.origins?.includes('*'),
+    maxAge: 600,
+    // Without these a page cannot read the ids of an SSE answer or when to retry.
+    exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
+  })
+  app.use('/api/*', corsPolicy)
+  app.use('/v1/*', corsPolicy)
   // Request bodies are bounded like socket frames, before anything reads them (a JSON parse of 1 GB would not be).
   const maxBody = config.limits.wsMaxPayloadBytes
   app.use(
@@ -184,6 +184,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
   if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
+  app.route(
+    '/',
+    openAiCompatRoutes({
+      answers,
+      guard,
+      modelId: config.openaiCompat.modelId,
+      createdAt: Math.floor(state.startedAt / 1000),
+      maxContentChars: config.limits.maxContentChars,
+      maxHistory: config.history.maxTurns,
+      maxBodyBytes: maxBody,
+      maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    }),
+  )
   if (config.metrics.port === 0) {
     app.get('/metrics', async (c) => {
       if (config.metrics.token && !operatorTokenMatches(config.metrics.token, c)) {

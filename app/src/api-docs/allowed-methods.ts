@@ -1,5 +1,6 @@
 /** Which methods a documented path allows, read from the OpenAPI document: the answer for 405 and its Allow header. */
 import type { MiddlewareHandler } from 'hono'
+import { httpError } from '../transport/http-error.js'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 
@@ -23,6 +24,6 @@ export function methodNotAllowed(allowedMethods: (path: string) => string[] | un
     const allow = allowedMethods(c.req.path)
     if (!allow || allow.includes(c.req.method)) return next()
     const error = `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`
-    return c.json({ type: 'error', code: 'method_not_allowed', error }, 405, { allow: allow.join(', ') })
+    return httpError('method_not_allowed', error, { headers: { allow: allow.join(', ') } })
   }
 }

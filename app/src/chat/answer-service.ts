@@ -1,7 +1,7 @@
 /** Starts, cancels and finds answers. An answer is a generation job, not a socket: transports subscribe to it. */
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
-import { LlmAbortedError, LlmError, type LlmClient } from '../llm/openai.js'
+import { LlmAbortedError, LlmError, type ChatMessage, type LlmClient, type Sampling } from '../llm/openai.js'
 import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, type Usage } from '../protocol/frames.js'
 import { Answer, type AnswerView } from './answer.js'
 import type { ConversationIndex } from './conversation-index.js'
@@ -57,6 +57,13 @@ export interface StartRequest {
   conversationId?: string | undefined
   messageId?: string | undefined
   userId?: string | undefined
+  /**
+   * The earlier messages of a conversation the client keeps itself (the OpenAI way), used instead of the
+   * stored history: nothing is read from or saved to the conversation store, and no conversation is owned.
+   */
+  history?: ChatMessage[] | undefined
+  /** The client's wishes for this answer; the LLM client bounds them by the server's settings. */
+  sampling?: Sampling | undefined
 }
 
 export type StartRefusal = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
@@ -85,7 +92,9 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
 
   coordinator.onCancelRequest((messageId) => answers.get(messageId)?.cancel('cancelled'))
 
-  async function run(answer: Answer, content: string, stopHeartbeat: () => void): Promise<void> {
+  async function run(answer: Answer, request: StartRequest, stopHeartbeat: () => void): Promise<void> {
+    const { content } = request
+    const stateless = request.history !== undefined
     const model = options.llm!.model
     const started = performance.now()
     answer.emit(frames.start(answer.ids, model))
@@ -97,9 +106,9 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     let code: ErrorCode | undefined
     let terminal: ServerFrame | undefined
     try {
-      let history
+      let history = request.history
       try {
-        history = await conversations.history(answer.ids.conversationId)
+        history ??= await conversations.history(answer.ids.conversationId)
       } catch (error) {
         logger.error({ err: error, conversationId: answer.ids.conversationId }, 'could not read the conversation history')
         throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
@@ -111,6 +120,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
       const result = await options.llm!.stream(messages, {
         signal: answer.controller.signal,
+        ...(request.sampling ? { sampling: request.sampling } : {}),
         onDelta: (text) => {
           if (answer.firstTokenAt === undefined) {
             answer.firstTokenAt = Date.now()
@@ -135,7 +145,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {
         outcome = 'cancelled'
         // Without a usage chunk the spend is estimated, so cancelling never makes an answer free.
-        usage = estimateUsage(buildMessages(options.systemPrompt, [], content), answer.text)
+        usage = estimateUsage(buildMessages(options.systemPrompt, request.history ?? [], content), answer.text)
         terminal = frames.complete(answer.ids, { model, finishReason: 'cancelled', usage, usageEstimated: true })
       } else {
         const llmError = error instanceof LlmError ? error : undefined
@@ -146,7 +156,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       }
     }
     let saved = false
-    if (answer.text.length > 0 && outcome !== 'failed') {
+    if (answer.text.length > 0 && outcome !== 'failed' && !stateless) {
       try {
         await conversations.append(answer.ids.conversationId, [
           { role: 'user', content },
@@ -177,6 +187,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         outcome,
         ...(answer.cancelReason ? { cancelReason: answer.cancelReason } : {}),
         ...(code ? { code } : {}),
+        ...(stateless ? { stateless } : {}),
         deltas: answer.deltaCount,
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
@@ -228,7 +239,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
     }
     try {
-      if (userId !== undefined && !request.conversationId && conversations.setOwner) await conversations.setOwner(conversationId, userId)
+      if (userId !== undefined && !request.conversationId && !request.history && conversations.setOwner) await conversations.setOwner(conversationId, userId)
     } catch (error) {
       await releaseAfterFailure(meta)
       throw error
@@ -264,7 +275,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator, options.deltaCoalesceMs)
         answers.set(meta.messageId, answer)
         inflight.add(answer)
-        run(answer, request.content, coordinator.heartbeat(meta.messageId)).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
+        run(answer, request, coordinator.heartbeat(meta.messageId)).catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
         return { ok: true, answer }
       } finally {
         starting.delete(meta.messageId)

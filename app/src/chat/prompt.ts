@@ -2,7 +2,6 @@
 import { sourcesOf, type Passage } from '../knowledge/passages.js'
 import type { ChatMessage } from '../llm/openai.js'
 import type { Source } from '../protocol/frames.js'
-import type { Turn } from './conversations.js'
 
 export const DEFAULT_SYSTEM_PROMPT = `You are the Hedera Playground assistant, an expert on building with Hedera.
 Help developers write, debug and understand code for the Hedera network:
@@ -57,9 +56,10 @@ export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS
 
 /**
  * Builds the messages for one answer: system prompt, the grounding context (a second system message, so a
- * custom SYSTEM_PROMPT keeps it), then history (oldest first), then the new question.
+ * custom SYSTEM_PROMPT keeps it), then history (oldest first), then the new question. System messages in a
+ * client's history (the OpenAI-compatible endpoint) come after the server's, never instead of them.
  */
-export function buildMessages(systemPrompt: string, history: Turn[], question: string, grounding?: Grounding): ChatMessage[] {
+export function buildMessages(systemPrompt: string, history: ChatMessage[], question: string, grounding?: Grounding): ChatMessage[] {
   return [
     { role: 'system', content: systemPrompt },
     ...(grounding ? [{ role: 'system' as const, content: grounding.block }] : []),

@@ -18,9 +18,16 @@ export interface StreamResult {
   sources?: Source[]
 }
 
+/** A caller's wishes for one answer; a client bounds them by its own settings (never above). */
+export interface Sampling {
+  maxTokens?: number | undefined
+  temperature?: number | undefined
+}
+
 export interface StreamOptions {
   signal: AbortSignal
   onDelta: (text: string) => void
+  sampling?: Sampling
 }
 
 export interface LlmClient {
@@ -93,8 +100,9 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
             messages,
             stream: true,
             stream_options: { include_usage: true },
-            max_tokens: settings.maxTokens,
-            temperature: settings.temperature,
+            // A caller may ask for less than the server allows, never more.
+            max_tokens: Math.min(options.sampling?.maxTokens ?? settings.maxTokens, settings.maxTokens),
+            temperature: Math.min(options.sampling?.temperature ?? settings.temperature, settings.temperature),
           },
           { signal: controller.signal, timeout: settings.answerTimeoutMs },
         )

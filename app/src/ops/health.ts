@@ -28,6 +28,8 @@ export const ENDPOINTS = {
   stats: '/api/stats',
   metrics: '/metrics',
   conversations: 'GET /api/conversations, GET|PATCH|DELETE /api/conversations/:conversationId',
+  openaiChatCompletions: 'POST /v1/chat/completions',
+  openaiModels: 'GET /v1/models',
   knowledgeSearch: 'GET /api/knowledge/search?q=',
 }
 

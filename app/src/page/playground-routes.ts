@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
+import { httpError } from '../transport/http-error.js'
 
 /**
  * Same-origin everything; no inline script or style, no eval, no plugins, no framing; `connect-src 'self'`
@@ -93,7 +94,7 @@ export function playgroundRoutes(dir: string = defaultPlaygroundDir()): Hono {
     const result = await files()
     if (!result) return notBuilt()
     const asset = result.assets.get(c.req.param('file'))
-    if (!asset) return c.json({ type: 'error', code: 'not_found', error: `No asset ${c.req.param('file')}; reload the page to get the current ones` }, 404)
+    if (!asset) return httpError('not_found', `No asset ${c.req.param('file')}; reload the page to get the current ones`)
     return new Response(new Uint8Array(asset.body), {
       headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable', ...SECURITY_HEADERS },
     })

@@ -1,0 +1,75 @@
+/** An answer's frames as an async queue: a response pulls them at its own pace, bounded in bytes. */
+import type { AnswerView } from '../../chat/answer-service.js'
+import { isTerminal, type ServerFrame } from '../../protocol/frames.js'
+
+export interface FrameFeed {
+  /** The next frame; after the terminal one (or `close`), undefined. */
+  next(): Promise<ServerFrame | undefined>
+  /** Stops listening; pending and later `next` calls get undefined. */
+  close(): void
+}
+
+/**
+ * Subscribes to `answer` from its start. A reader that falls more than `maxBufferedBytes` of frames behind
+ * gets a `slow_consumer` error as its last frame and the answer is cancelled if nobody else listens.
+ */
+export function followAnswer(answer: AnswerView, maxBufferedBytes: number): FrameFeed {
+  const queue: ServerFrame[] = []
+  let buffered = 0
+  let ended = false
+  let waiting: ((frame: ServerFrame | undefined) => void) | undefined
+  let detach = () => {}
+
+  function push(frame: ServerFrame): void {
+    if (ended) return
+    const size = sizeOf(frame)
+    if (buffered + size > maxBufferedBytes) {
+      if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
+      frame = { type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }
+    }
+    if (isTerminal(frame) || frame.code === 'slow_consumer') finish()
+    if (waiting) {
+      const resolve = waiting
+      waiting = undefined
+      return resolve(frame)
+    }
+    queue.push(frame)
+    buffered += size
+  }
+
+  function finish(): void {
+    ended = true
+    // The log may still be replaying to us: detach once that returns.
+    queueMicrotask(() => detach())
+  }
+
+  const subscription = answer.attach(push)
+  if (ended) subscription.detach()
+  else detach = subscription.detach
+  if (!subscription.ok) {
+    ended = true
+    queue.push({ type: 'error', code: 'resume_unavailable', error: 'The answer can no longer be followed; send the request again', ...answer.ids })
+  }
+
+  return {
+    async next() {
+      const frame = queue.shift()
+      if (frame) {
+        buffered -= sizeOf(frame)
+        return frame
+      }
+      if (ended) return undefined
+      return new Promise((resolve) => (waiting = resolve))
+    },
+    close() {
+      ended = true
+      queue.length = 0
+      detach()
+      waiting?.(undefined)
+      waiting = undefined
+    },
+  }
+}
+
+/** What a frame holds up in the queue: its text (the rest is a few bytes). */
+const sizeOf = (frame: ServerFrame) => frame.content?.length ?? 0

@@ -8,7 +8,6 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  method_not_allowed: 405,
   resume_unavailable: 404,
   unknown_answer: 404,
   busy: 409,

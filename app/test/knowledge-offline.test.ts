@@ -22,7 +22,8 @@ describe('offline answers (no model configured)', () => {
     const frames = await socket.answer('off-1')
     expect(frames[0]).toMatchObject({ type: 'chat_start', messageId: 'off-1', metadata: { model: 'offline-knowledge-base' } })
     const deltas = frames.filter((f) => f.type === 'chat_delta')
-    expect(deltas.length).toBeGreaterThan(3)
+    // Streamed in pieces; deltas of one tick are coalesced (DELTA_COALESCE_MS), the first goes out alone at once.
+    expect(deltas.length).toBeGreaterThan(1)
     expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i))
     const text = deltaText(frames)
     expect(deltas[0]!.content).toMatch(/^> \*\*No language model is configured\*\*.*`OPENAI_API_KEY`.*`LLM_PROVIDER/)

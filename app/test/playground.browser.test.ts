@@ -107,7 +107,8 @@ describe('the playground page in headless Chromium', () => {
     const answer = await finished(await ask(page, '[[answer:markdown]] show me markdown'))
     expect(await answer.locator('h2').textContent()).toBe('Create a topic')
     expect(await answer.locator('strong').textContent()).toBe('TopicCreateTransaction')
-    expect(await answer.locator('li').count()).toBe(2)
+    // The answer's own list items; the grounded sources are listed apart, in ol.sources.
+    expect(await answer.locator('.answer-body li').count()).toBe(2)
     const link = answer.locator('a')
     expect(await link.getAttribute('href')).toBe('https://docs.hedera.com/hedera/sdks-and-apis')
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DeltaCoalescer, type CoalescerClock } from './delta-coalescer.js'
+import { DeltaCoalescer, MAX_DELTA_CHARS, type CoalescerClock } from './delta-coalescer.js'
 
 /** A clock that only moves when the test says so; `tick()` runs what setImmediate would. */
 function manualClock() {
@@ -84,6 +84,19 @@ describe('DeltaCoalescer', () => {
     expect(time.scheduled).toBe(0)
     c.flush()
     expect(sent).toEqual(['x', 'yz'])
+  })
+
+  it('a delta never grows past MAX_DELTA_CHARS, so one frame cannot blow through a socket\'s buffer bound', () => {
+    const m = manualClock()
+    const sent: string[] = []
+    const c = new DeltaCoalescer(3, (t) => sent.push(t), m.clock)
+    c.push('first')
+    const chunk = 'x'.repeat(4096)
+    for (let i = 0; i < 20; i++) c.push(chunk)
+    m.tick()
+    expect(sent.slice(1).every((t) => t.length <= MAX_DELTA_CHARS)).toBe(true)
+    expect(sent.length).toBeGreaterThan(2)
+    expect(sent.join('')).toBe('first' + chunk.repeat(20))
   })
 
   it('windowMs 0 is off: one delta per token, nothing scheduled', () => {

@@ -2,8 +2,12 @@
  * Turns an answer's tokens into delta texts: the first token goes out at once; later ones that arrive in the
  * same tick (one upstream read) leave together at the end of it; and a busy stream sends at most one delta
  * every `windowMs`, so text is never held longer than that. Fewer frames mean fewer serializations, socket
- * writes, log entries and XADDs. `windowMs` 0 turns it off: one delta per token.
+ * writes, log entries and XADDs. `windowMs` 0 turns it off: one delta per token. A delta never grows past
+ * `MAX_DELTA_CHARS`: a socket's outbound bound (WS_MAX_BUFFERED_BYTES) is then overshot by one small frame at most.
  */
+
+/** Pending text at least this long leaves at once (model tokens are a few characters; this is a flood). */
+export const MAX_DELTA_CHARS = 16 * 1024
 
 /** What the coalescer needs of time; tests pass a manual one. */
 export interface CoalescerClock {
@@ -49,6 +53,7 @@ export class DeltaCoalescer {
       return this.send(text)
     }
     this.pending += text
+    if (this.pending.length >= MAX_DELTA_CHARS) return this.flush()
     if (this.cancelScheduled) return
     const wait = this.lastSentAt + this.windowMs - this.clock.now()
     this.cancelScheduled = wait > 0 ? this.clock.after(wait, this.onScheduled) : this.clock.soon(this.onScheduled)

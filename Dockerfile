@@ -3,19 +3,20 @@
 #   gcloud builds submit --config cloudbuild.yaml; see docs/deploy-container.md).
 #
 # Three stages: deps (production node_modules), build (TypeScript -> dist/), runtime.
-# scripts/check-container.sh replays every COPY and RUN of this file outside Docker and then
-# starts the CMD, so keep RUN steps relative to WORKDIR (no absolute host paths).
+# scripts/check-container.sh builds this file with podman and runs the image (health, HEALTHCHECK, a chat,
+# SIGTERM); no base image can be pulled there, so it passes NODE_IMAGE=<a local stand-in>.
 # The base image is pinned by tag; pin it by digest too for reproducible builds
-# (node:24-bookworm-slim@sha256:...), see docs/deploy-container.md.
+# (--build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:...), see docs/deploy-container.md.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM node:24-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only, exactly as locked. No install scripts: none of the runtime
 # dependencies needs one (protobufjs's postinstall only prints a version-scheme warning).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Every dependency, for the compiler. --ignore-scripts also keeps the `node` devDependency
@@ -29,7 +30,7 @@ COPY client ./client
 COPY scripts/build-playground.ts ./scripts/build-playground.ts
 RUN npm run build
 
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json ./

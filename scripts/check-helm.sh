@@ -22,6 +22,17 @@ trap 'rm -rf "$out"' EXIT
 
 log "helm: $("$HELM" version --short)"
 
+# 0. Without --kube-version, helm assumes the Kubernetes version it was built for (scripts/tools/helm.sh sets
+#    it from Helm's client-go): the chart must render there, as `helm template` users run it, and the
+#    chart's kubeVersion must still refuse a cluster older than it needs.
+run "$HELM" template "$RELEASE" "$CHART" >"$out/no-kube-version.yaml"
+grep -q '^kind: Deployment$' "$out/no-kube-version.yaml" || { log "helm template without --kube-version rendered no Deployment"; exit 1; }
+if "$HELM" template "$RELEASE" "$CHART" --kube-version 1.29.0 >/dev/null 2>"$out/old-kube.err"; then
+  log "the chart rendered for Kubernetes 1.29, below its kubeVersion"; exit 1
+fi
+grep -q 'kubeVersion' "$out/old-kube.err" || { log "Kubernetes 1.29 failed for another reason:"; cat "$out/old-kube.err" >&2; exit 1; }
+log "helm template without --kube-version renders; Kubernetes 1.29 is refused by kubeVersion"
+
 # 1. Lint, strict, with the defaults and with every ci/ values file, for each Kubernetes version.
 for kv in "${KUBE_VERSIONS[@]}"; do
   run "$HELM" lint --strict "$CHART" --kube-version "$kv" --quiet

@@ -45,7 +45,7 @@ describe('configuration is validated once at start', () => {
 })
 
 describe('graceful shutdown on SIGTERM', () => {
-  it('readiness goes 503, no new sockets, the answer in flight finishes, sockets close with 1012, exit 0', async () => {
+  it('readiness goes 503 (liveness stays 200), no new sockets, the answer in flight finishes, sockets close with 1012, exit 0', async () => {
     const server = await startProcess({ ...upstream(), SHUTDOWN_GRACE_MS: '5000' })
     const socket = await connect(server.ws)
     const question = '[[delay:40]] [[words:25]] finish me'
@@ -53,6 +53,10 @@ describe('graceful shutdown on SIGTERM', () => {
     await socket.next((f) => f.type === 'chat_delta')
     server.child.kill('SIGTERM')
     await expect.poll(async () => (await fetch(`${server.http}/api/playground/assistant/health`)).status).toBe(503)
+    // Liveness stays 200 while draining: a liveness probe must not restart a pod that is finishing answers.
+    const live = await fetch(`${server.http}/health`)
+    expect(live.status).toBe(200)
+    expect(await live.json()).toMatchObject({ status: 'shutting_down' })
     await expect(connect(server.ws)).rejects.toMatchObject({ status: 503 })
     socket.send({ type: 'chat', content: 'too late', messageId: 'g-2', conversationId: 'other' })
     expect(await socket.next((f) => f.messageId === 'g-2')).toMatchObject({ type: 'error', code: 'shutting_down' })

@@ -128,11 +128,11 @@ variable "cloud_run_scaling" {
 }
 
 variable "cloud_run_resources" {
-  description = "Cloud Run container CPU, memory, CPU only during requests (cpu_idle) and startup CPU boost."
+  description = "Cloud Run container CPU, memory, CPU only during requests (cpu_idle, default false: answers whose client dropped keep streaming for resume) and startup CPU boost."
   type = object({
     cpu               = optional(string, "1")
     memory            = optional(string, "512Mi")
-    cpu_idle          = optional(bool, true)
+    cpu_idle          = optional(bool, false)
     startup_cpu_boost = optional(bool, true)
   })
   default = {}

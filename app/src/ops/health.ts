@@ -1,4 +1,4 @@
-/** Liveness/readiness and the service's self-description. */
+/** Liveness (/health) and readiness (/api/playground/assistant/health) probes, and the service's self-description. */
 import { Hono } from 'hono'
 import type { ConnectionRegistry } from './connections.js'
 
@@ -33,24 +33,33 @@ export const ENDPOINTS = {
   knowledgeSearch: 'GET /api/knowledge/search?q=',
 }
 
+/** The body both probes answer with: what the process is doing, and why when it is not plainly healthy. */
+function healthBody(state: ServiceState): Record<string, unknown> {
+  const degraded = state.degraded()
+  return {
+    status: state.draining ? 'shutting_down' : degraded ? 'degraded' : 'healthy',
+    timestamp: new Date().toISOString(),
+    uptime: (Date.now() - state.startedAt) / 1000,
+    environment: state.environment,
+    version: state.version,
+    ...(degraded ? { reason: degraded } : {}),
+  }
+}
+
 export function healthRoutes(state: ServiceState): Hono {
   const app = new Hono()
-  const health = () => {
-    const degraded = state.degraded()
-    const status = state.draining ? 'shutting_down' : degraded ? 'degraded' : 'healthy'
-    const body = {
-      status,
-      timestamp: new Date().toISOString(),
-      uptime: (Date.now() - state.startedAt) / 1000,
-      environment: state.environment,
-      version: state.version,
-      ...(degraded ? { reason: degraded } : {}),
-    }
-    // Degraded stays 200: restarting the pod would not bring Redis back, and stored answers can still resume.
-    return Response.json(body, { status: state.draining ? 503 : 200 })
+  // Liveness: the process answers, so it is alive. Never 503 while draining (a restart would cut the answers
+  // that are finishing) nor while Redis is away (a restart would not bring Redis back).
+  function liveness(): Response {
+    return Response.json(healthBody(state), { status: 200 })
   }
-  app.get('/health', health)
-  app.get('/api/playground/assistant/health', health)
+  // Readiness: 503 while draining, so load balancers stop sending new work. Degraded stays 200: every
+  // instance shares the same Redis, so taking them out of rotation would not help, and stored answers resume.
+  function readiness(): Response {
+    return Response.json(healthBody(state), { status: state.draining ? 503 : 200 })
+  }
+  app.get('/health', liveness)
+  app.get('/api/playground/assistant/health', readiness)
   app.get('/api/info', (c) =>
     c.json({
       name: 'Hedera Playground Assistant',

@@ -1,10 +1,10 @@
 // Static rules for the image (no Docker engine runs here): reads the Dockerfile and .dockerignore
-// and checks what the deploy docs promise. scripts/check-container.sh adds hadolint and a replay
-// of the build outside Docker.
+// and checks what the deploy docs promise. scripts/check-container.sh adds hadolint and a real podman
+// build and run of the image.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { copySpec, envPairs, findStage, healthcheck, isIgnored, parseDockerfile, parseDockerignore, type Dockerfile, type Stage } from './dockerfile.js'
+import { copySpec, envPairs, findStage, globalArgs, healthcheck, isIgnored, parseDockerfile, resolvedFrom, parseDockerignore, type Dockerfile, type Stage } from './dockerfile.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const df = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'))
@@ -28,10 +28,12 @@ describe('Dockerfile', () => {
     expect(runtime.name).toBe('runtime')
   })
 
-  it('uses the Node 24 LTS image, pinned by tag (never latest or untagged)', () => {
+  it('uses the Node 24 LTS image, pinned by tag (never latest or untagged), by default through ARG NODE_IMAGE', () => {
+    expect(globalArgs(df).NODE_IMAGE).toBe('node:24-bookworm-slim')
     for (const s of df.stages) {
       if (findStage(df, s.from)) continue // built FROM an earlier stage
-      expect(s.from).toMatch(/^node:24(?:[.-][\w.-]*)?(?:@sha256:[0-9a-f]{64})?$/)
+      expect(s.from).toBe('${NODE_IMAGE}') // so the check can build on a local stand-in
+      expect(resolvedFrom(df, s)).toMatch(/^node:24(?:[.-][\w.-]*)?(?:@sha256:[0-9a-f]{64})?$/)
     }
   })
 
@@ -178,6 +180,12 @@ describe('the Dockerfile and .dockerignore readers', () => {
     expect(healthcheck(d.stages[1]!.instructions[2]!)).toMatchObject({ flags: { interval: '5s' }, json: ['node', '-e', '0'] })
     expect(d.stages[1]!.instructions[3]!.json).toEqual(['node', 'dist/main.js'])
     expect(parseDockerfile('FROM n\nCMD node x').stages[0]!.instructions[0]!.json).toBeUndefined()
+  })
+
+  it('resolves a FROM through the global ARG defaults, leaving unknown names as written', () => {
+    const d = parseDockerfile(['ARG BASE="node:24-bookworm-slim"', 'ARG FLAVOUR', 'FROM ${BASE} AS a', 'FROM $BASE', 'FROM ${OTHER}:1'].join('\n'))
+    expect(globalArgs(d)).toEqual({ BASE: 'node:24-bookworm-slim', FLAVOUR: '' })
+    expect(d.stages.map((s) => resolvedFrom(d, s))).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim', '${OTHER}:1'])
   })
 
   it('matches like Docker: last match wins, parents count, ** spans directories', () => {

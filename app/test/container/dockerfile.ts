@@ -1,5 +1,5 @@
 // A small reader of the Dockerfile and .dockerignore, enough for this project's container checks:
-// the static rules test (dockerfile.test.ts) and the replay outside Docker (replay.ts).
+// the static rules test (dockerfile.test.ts); the real build and run is scripts/check-container.sh.
 // It follows Docker's documented syntax: `\` line continuations, `#` comment lines, `--flag=value`
 // options, JSON ("exec") and shell forms, `FROM image AS name` stages, and .dockerignore
 // patterns with Go filepath.Match wildcards, `**`, `!` exceptions and "the last match wins".
@@ -92,6 +92,22 @@ export function parseDockerfile(text: string): Dockerfile {
     }
   }
   return out
+}
+
+/** The default values of the ARGs declared before the first FROM (the ones a FROM line may use). */
+export function globalArgs(df: Dockerfile): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const ins of df.globals.filter((i) => i.keyword === 'ARG')) {
+    const m = /^([A-Za-z_]\w*)(?:=(.*))?$/.exec(ins.args)
+    if (m) out[m[1]!] = (m[2] ?? '').replace(/^"(.*)"$/, '$1')
+  }
+  return out
+}
+
+/** A stage's FROM with `${NAME}` / `$NAME` replaced by the global ARG defaults, as a build without --build-arg sees it. */
+export function resolvedFrom(df: Dockerfile, stage: Stage): string {
+  const args = globalArgs(df)
+  return stage.from.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => args[(braced ?? bare)!] ?? whole)
 }
 
 /** The stage that a name or index refers to (COPY --from=..., FROM <stage>). */

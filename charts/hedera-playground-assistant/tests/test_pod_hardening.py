@@ -2,13 +2,14 @@
 
 import pytest
 
-HEALTH = "/api/playground/assistant/health"
+READINESS = "/api/playground/assistant/health"  # 503 while draining
+LIVENESS = "/health"  # 200 while the process is alive, also while draining or while Redis is away
 
 
-@pytest.mark.parametrize("probe", ["startupProbe", "readinessProbe", "livenessProbe"])
-def test_every_probe_gets_the_health_endpoint_on_the_http_port(defaults, probe):
+@pytest.mark.parametrize("probe, path", [("startupProbe", LIVENESS), ("readinessProbe", READINESS), ("livenessProbe", LIVENESS)])
+def test_readiness_and_liveness_probes_use_their_own_endpoints_on_the_http_port(defaults, probe, path):
     spec = defaults.container[probe]
-    assert spec["httpGet"] == {"path": HEALTH, "port": "http"}
+    assert spec["httpGet"] == {"path": path, "port": "http"}
     assert spec["periodSeconds"] >= 1 and spec["failureThreshold"] >= 1
 
 

@@ -14,7 +14,7 @@ def test_port_is_3001():
 
 
 def test_startup_and_liveness_probes_use_the_health_path():
-    assert VARS["health_path"]["default"] == "/api/playground/assistant/health"
+    assert VARS["health_path"]["default"] == "/health"
     for probe in ("startup_probe", "liveness_probe"):
         http = CONTAINER[probe][0]["http_get"][0]
         assert http == {"path": "${var.health_path}", "port": "${var.container_port}"}, probe
@@ -50,3 +50,16 @@ def test_service_runs_as_its_own_account_and_waits_for_secret_grants():
 def test_trusted_proxy_hops_default_is_one_on_cloud_run():
     locals_ = {k: v for b in __import__("hcl").load_dir(TF_ROOT)["locals"] for k, v in b.items()}
     assert "TRUSTED_PROXY_HOPS = tostring(coalesce(var.trusted_proxy_hops, 1))" in locals_["cloud_run_env"]
+
+
+def test_release_workflow_owns_the_image_and_client_fields():
+    # release.yml deploys new images; without this the next apply would roll them back to var.image.
+    ignored = [name.removeprefix("${").removesuffix("}") for name in SERVICE["lifecycle"][0]["ignore_changes"]]
+    assert sorted(ignored) == ["client", "client_version", "template[0].containers[0].image"]
+
+
+def test_cpu_stays_allocated_by_default_so_abandoned_answers_keep_streaming():
+    assert VARS["resources"]["type"].count("cpu_idle") == 1
+    assert "optional(bool, false)" in VARS["resources"]["type"].split("cpu_idle")[1].split("\n")[0]
+    root_vars = named_blocks(TF_ROOT, "variable")
+    assert "optional(bool, false)" in root_vars["cloud_run_resources"]["type"].split("cpu_idle")[1].split("\n")[0]

@@ -103,6 +103,8 @@ resource "google_cloud_run_v2_service" "this" {
         }
       }
 
+      # Both probes on the liveness endpoint (200 while the process is alive, also while draining or while
+      # Redis is away). Cloud Run has no readiness probe: it stops routing to an instance it sent SIGTERM.
       startup_probe {
         initial_delay_seconds = 0
         period_seconds        = 2
@@ -156,6 +158,21 @@ resource "google_cloud_run_v2_service" "this" {
       condition     = var.auth_mode != "jwt" || contains(keys(var.secret_env), "JWT_SECRET") || contains(keys(var.env), "JWT_JWKS_URL")
       error_message = "auth_mode \"jwt\" needs JWT_JWKS_URL in env or the JWT_SECRET secret (secret_env.JWT_SECRET)."
     }
+    # The server refuses to start with a JWKS URL but no issuer or audience (tokens of other apps signed by
+    # the same keys would pass): say so at plan time instead of as a crashing revision.
+    precondition {
+      condition     = var.auth_mode != "jwt" || lookup(var.env, "JWT_JWKS_URL", "") == "" || (lookup(var.env, "JWT_ISSUER", "") != "" && lookup(var.env, "JWT_AUDIENCE", "") != "")
+      error_message = "auth_mode \"jwt\" with a JWKS URL needs JWT_ISSUER and JWT_AUDIENCE too (jwt_issuer and jwt_audience), so tokens issued for other apps are refused."
+    }
+
+    # One owner per field: release.yml deploys each new image (google-github-actions/deploy-cloudrun,
+    # which also stamps client and client_version); Terraform owns everything else. Without this, the next
+    # `terraform apply` would roll the service back to var.image.
+    ignore_changes = [
+      client,
+      client_version,
+      template[0].containers[0].image,
+    ]
   }
 
   # A revision that reads a secret it may not access fails to start: grant first.

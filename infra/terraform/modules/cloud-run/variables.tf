@@ -52,9 +52,9 @@ variable "container_port" {
 }
 
 variable "health_path" {
-  description = "HTTP path of the startup and liveness probes."
+  description = "HTTP path of the startup and liveness probes: the server's liveness endpoint (200 while the process is alive, also while it drains)."
   type        = string
-  default     = "/api/playground/assistant/health"
+  default     = "/health"
 
   validation {
     condition     = startswith(var.health_path, "/")
@@ -105,11 +105,11 @@ variable "scaling" {
 }
 
 variable "resources" {
-  description = "CPU and memory of the container. startup_cpu_boost gives extra CPU while the instance starts; cpu_idle = false keeps CPU allocated outside requests."
+  description = "CPU and memory of the container. startup_cpu_boost gives extra CPU while the instance starts. cpu_idle = false (the default) keeps CPU allocated outside requests, so answers whose client dropped keep streaming for resume; true throttles them (docs/deploy-terraform.md)."
   type = object({
     cpu               = optional(string, "1")
     memory            = optional(string, "512Mi")
-    cpu_idle          = optional(bool, true)
+    cpu_idle          = optional(bool, false)
     startup_cpu_boost = optional(bool, true)
   })
   default = {}

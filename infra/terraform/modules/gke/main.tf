@@ -155,6 +155,16 @@ resource "helm_release" "app" {
       condition     = var.auth_mode != "jwt" || contains(keys(var.secret_env), "JWT_SECRET") || var.jwt.jwks_url != ""
       error_message = "auth_mode \"jwt\" needs jwt.jwks_url or the JWT_SECRET secret (secret_env.JWT_SECRET)."
     }
+    precondition {
+      condition     = var.auth_mode != "jwt" || var.jwt.jwks_url == "" || (var.jwt.issuer != "" && var.jwt.audience != "")
+      error_message = "auth_mode \"jwt\" with jwt.jwks_url needs jwt.issuer and jwt.audience too, so tokens issued for other apps are refused."
+    }
+
+    # One owner: Terraform installs the release (first image: var.image_tag); from then on release.yml owns
+    # it (helm upgrade --reset-then-reuse-values with each new image and HELM_VALUES_FILE). An upgrade
+    # from Terraform would send its own image tag again and roll the release back, so it makes none.
+    # To re-apply changed Terraform values deliberately, see docs/deploy-terraform.md ("Who owns what").
+    ignore_changes = all
   }
 
   depends_on = [

@@ -5,7 +5,7 @@ const LIVENESS = '/health'
 const READINESS = '/api/playground/assistant/health'
 
 function state(overrides: Partial<ServiceState> = {}): ServiceState {
-  return { draining: false, startedAt: Date.now(), environment: 'test', version: '1.2.3', degraded: () => undefined, ...overrides }
+  return { draining: false, startedAt: Date.now(), environment: 'test', version: '1.2.3', authMode: 'none', degraded: () => undefined, ...overrides }
 }
 
 async function probe(s: ServiceState, path: string): Promise<{ status: number; body: { status: string; reason?: string; version: string } }> {

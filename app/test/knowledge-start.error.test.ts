@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runToFailure, startProcess } from './support/process.js'
+import { startProcess, startRefusal } from './support/process.js'
 import { connect } from './support/ws-client.js'
 
 const knowledge = fileURLToPath(new URL('../../knowledge', import.meta.url))
@@ -20,31 +20,21 @@ function brokenKnowledge(index: string | undefined): string {
   return dir
 }
 
-async function oneLine(env: Record<string, string>): Promise<string> {
-  const { code, stderr } = await runToFailure(env)
-  expect(code).toBe(1)
-  const lines = stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  const line = JSON.parse(lines[0]!) as { severity: string; message: string }
-  expect(line.severity).toBe('CRITICAL')
-  return line.message
-}
-
 describe('start-up checks of the knowledge base and the provider', () => {
   it('a corrupt API index stops the process with one line naming the file and the rebuild command', async () => {
     const dir = brokenKnowledge('{"sdk": "@hiero-ledger/sdk", "version": ')
-    expect(await oneLine({ KNOWLEDGE_DIR: dir })).toBe(`The API index ${join(dir, 'api-index.json')} is not valid JSON; run \`npm run knowledge:build\` to regenerate it`)
+    expect(await startRefusal({ KNOWLEDGE_DIR: dir })).toBe(`The API index ${join(dir, 'api-index.json')} is not valid JSON; run \`npm run knowledge:build\` to regenerate it`)
   })
 
   it('a missing index or guides folder does the same', async () => {
-    expect(await oneLine({ KNOWLEDGE_DIR: '/nonexistent/knowledge' })).toMatch(/^The API index \/nonexistent\/knowledge\/api-index.json is missing; run `npm run knowledge:build`/)
+    expect(await startRefusal({ KNOWLEDGE_DIR: '/nonexistent/knowledge' })).toMatch(/^The API index \/nonexistent\/knowledge\/api-index.json is missing; run `npm run knowledge:build`/)
     const dir = brokenKnowledge(undefined)
     rmSync(join(dir, 'guides'), { recursive: true })
-    expect(await oneLine({ KNOWLEDGE_DIR: dir })).toMatch(/^The guides folder .*guides is missing/)
+    expect(await startRefusal({ KNOWLEDGE_DIR: dir })).toMatch(/^The guides folder .*guides is missing/)
   })
 
   it('LLM_PROVIDER=openai without a key stops the process with one clear line', async () => {
-    expect(await oneLine({ LLM_PROVIDER: 'openai' })).toMatch(/LLM_PROVIDER=openai needs OPENAI_API_KEY \(or OPENAI_API_KEY_SECRET\); set one, or set LLM_PROVIDER=offline/)
+    expect(await startRefusal({ LLM_PROVIDER: 'openai' })).toMatch(/LLM_PROVIDER=openai needs OPENAI_API_KEY \(or OPENAI_API_KEY_SECRET\); set one, or set LLM_PROVIDER=offline/)
   })
 
   it('without a key the real process starts offline, logs the knowledge base it built, and answers', async () => {

@@ -1,6 +1,7 @@
 /** Runs the real entry point (app/src/main.ts) in a child process, as `npm run dev` or the container would. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 
@@ -74,4 +75,15 @@ export function runToFailure(env: Record<string, string>): Promise<{ code: numbe
       resolve({ code, stderr, stdout })
     }),
   )
+}
+
+/** Runs the server expecting exit 1 with exactly one CRITICAL log line on stderr; returns that line's message. */
+export async function startRefusal(env: Record<string, string>): Promise<string> {
+  const { code, stderr } = await runToFailure(env)
+  expect(code).toBe(1)
+  const lines = stderr.trim().split('\n')
+  expect(lines).toHaveLength(1)
+  const line = JSON.parse(lines[0]!) as { severity: string; message: string }
+  expect(line.severity).toBe('CRITICAL')
+  return line.message
 }

@@ -5,15 +5,13 @@ written, on a `terraform_data` resource (Terraform's built-in provider, so nothi
 `terraform plan` then evaluates it offline, the way it would before creating the real resource.
 """
 import json
-import os
 import shutil
-import subprocess
 
 import pytest
 
 from hcl import TF_ROOT, resources
+from terraform_cli import init, plan
 
-TERRAFORM = os.environ.get("TERRAFORM") or shutil.which("terraform")
 JWT_MESSAGE = "needs JWT_ISSUER and JWT_AUDIENCE too"
 GKE_JWT_MESSAGE = "needs jwt.issuer and jwt.audience too"
 
@@ -24,7 +22,6 @@ def _preconditions(module, rtype, name):
 
 
 def _scratch(tmp_path_factory, module, rtype, name, message):
-    assert TERRAFORM, "terraform not found: run scripts/tools/terraform.sh (scripts/check-terraform.sh sets TERRAFORM)"
     matching = [p for p in _preconditions(module, rtype, name) if message in p["error_message"]]
     assert len(matching) == 1, f"no precondition saying {message!r} on {rtype}.{name}"
     condition = matching[0]["condition"]
@@ -37,16 +34,7 @@ def _scratch(tmp_path_factory, module, rtype, name, message):
         f"      error_message = {json.dumps(matching[0]['error_message'])}\n"
         "    }\n  }\n}\n"
     )
-    subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"], cwd=work, check=True,
-                   capture_output=True, text=True)
-    return work
-
-
-def _plan(work, variables):
-    args = [TERRAFORM, "plan", "-input=false", "-lock=false", "-refresh=false", "-no-color"]
-    for name, value in variables.items():
-        args += ["-var", f"{name}={value}"]
-    return subprocess.run(args, cwd=work, capture_output=True, text=True)
+    return init(work)
 
 
 CLOUD_RUN_REQUIRED = {"project_id": "p", "region": "us-central1", "image": "img:1", "secret_env": '{OPENAI_API_KEY="OPENAI_API_KEY"}'}
@@ -65,14 +53,14 @@ def cloud_run_jwt(tmp_path_factory):
     ("{}", True),  # HS256 with JWT_SECRET: no issuer needed (another precondition asks for the secret)
 ])
 def test_cloud_run_jwt_with_jwks_needs_issuer_and_audience(cloud_run_jwt, env, ok):
-    result = _plan(cloud_run_jwt, {**CLOUD_RUN_REQUIRED, "auth_mode": "jwt", "env": env})
+    result = plan(cloud_run_jwt, {**CLOUD_RUN_REQUIRED, "auth_mode": "jwt", "env": env})
     assert (result.returncode == 0) is ok, result.stdout + result.stderr
     if not ok:
         assert JWT_MESSAGE in " ".join((result.stdout + result.stderr).split())
 
 
 def test_cloud_run_other_modes_ignore_the_jwt_settings(cloud_run_jwt):
-    result = _plan(cloud_run_jwt, {**CLOUD_RUN_REQUIRED, "auth_mode": "none", "env": '{JWT_JWKS_URL="https://issuer.example.com/jwks"}'})
+    result = plan(cloud_run_jwt, {**CLOUD_RUN_REQUIRED, "auth_mode": "none", "env": '{JWT_JWKS_URL="https://issuer.example.com/jwks"}'})
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -91,7 +79,7 @@ def gke_jwt(tmp_path_factory):
     ('{jwks_url = "https://issuer.example.com/jwks", issuer = "https://issuer.example.com", audience = "playground"}', True),
 ])
 def test_gke_jwt_with_jwks_needs_issuer_and_audience(gke_jwt, jwt, ok):
-    result = _plan(gke_jwt, {**GKE_REQUIRED, "auth_mode": "jwt", "jwt": jwt})
+    result = plan(gke_jwt, {**GKE_REQUIRED, "auth_mode": "jwt", "jwt": jwt})
     assert (result.returncode == 0) is ok, result.stdout + result.stderr
     if not ok:
         assert GKE_JWT_MESSAGE in " ".join((result.stdout + result.stderr).split())

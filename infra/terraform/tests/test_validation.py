@@ -3,31 +3,18 @@
 Each case copies one variables.tf into a scratch root with no resources and no providers, so
 `terraform plan` evaluates the validation blocks offline and without credentials.
 """
-import os
 import shutil
-import subprocess
 
 import pytest
 
 from hcl import TF_ROOT
-
-TERRAFORM = os.environ.get("TERRAFORM") or shutil.which("terraform")
+from terraform_cli import init, plan
 
 
 def _scratch(tmp_path_factory, module_dir):
-    assert TERRAFORM, "terraform not found: run scripts/tools/terraform.sh (scripts/check-terraform.sh sets TERRAFORM)"
     work = tmp_path_factory.mktemp(module_dir.name or "root")
     shutil.copy(module_dir / "variables.tf", work / "variables.tf")
-    subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"], cwd=work, check=True,
-                   capture_output=True, text=True)
-    return work
-
-
-def _plan(work, variables):
-    args = [TERRAFORM, "plan", "-input=false", "-lock=false", "-refresh=false", "-no-color"]
-    for name, value in variables.items():
-        args += ["-var", f"{name}={value}"]
-    return subprocess.run(args, cwd=work, capture_output=True, text=True)
+    return init(work)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +43,7 @@ CLOUD_RUN_BASE = {"project_id": "my-project", "region": "europe-west1", "image":
     {"vpc_egress": '{network = "n", subnetwork = "s"}'},
 ])
 def test_cloud_run_accepts(cloud_run, extra):
-    result = _plan(cloud_run, {**CLOUD_RUN_BASE, **extra})
+    result = plan(cloud_run, {**CLOUD_RUN_BASE, **extra})
     assert result.returncode == 0, result.stderr
 
 
@@ -73,7 +60,7 @@ def test_cloud_run_accepts(cloud_run, extra):
     ({"secret_env": '{openai = "OPENAI_API_KEY"}'}, "secret_env keys must be"),
 ])
 def test_cloud_run_refuses(cloud_run, extra, message):
-    result = _plan(cloud_run, {**CLOUD_RUN_BASE, **extra})
+    result = plan(cloud_run, {**CLOUD_RUN_BASE, **extra})
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split()), result.stderr
 
@@ -91,18 +78,18 @@ def test_cloud_run_refuses(cloud_run, extra, message):
     ({"openai_api_key": '"short"'}, False),
 ])
 def test_root_variables(root, extra, ok):
-    result = _plan(root, {"project_id": "my-project", **{k: v.strip('"') for k, v in extra.items()}})
+    result = plan(root, {"project_id": "my-project", **{k: v.strip('"') for k, v in extra.items()}})
     assert (result.returncode == 0) == ok, result.stderr
 
 
 def test_root_refuses_project_number(root):
-    result = _plan(root, {"project_id": "123456789012"})
+    result = plan(root, {"project_id": "123456789012"})
     assert result.returncode != 0 and "project_id must be a project ID" in " ".join(result.stderr.split())
 
 
 def test_gke_requires_secret_env_and_a_valid_namespace(gke):
     base = {"project_id": "my-project", "region": "europe-west1", "image_repository": "r/i"}
-    assert _plan(gke, {**base, "secret_env": '{OPENAI_API_KEY = "OPENAI_API_KEY"}'}).returncode == 0
-    assert _plan(gke, base).returncode != 0
-    bad = _plan(gke, {**base, "secret_env": '{OPENAI_API_KEY = "K"}', "namespace": "Bad_NS"})
+    assert plan(gke, {**base, "secret_env": '{OPENAI_API_KEY = "OPENAI_API_KEY"}'}).returncode == 0
+    assert plan(gke, base).returncode != 0
+    bad = plan(gke, {**base, "secret_env": '{OPENAI_API_KEY = "K"}', "namespace": "Bad_NS"})
     assert bad.returncode != 0 and "namespace must be a DNS label" in " ".join(bad.stderr.split())

@@ -33,14 +33,18 @@ export interface Coordinator {
   readonly shared: boolean
   /**
    * Claims a conversation for one streaming answer on every instance, and stores the answer's meta and
-   * heartbeat in the same atomic step; false = busy.
+   * heartbeat in the same atomic step; 'busy' = the conversation is answering, 'used' = an answer with this
+   * messageId exists (nothing was claimed).
    */
-  claim(meta: AnswerMeta, ttlMs: number): Promise<boolean>
-  /** Frees the conversation; when that fails it keeps retrying in the background, and rejects to be logged. */
+  claim(meta: AnswerMeta, ttlMs: number): Promise<'claimed' | 'busy' | 'used'>
+  /**
+   * Marks the answer ended (not dead) and frees the conversation, in one step; when that fails it keeps
+   * retrying in the background, and rejects to be logged.
+   */
   release(meta: AnswerMeta): Promise<void>
   /**
    * While the producer runs it refreshes a short-lived heartbeat, so followers on other instances notice
-   * within seconds when it dies. Returns the stop, which marks the answer as ended (not dead).
+   * within seconds when it dies. Returns the stop; `release` then marks the answer ended (not dead).
    */
   heartbeat(messageId: string): () => void
   /** Stores frame number `index` of a local answer (and its JSON), in order, so other instances can resume it. */
@@ -70,9 +74,9 @@ export function createLocalCoordinator(): Coordinator {
   return {
     shared: false,
     async claim(meta) {
-      if (claims.has(meta.conversationId)) return false
+      if (claims.has(meta.conversationId)) return 'busy'
       claims.set(meta.conversationId, meta.messageId)
-      return true
+      return 'claimed'
     },
     async release(meta) {
       if (claims.get(meta.conversationId) === meta.messageId) claims.delete(meta.conversationId)

@@ -51,8 +51,11 @@ export interface Coordinator {
   append(messageId: string, index: number, frame: ServerFrame, json: string): void
   /** Meta of an answer running or kept on any instance. */
   meta(messageId: string): Promise<AnswerMeta | undefined>
-  /** Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame. */
-  follow(messageId: string, afterIndex: number, options: FollowOptions): AsyncIterable<ServerFrame>
+  /**
+   * Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame; each with
+   * the JSON it was stored as, passed to sockets as is.
+   */
+  follow(messageId: string, afterIndex: number, options: FollowOptions): AsyncIterable<{ frame: ServerFrame; json: string }>
   /** Marks that a client on this instance follows `messageId`, so its producer keeps it alive. Returns stop. */
   watch(messageId: string): () => void
   isWatchedElsewhere(messageId: string): Promise<boolean>

@@ -102,7 +102,7 @@ describe('heartbeat (item 6)', () => {
     const controller = new AbortController()
     const seen: string[] = []
     const following = (async () => {
-      for await (const frame of follower.follow('m-5', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
+      for await (const { frame } of follower.follow('m-5', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect(following).rejects.toBeInstanceOf(AnswerStale)
     // It ended on the heartbeat (1.5 s TTL), not on staleMs (60 s, past the test's timeout).
@@ -119,7 +119,7 @@ describe('heartbeat (item 6)', () => {
     const controller = new AbortController()
     const seen: string[] = []
     const following = (async () => {
-      for await (const frame of follower.follow('m-6', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
+      for await (const { frame } of follower.follow('m-6', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect.poll(() => seen).toEqual(['chat_start'])
     // Past the heartbeat TTL (1.5 s) with no frame: still followed, because the producer beats.

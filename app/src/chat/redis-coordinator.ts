@@ -132,7 +132,7 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       timer.unref()
       const signal = AbortSignal.any([followOptions.signal, dead.signal])
       try {
-        for await (const { frame } of frameStream.follow(messageId, afterIndex, { ...followOptions, signal })) yield frame
+        for await (const { frame, json } of frameStream.follow(messageId, afterIndex, { ...followOptions, signal })) yield { frame, json }
         if (dead.signal.aborted && !followOptions.signal.aborted) throw new AnswerStale(`the instance producing ${messageId} stopped its heartbeat`)
       } catch (error) {
         if (error instanceof FrameStreamGone) throw new AnswerGone(error.message)

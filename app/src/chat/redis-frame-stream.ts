@@ -36,7 +36,7 @@ export interface FrameStream {
    * frame, or Redis coming back after an outage). A Redis outage is waited out (up to `staleMs`), then its
    * error is thrown.
    */
-  follow(messageId: string, afterIndex: number, options: { signal: AbortSignal; staleMs: number }): AsyncIterable<{ index: number; frame: ServerFrame }>
+  follow(messageId: string, afterIndex: number, options: { signal: AbortSignal; staleMs: number }): AsyncIterable<StoredFrame>
   /** Ends every follower (they return quietly) and refuses further appends; the given client stays open. */
   close(): Promise<void>
 }
@@ -60,11 +60,18 @@ return redis.call('PEXPIRE', KEYS[1], ARGV[4])`
 const streamId = (index: number) => `0-${index + 1}`
 const indexOf = (id: string) => Number(id.slice(id.indexOf('-') + 1)) - 1
 
-function decode([id, fields]: Entry): { index: number; frame: ServerFrame } {
+/** A stored frame, with the JSON it was stored as: a resumed frame goes to sockets without a second stringify. */
+export interface StoredFrame {
+  index: number
+  frame: ServerFrame
+  json: string
+}
+
+function decode([id, fields]: Entry): StoredFrame {
   const at = fields.indexOf('f')
-  const text = at >= 0 ? fields[at + 1] : undefined
-  if (text === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
-  return { index: indexOf(id), frame: JSON.parse(text) as ServerFrame }
+  const json = at >= 0 ? fields[at + 1] : undefined
+  if (json === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
+  return { index: indexOf(id), frame: JSON.parse(json) as ServerFrame, json }
 }
 
 /** Connection trouble is waited out; a refused command, a bad entry or our own verdicts are not. */

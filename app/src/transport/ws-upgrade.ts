@@ -40,40 +40,61 @@ function refuse(socket: Duplex, status: number, headers?: Headers): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('\r\n')}\r\n\r\n`)
 }
 
+/** What a socket's shared listeners need, kept on the socket itself; it is also the handlers' context. */
+interface Binding {
+  raw: WebSocket
+  events: WSEvents<WebSocket>
+  onError: (error: unknown) => void
+}
+const BINDING = Symbol('socket binding')
+type BoundSocket = WebSocket & { [BINDING]: Binding }
+type Context = Parameters<NonNullable<WSEvents<WebSocket>['onOpen']>>[1]
+
 /**
- * Wires `ws` events to the socket's handlers. A module-level function, so the listeners close over the
- * socket and its events only, never over the upgrade request.
+ * Wires `ws` events to the socket's handlers. The listeners are module-level functions shared by every
+ * socket (`this` is the socket), so a socket costs one small object here, not four closures and their
+ * context, and nothing of the upgrade request is reachable from it.
  */
 export function bindSocket(ws: WebSocket, events: WSEvents<WebSocket>, onError: (error: unknown) => void): void {
-  const context = { raw: ws } as Parameters<NonNullable<WSEvents<WebSocket>['onOpen']>>[1]
+  const binding: Binding = { raw: ws, events, onError }
+  ;(ws as BoundSocket)[BINDING] = binding
   try {
-    events.onOpen?.(new Event('open'), context)
+    events.onOpen?.(new Event('open'), binding as unknown as Context)
   } catch (error) {
     onError(error)
   }
-  ws.on('message', function onMessage(data, isBinary) {
-    // Text frames as strings, as the protocol parser expects; binary ones are refused by the handler.
-    const payload = isBinary ? data : (data as Buffer).toString('utf8')
-    try {
-      events.onMessage?.({ data: payload }, context)
-    } catch (error) {
-      onError(error)
-    }
-  })
-  ws.on('close', function onClose(code, reason) {
-    try {
-      events.onClose?.({ code, reason: reason.toString() } as CloseEvent, context)
-    } catch (error) {
-      onError(error)
-    }
-  })
-  ws.on('error', function onSocketError(error) {
-    try {
-      events.onError?.({ error } as unknown as Event, context)
-    } catch (failure) {
-      onError(failure)
-    }
-  })
+  ws.on('message', onSocketMessage)
+  ws.on('close', onSocketClose)
+  ws.on('error', onSocketError)
+}
+
+function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  const binding = (this as BoundSocket)[BINDING]
+  // Text frames as strings, as the protocol parser expects; binary ones are refused by the handler.
+  const payload = isBinary ? data : (data as Buffer).toString('utf8') // a Buffer: binaryType is the default
+  try {
+    binding.events.onMessage?.({ data: payload }, binding as unknown as Context)
+  } catch (error) {
+    binding.onError(error)
+  }
+}
+
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  const binding = (this as BoundSocket)[BINDING]
+  try {
+    binding.events.onClose?.({ code, reason: reason.toString() } as CloseEvent, binding as unknown as Context)
+  } catch (error) {
+    binding.onError(error)
+  }
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  const binding = (this as BoundSocket)[BINDING]
+  try {
+    binding.events.onError?.({ error } as unknown as Event, binding as unknown as Context)
+  } catch (failure) {
+    binding.onError(failure)
+  }
 }
 
 /**

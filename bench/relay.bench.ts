@@ -18,6 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
@@ -41,6 +42,20 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROF
 interface Server {
   name: string
   process: ServerProcess
+  /** A client of the Redis this server uses, to count its commands. */
+  redis?: Redis
+}
+
+/** Redis calls per answer of this server, all and by command (most first). */
+function printRedisCalls(workload: string, result: RoundResult): void {
+  if (result.redisCalls.size === 0) return
+  const perAnswer = [...result.redisCalls].map(([command, calls]) => [command, calls / result.answers] as const).sort((a, b) => b[1] - a[1])
+  const executed = perAnswer.reduce((sum, [, n]) => sum + n, 0)
+  const sent = warmupSent.get(workload)
+  console.log(
+    `${workload}: Redis per answer (this server): ${sent === undefined ? '' : `${sent}; `}` +
+      `${executed.toFixed(2)} executed (commandstats, with the commands scripts run): ${perAnswer.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`,
+  )
 }
 
 interface RoundResult {
@@ -49,6 +64,50 @@ interface RoundResult {
   tokens: number
   frames: number
   latencies: number[]
+  answers: number
+  /** Redis calls by command while this server ran the round (only this server uses Redis). */
+  redisCalls: Map<string, number>
+}
+
+/** Commands this server sent to Redis per answer (script bodies not counted), by workload, from its warm-up round. */
+const warmupSent = new Map<string, string>()
+
+/**
+ * Counts the commands clients send while `run` runs, with MONITOR (which slows Redis, so only the warm-up
+ * round is watched): a script counts once, the commands it runs inside Redis (source "lua") not at all.
+ */
+async function countSent(client: Redis | undefined, run: () => Promise<RoundResult>): Promise<{ result: RoundResult; sent?: Map<string, number> }> {
+  if (!client) return { result: await run() }
+  const monitor = await client.monitor()
+  const sent = new Map<string, number>()
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return
+    const command = String(args[0]).toLowerCase()
+    sent.set(command, (sent.get(command) ?? 0) + 1)
+  })
+  try {
+    return { result: await run(), sent }
+  } finally {
+    monitor.disconnect()
+  }
+}
+
+/** Calls by command so far, from INFO commandstats (a deterministic count, unlike CPU on a shared machine). */
+async function redisCalls(client: Redis | undefined): Promise<Map<string, number>> {
+  const calls = new Map<string, number>()
+  if (!client) return calls
+  for (const line of (await client.info('commandstats')).split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line)
+    if (match) calls.set(match[1]!, Number(match[2]))
+  }
+  return calls
+}
+
+function addCalls(into: Map<string, number>, after: Map<string, number>, before: Map<string, number>): void {
+  for (const [command, calls] of after) {
+    const grown = calls - (before.get(command) ?? 0) - (command === 'info' ? 1 : 0)
+    if (grown > 0) into.set(command, (into.get(command) ?? 0) + grown)
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -109,6 +168,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
       } else if (frame.type === 'chat_complete') {
         if (received !== expected) return reject(new Error(`${key}: the answer text differs from what the upstream sent`))
         result.tokens += boundaries.length
+        result.answers++
         ask()
       } else if (frame.type === 'error') {
         reject(new Error(`${key}: ${frame.error}`))
@@ -119,23 +179,33 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
   })
 }
 
+const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], answers: 0, redisCalls: new Map() })
+
 async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
   const sockets = await openSockets(server.process.ws, CLIENTS)
-  const result: RoundResult = { cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [] }
+  const result = emptyResult()
   const pid = server.process.child.pid!
+  const callsBefore = await redisCalls(server.redis)
   const cpuBefore = cpuMs(pid)
   const started = performance.now()
   await Promise.all(sockets.map((ws, i) => client(ws, fake, `${tag} c${i}`, chats, paceMs, result)))
   result.seconds = (performance.now() - started) / 1000
   result.cpuMs = cpuMs(pid) - cpuBefore
+  addCalls(result.redisCalls, await redisCalls(server.redis), callsBefore)
   for (const ws of sockets) ws.terminate()
   return result
 }
 
 /** Rounds alternate between the servers (and which goes first), so drift on a shared machine hits all alike. */
 async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, chats: number, paceMs: number): Promise<RoundResult[]> {
-  const totals = servers.map((): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [] }))
-  for (const server of servers) await round(server, fake, `${workload}-${server.name}-warmup`, 1, paceMs)
+  const totals = servers.map(emptyResult)
+  for (const server of servers) {
+    const { result, sent } = await countSent(server.redis, () => round(server, fake, `${workload}-${server.name}-warmup`, 1, paceMs))
+    if (sent === undefined) continue
+    const perAnswer = [...sent].map(([command, n]) => [command, n / result.answers] as const).sort((a, b) => b[1] - a[1])
+    const total = perAnswer.reduce((sum, [, n]) => sum + n, 0)
+    warmupSent.set(workload, `${total.toFixed(2)} commands sent (MONITOR, warm-up round: ${perAnswer.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')})`)
+  }
   for (let r = 0; r < ROUNDS; r++) {
     const order = servers.map((_, i) => (r % 2 === 0 ? i : servers.length - 1 - i))
     for (const i of order) {
@@ -146,6 +216,8 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
       total.tokens += result.tokens
       total.frames += result.frames
       total.latencies.push(...result.latencies)
+      total.answers += result.answers
+      for (const [command, calls] of result.redisCalls) total.redisCalls.set(command, (total.redisCalls.get(command) ?? 0) + calls)
     }
   }
   for (const total of totals) total.latencies.sort((a, b) => a - b)
@@ -214,7 +286,7 @@ async function main() {
     startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
   ])
   const servers: Server[] = [
-    { name: 'server', process: started[0] },
+    { name: 'server', process: started[0], ...(redis ? { redis: new Redis(redis.url, { lazyConnect: false }) } : {}) },
     { name: 'sdk', process: { ...started[1], ws: `ws://127.0.0.1:${started[1].port}/` } },
     { name: 'bare', process: { ...started[2], ws: `ws://127.0.0.1:${started[2].port}/` } },
   ]
@@ -232,6 +304,7 @@ async function main() {
     }
     if (WORKLOADS.has('saturation')) {
       const saturation = await alternate(servers, fake, 'saturation', SATURATION_CHATS, 0)
+      printRedisCalls('saturation', saturation[0]!)
       figures.push(
         { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
         { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
@@ -240,6 +313,7 @@ async function main() {
     }
     if (WORKLOADS.has('paced')) {
       const paced = await alternate(servers, fake, 'paced', PACED_CHATS, PACE_MS)
+      printRedisCalls('paced', paced[0]!)
       figures.push(
         { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
         { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },
@@ -264,6 +338,7 @@ async function main() {
   } finally {
     for (const { process: p } of servers) p.child.kill('SIGTERM')
     await Promise.all(servers.map(({ process: p }) => p.exited))
+    servers[0]?.redis?.disconnect()
     await redis?.stop()
     await fake.close()
   }

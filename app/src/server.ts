@@ -1,8 +1,8 @@
 /** Builds the Hono app and the HTTP + WebSocket server: routes and middleware composed in one place. */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/node-server'
-import { Hono } from 'hono'
+import { createAdaptorServer, type ServerType } from '@hono/node-server'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import type { Logger } from 'pino'
@@ -18,6 +18,7 @@ import { healthRoutes, statsRoutes, type ServiceState } from './ops/health.js'
 import { createOriginPolicy } from './ops/origins.js'
 import { clientMessageSchema } from './protocol/frames.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
+import { bindSocket, serveUpgrades, type UpgradeEnv } from './transport/ws-upgrade.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
 import { sseChatRoutes } from './transport/sse.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
@@ -206,10 +207,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })
   }
 
-  const socketRoute = upgradeWebSocket(
-    (c) => chatSocket(socketDeps, c.get('socket') as SocketIdentity) as never,
-    { onError: (err) => logger.error({ err }, 'socket handler failed') },
-  )
+  // The route admits; the socket is opened by serveUpgrades below, which keeps nothing of the request.
+  const acceptSocket = (c: Context) => {
+    ;(c.env as UpgradeEnv<SocketIdentity>).accepted = c.get('socket') as SocketIdentity
+    return c.body(null, 200)
+  }
   for (const path of ['/ws/chat', '/api/playground/assistant/ws']) {
     app.get(
       path,
@@ -234,7 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         c.set('socket', { userId: admission.identity.userId, key: admission.key, expiresAt: admission.identity.expiresAt, slot: admission.slot })
         await next()
       },
-      socketRoute,
+      acceptSocket,
     )
   }
   app.notFound((c) => httpError('not_found', `No route for ${c.req.method} ${c.req.path}; see GET /api/info`))
@@ -250,7 +252,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A browser that sends its token as a subprotocol gets "bearer" back, never the token.
     handleProtocols: (protocols) => (protocols.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : (protocols.values().next().value ?? false)),
   })
-  const server: ServerType = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
+  const server: ServerType = createAdaptorServer({ fetch: app.fetch })
+  const socketFailed = (err: unknown) => logger.error({ err }, 'socket handler failed')
+  serveUpgrades<SocketIdentity>(server, wss, app.fetch, (ws, identity) => bindSocket(ws, chatSocket(socketDeps, identity), socketFailed), socketFailed)
   const heartbeat = setInterval(
     () =>
       connections.heartbeat((c) => {

@@ -220,14 +220,15 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
 
   async function admit(request: StartRequest, meta: AnswerMeta): Promise<StartRefusal | undefined> {
     const { messageId, conversationId, userId } = meta
-    if (answers.has(messageId) || (coordinator.shared && (await coordinator.meta(messageId)))) {
-      return { ok: false, code: 'invalid_message', error: `messageId ${messageId} is already used by another answer; omit it to get a fresh one`, messageId }
-    }
+    const used = { ok: false, code: 'invalid_message', error: `messageId ${messageId} is already used by another answer; omit it to get a fresh one`, messageId } as const
+    // A used id elsewhere is refused by the claim itself; it is only looked up first when setOwner would run before the claim.
+    const ownerFirst = userId !== undefined && request.conversationId !== undefined && conversations.setOwner !== undefined
+    if (answers.has(messageId) || (ownerFirst && coordinator.shared && (await coordinator.meta(messageId)))) return used
     // With authentication on, a conversation belongs to the first user who writes in it.
     if (userId !== undefined && request.conversationId && conversations.setOwner && !(await conversations.setOwner(conversationId, userId))) {
       return { ok: false, code: 'forbidden', error: 'This conversation belongs to another user; start a new one', messageId }
     }
-    let claimed: boolean
+    let claimed: 'claimed' | 'busy' | 'used'
     try {
       claimed = await coordinator.claim(meta, options.claimTtlMs)
     } catch (error) {
@@ -235,7 +236,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       await releaseAfterFailure(meta)
       throw error
     }
-    if (!claimed) {
+    if (claimed === 'used') return used
+    if (claimed === 'busy') {
       return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
     }
     try {

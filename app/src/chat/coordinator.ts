@@ -33,22 +33,29 @@ export interface Coordinator {
   readonly shared: boolean
   /**
    * Claims a conversation for one streaming answer on every instance, and stores the answer's meta and
-   * heartbeat in the same atomic step; false = busy.
+   * heartbeat in the same atomic step; 'busy' = the conversation is answering, 'used' = an answer with this
+   * messageId exists (nothing was claimed).
    */
-  claim(meta: AnswerMeta, ttlMs: number): Promise<boolean>
-  /** Frees the conversation; when that fails it keeps retrying in the background, and rejects to be logged. */
+  claim(meta: AnswerMeta, ttlMs: number): Promise<'claimed' | 'busy' | 'used'>
+  /**
+   * Marks the answer ended (not dead) and frees the conversation, in one step; when that fails it keeps
+   * retrying in the background, and rejects to be logged.
+   */
   release(meta: AnswerMeta): Promise<void>
   /**
    * While the producer runs it refreshes a short-lived heartbeat, so followers on other instances notice
-   * within seconds when it dies. Returns the stop, which marks the answer as ended (not dead).
+   * within seconds when it dies. Returns the stop; `release` then marks the answer ended (not dead).
    */
   heartbeat(messageId: string): () => void
   /** Stores frame number `index` of a local answer (and its JSON), in order, so other instances can resume it. */
   append(messageId: string, index: number, frame: ServerFrame, json: string): void
   /** Meta of an answer running or kept on any instance. */
   meta(messageId: string): Promise<AnswerMeta | undefined>
-  /** Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame. */
-  follow(messageId: string, afterIndex: number, options: FollowOptions): AsyncIterable<ServerFrame>
+  /**
+   * Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame; each with
+   * the JSON it was stored as, passed to sockets as is.
+   */
+  follow(messageId: string, afterIndex: number, options: FollowOptions): AsyncIterable<{ frame: ServerFrame; json: string }>
   /** Marks that a client on this instance follows `messageId`, so its producer keeps it alive. Returns stop. */
   watch(messageId: string): () => void
   isWatchedElsewhere(messageId: string): Promise<boolean>
@@ -70,9 +77,9 @@ export function createLocalCoordinator(): Coordinator {
   return {
     shared: false,
     async claim(meta) {
-      if (claims.has(meta.conversationId)) return false
+      if (claims.has(meta.conversationId)) return 'busy'
       claims.set(meta.conversationId, meta.messageId)
-      return true
+      return 'claimed'
     },
     async release(meta) {
       if (claims.get(meta.conversationId) === meta.messageId) claims.delete(meta.conversationId)

@@ -48,11 +48,19 @@ describe('claim and meta are one step (item 8)', () => {
 
   it('a claim writes busy, meta and heartbeat together; a second claim of the conversation is refused', async () => {
     const coordinator = await coordinatorAs()
-    expect(await coordinator.claim(meta('2'), 60_000)).toBe(true)
+    expect(await coordinator.claim(meta('2'), 60_000)).toBe('claimed')
     expect(await admin.get('hedera-assistant:conversation:c-2:busy')).toBe('m-2')
     expect(await coordinator.meta('m-2')).toEqual({ messageId: 'm-2', conversationId: 'c-2' })
     expect(await admin.get('hedera-assistant:answer:m-2:alive')).toBe('running')
-    expect(await coordinator.claim({ ...meta('2'), messageId: 'm-2b' }, 60_000)).toBe(false)
+    expect(await coordinator.claim({ ...meta('2'), messageId: 'm-2b' }, 60_000)).toBe('busy')
+  })
+
+  it('a claim with the id of an existing answer is refused as used, and claims nothing', async () => {
+    const coordinator = await coordinatorAs()
+    expect(await coordinator.claim(meta('7'), 60_000)).toBe('claimed')
+    expect(await coordinator.claim({ ...meta('7'), conversationId: 'c-7b' }, 60_000)).toBe('used')
+    expect(await admin.exists('hedera-assistant:conversation:c-7b:busy')).toBe(0)
+    expect(await coordinator.meta('m-7')).toEqual({ messageId: 'm-7', conversationId: 'c-7' })
   })
 })
 
@@ -60,7 +68,7 @@ describe('a failed release is retried (item 8)', () => {
   it('release refused once by Redis still frees the conversation when Redis accepts again', async () => {
     await admin.call('ACL', 'SETUSER', 'flaky', 'on', '>pw-0123456789abcdef', '+@all', '&*', '~*')
     const coordinator = await coordinatorAs('flaky')
-    expect(await coordinator.claim(meta('3'), 600_000)).toBe(true)
+    expect(await coordinator.claim(meta('3'), 600_000)).toBe('claimed')
     await admin.call('ACL', 'SETUSER', 'flaky', '-eval')
     await expect(coordinator.release(meta('3'))).rejects.toThrow(/NOPERM/)
     expect(await admin.exists('hedera-assistant:conversation:c-3:busy')).toBe(1)
@@ -88,30 +96,30 @@ describe('heartbeat (item 6)', () => {
   it('a follower of an answer whose producer stopped beating gets AnswerStale long before staleMs', async () => {
     const producer = await coordinatorAs()
     const follower = await coordinatorAs()
-    expect(await producer.claim(meta('5'), 60_000)).toBe(true)
+    expect(await producer.claim(meta('5'), 60_000)).toBe('claimed')
     producer.append('m-5', 0, { type: 'chat_start', messageId: 'm-5', conversationId: 'c-5' }, JSON.stringify({ type: 'chat_start', messageId: 'm-5', conversationId: 'c-5' }))
     // The producer "dies": its heartbeat is never refreshed, so the key set by the claim lapses.
     const controller = new AbortController()
     const seen: string[] = []
     const following = (async () => {
-      for await (const frame of follower.follow('m-5', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
+      for await (const { frame } of follower.follow('m-5', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect(following).rejects.toBeInstanceOf(AnswerStale)
     // It ended on the heartbeat (1.5 s TTL), not on staleMs (60 s, past the test's timeout).
     expect(seen).toEqual(['chat_start'])
   })
 
-  it('a producer that beats keeps its followers; one that stops its heartbeat marks the answer ended, not dead', async () => {
+  it('a producer that beats keeps its followers; one that stops its heartbeat and releases marks the answer ended, not dead', async () => {
     const producer = await coordinatorAs()
     const follower = await coordinatorAs()
-    expect(await producer.claim(meta('6'), 60_000)).toBe(true)
+    expect(await producer.claim(meta('6'), 60_000)).toBe('claimed')
     const stop = producer.heartbeat('m-6')
     const start = { type: 'chat_start' as const, messageId: 'm-6', conversationId: 'c-6' }
     producer.append('m-6', 0, start, JSON.stringify(start))
     const controller = new AbortController()
     const seen: string[] = []
     const following = (async () => {
-      for await (const frame of follower.follow('m-6', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
+      for await (const { frame } of follower.follow('m-6', -1, { signal: controller.signal, staleMs: 60_000 })) seen.push(frame.type)
     })()
     await expect.poll(() => seen).toEqual(['chat_start'])
     // Past the heartbeat TTL (1.5 s) with no frame: still followed, because the producer beats.
@@ -132,7 +140,8 @@ describe('heartbeat (item 6)', () => {
     })
     expect(seen).toEqual(['chat_start'])
     stop()
-    await expect.poll(() => admin.get('hedera-assistant:answer:m-6:alive')).toBe('ended')
+    await producer.release(meta('6'))
+    expect(await admin.get('hedera-assistant:answer:m-6:alive')).toBe('ended')
     const done = { type: 'chat_complete' as const, messageId: 'm-6', conversationId: 'c-6', metadata: { model: 'x', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } } }
     producer.append('m-6', 1, done, JSON.stringify(done))
     await following

@@ -34,12 +34,22 @@ const HEARTBEAT_MISSES = 2
 const RELEASE_RETRIES = 5
 const RELEASE_RETRY_BASE_MS = 250
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
-/** Busy claim, meta and heartbeat in one step: a claim is never left without its meta (and so never unreleasable). */
-const CLAIM = `if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+/**
+ * Marks the answer ended (not dead: a follower still reads its frames up to the terminal one) and frees the
+ * conversation if it is still ours, in one round trip.
+ */
+const RELEASE = `redis.call('SET', KEYS[2], 'ended', 'PX', ARGV[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
+/**
+ * Busy claim, meta and heartbeat in one step: a claim is never left without its meta (and so never
+ * unreleasable). An answer id that already has meta is refused first (-1), so admission needs no GET of it.
+ */
+const CLAIM = `if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('SET', KEYS[3], 'running', 'PX', ARGV[5])
 return 1`
+const CLAIM_RESULTS = { 1: 'claimed', 0: 'busy', [-1]: 'used' } as const
 
 export async function createRedisCoordinator(redis: Redis, options: RedisCoordinatorOptions): Promise<Coordinator> {
   const prefix = options.keyPrefix ?? 'hedera-assistant:'
@@ -67,11 +77,11 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
     async claim(meta, ttlMs) {
       const keys = [busyKey(meta.conversationId), metaKey(meta.messageId), aliveKey(meta.messageId)]
       const claimed = await redis.eval(CLAIM, 3, ...keys, meta.messageId, ttlMs, JSON.stringify(meta), ttlMs + options.retentionMs, HEARTBEAT_TTL_MS)
-      return claimed === 1
+      return CLAIM_RESULTS[claimed as 1 | 0 | -1]
     },
     async release(meta) {
-      const key = busyKey(meta.conversationId)
-      const once = () => redis.eval(RELEASE, 1, key, meta.messageId)
+      const keys = [busyKey(meta.conversationId), aliveKey(meta.messageId)]
+      const once = () => redis.eval(RELEASE, 2, ...keys, meta.messageId, Math.max(options.retentionMs, HEARTBEAT_TTL_MS))
       try {
         await once()
       } catch (error) {
@@ -95,11 +105,8 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       const beat = () => void redis.set(key, 'running', 'PX', HEARTBEAT_TTL_MS).catch((error: unknown) => onError(error, `heartbeat of ${messageId}`))
       const timer = setInterval(beat, HEARTBEAT_REFRESH_MS)
       timer.unref()
-      return () => {
-        clearInterval(timer)
-        // Ended, not dead: a follower still reads the frames up to the terminal one.
-        void redis.set(key, 'ended', 'PX', Math.max(options.retentionMs, HEARTBEAT_TTL_MS)).catch((error: unknown) => onError(error, `heartbeat end of ${messageId}`))
-      }
+      // The "ended" mark is written by release, in the same round trip as the conversation is freed.
+      return () => clearInterval(timer)
     },
     append(messageId, index, frame, json) {
       frameStream.append(messageId, index, frame, json).catch((error: unknown) => onError(error, `append of frame ${index} of ${messageId}`))
@@ -125,7 +132,7 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       timer.unref()
       const signal = AbortSignal.any([followOptions.signal, dead.signal])
       try {
-        for await (const { frame } of frameStream.follow(messageId, afterIndex, { ...followOptions, signal })) yield frame
+        for await (const { frame, json } of frameStream.follow(messageId, afterIndex, { ...followOptions, signal })) yield { frame, json }
         if (dead.signal.aborted && !followOptions.signal.aborted) throw new AnswerStale(`the instance producing ${messageId} stopped its heartbeat`)
       } catch (error) {
         if (error instanceof FrameStreamGone) throw new AnswerGone(error.message)

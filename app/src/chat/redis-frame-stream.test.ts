@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { frames, type ServerFrame } from '../protocol/frames.js'
 import { startRedis, type RedisServer } from '../../test/support/redis-server.js'
 import { createRedis, waitReady } from '../redis/connection.js'
-import { createRedisFrameStream, FrameStreamGone, FrameStreamStale, type FrameStream } from './redis-frame-stream.js'
+import { createRedisFrameStream, FrameStreamGone, FrameStreamStale, type FrameStream, type StoredFrame } from './redis-frame-stream.js'
 
 let server: RedisServer
 let producer: Redis
@@ -44,10 +44,10 @@ async function appendRange(stream: FrameStream, messageId: string, from: number,
 }
 
 async function collect(
-  iterable: AsyncIterable<{ index: number; frame: ServerFrame }>,
-  onItem: (item: { index: number; frame: ServerFrame }) => void = () => {},
+  iterable: AsyncIterable<StoredFrame>,
+  onItem: (item: StoredFrame) => void = () => {},
 ) {
-  const got: { index: number; frame: ServerFrame }[] = []
+  const got: StoredFrame[] = []
   for await (const item of iterable) {
     got.push(item)
     onItem(item)
@@ -71,6 +71,8 @@ describe('redis frame stream: stored frames', () => {
     const all = await collect(follow('m', -1))
     expect(all.map((f) => f.index)).toEqual(range(0, 6))
     expect(all.map((f) => f.frame)).toEqual(range(0, 6).map((i) => frameAt('m', i, 6)))
+    // The stored JSON comes along, so a resumed frame is sent without being stringified again.
+    expect(all.map((f) => f.json)).toEqual(range(0, 6).map((i) => JSON.stringify(frameAt('m', i, 6))))
     expect((await collect(follow('m', 3))).map((f) => f.index)).toEqual([4, 5, 6])
     // Already past the end: nothing, at once (no waiting for staleMs).
     const started = Date.now()

@@ -36,7 +36,7 @@ export interface FrameStream {
    * frame, or Redis coming back after an outage). A Redis outage is waited out (up to `staleMs`), then its
    * error is thrown.
    */
-  follow(messageId: string, afterIndex: number, options: { signal: AbortSignal; staleMs: number }): AsyncIterable<{ index: number; frame: ServerFrame }>
+  follow(messageId: string, afterIndex: number, options: { signal: AbortSignal; staleMs: number }): AsyncIterable<StoredFrame>
   /** Ends every follower (they return quietly) and refuses further appends; the given client stays open. */
   close(): Promise<void>
 }
@@ -53,15 +53,25 @@ export interface RedisFrameStreamOptions {
 
 
 const TTL_REFRESH_FRAMES = 64
+/** XADD and PEXPIRE in one round trip (an XADD Redis refuses fails the script before the PEXPIRE). */
+const APPEND_AND_EXPIRE = `redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], ARGV[2], 'f', ARGV[3])
+return redis.call('PEXPIRE', KEYS[1], ARGV[4])`
 
 const streamId = (index: number) => `0-${index + 1}`
 const indexOf = (id: string) => Number(id.slice(id.indexOf('-') + 1)) - 1
 
-function decode([id, fields]: Entry): { index: number; frame: ServerFrame } {
+/** A stored frame, with the JSON it was stored as: a resumed frame goes to sockets without a second stringify. */
+export interface StoredFrame {
+  index: number
+  frame: ServerFrame
+  json: string
+}
+
+function decode([id, fields]: Entry): StoredFrame {
   const at = fields.indexOf('f')
-  const text = at >= 0 ? fields[at + 1] : undefined
-  if (text === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
-  return { index: indexOf(id), frame: JSON.parse(text) as ServerFrame }
+  const json = at >= 0 ? fields[at + 1] : undefined
+  if (json === undefined) throw new SyntaxError(`stream entry ${id} has no frame`)
+  return { index: indexOf(id), frame: JSON.parse(json) as ServerFrame, json }
 }
 
 /** Connection trouble is waited out; a refused command, a bad entry or our own verdicts are not. */
@@ -166,11 +176,10 @@ export function createRedisFrameStream(redis: Redis, options: RedisFrameStreamOp
       if (closing.signal.aborted) throw new Error('frame stream is closed')
       if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`frame index must be a whole number >= 0 (got ${index})`)
       const key = keyOf(messageId)
-      const added = redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', json)
       // The TTL is set with the first frame, renewed every TTL_REFRESH_FRAMES frames and with the last one,
-      // so a stream still expires ttlMs after its answer.
-      if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await Promise.all([added, redis.pexpire(key, options.ttlMs)])
-      else await added
+      // so a stream still expires ttlMs after its answer; then in the same round trip as the XADD.
+      if (index % TTL_REFRESH_FRAMES === 0 || isTerminal(frame)) await redis.eval(APPEND_AND_EXPIRE, 1, key, options.maxFrames, streamId(index), json, options.ttlMs)
+      else await redis.xadd(key, 'MAXLEN', options.maxFrames, streamId(index), 'f', json)
     },
     follow: (messageId, afterIndex, followOptions) => follow(messageId, afterIndex, followOptions),
     async close() {

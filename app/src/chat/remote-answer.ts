@@ -22,8 +22,8 @@ export class RemoteAnswer implements AnswerView {
     const stopWatching = this.coordinator.watch(this.ids.messageId)
     const follow = async () => {
       try {
-        for await (const frame of this.coordinator.follow(this.ids.messageId, afterIndexOf(lastSeq), { signal: controller.signal, staleMs: this.staleMs })) {
-          subscriber(frame)
+        for await (const { frame, json } of this.coordinator.follow(this.ids.messageId, afterIndexOf(lastSeq), { signal: controller.signal, staleMs: this.staleMs })) {
+          subscriber(frame, json)
         }
       } catch (error) {
         if (controller.signal.aborted) return

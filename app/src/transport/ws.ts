@@ -87,12 +87,17 @@ function messageBudget(perSecond: number, clock: () => number) {
   }
 }
 
+/** The empty map every socket starts with for its attachments and joins; never written to. */
+const NO_ENTRIES: Map<string, () => void> = new Map()
+
 /** Builds the events of one chat socket. */
 export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents<WebSocket> {
   const { schema } = deps
   const id = randomUUID()
-  const attachments = new Map<string, () => void>()
-  const joined = new Map<string, () => void>()
+  // Most sockets never attach or join anything at once: both maps start as the shared empty one (read-only
+  // here: only get/has/delete/clear/size, which leave an empty map empty) and are made on the first set.
+  let attachments = NO_ENTRIES
+  let joined = NO_ENTRIES
   const { userId, key } = identity
   const budget = messageBudget(deps.maxMessagesPerSecond, deps.now ?? performance.now.bind(performance))
   let raw: WebSocket | undefined
@@ -155,7 +160,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       if (isTerminal(frame)) attachments.delete(messageId)
     }, lastSeq)
     if (!subscription.ok) return false
-    if (!answer.finished) attachments.set(messageId, subscription.detach)
+    if (!answer.finished) (attachments === NO_ENTRIES ? (attachments = new Map()) : attachments).set(messageId, subscription.detach)
     return true
   }
 
@@ -165,7 +170,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     if (joined.has(conversationId)) return
     // Marked at once, so a second join while the first subscribes is a no-op.
     const placeholder = () => {}
-    joined.set(conversationId, placeholder)
+    ;(joined === NO_ENTRIES ? (joined = new Map()) : joined).set(conversationId, placeholder)
     let unsubscribe: () => void
     try {
       unsubscribe = await deps.coordinator.subscribe(conversationId, (event) => {

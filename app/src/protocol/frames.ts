@@ -60,6 +60,8 @@ export const frames = {
     ...extra,
   }),
   pong: (): ServerFrame => ({ type: 'pong' }),
+  /** The last frame a reader that fell too far behind gets (WebSocket, SSE and the OpenAI stream alike). */
+  slowConsumer: (ids: AnswerIds): ServerFrame => ({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...ids }),
 }
 
 /** A frame that ends an answer: nothing follows it. */

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import type { AnswerService, AnswerView } from '../chat/answer-service.js'
 import { isAdmissionRefusal, type Admission, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
-import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { ChatRequestSchema, describeIssues, frames, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
 import { httpError, refusalResponse } from './http-error.js'
 
 const encoder = new TextEncoder()
@@ -41,7 +41,7 @@ export function sseResponse(answer: AnswerView, lastSeq: number, maxBufferedByte
         const subscription = answer.attach((frame, json) => {
           if ((controller.desiredSize ?? 0) < 0) {
             if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
-            controller.enqueue(encodeSse({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }))
+            controller.enqueue(encodeSse(frames.slowConsumer(answer.ids)))
             return queueMicrotask(close)
           }
           controller.enqueue(encodeSse(frame, json))

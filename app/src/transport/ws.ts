@@ -153,7 +153,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
         if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
         attachments.get(messageId)?.()
         attachments.delete(messageId)
-        send(frames.error('slow_consumer', 'You are not reading fast enough; this answer was cancelled', answer.ids), undefined, true)
+        send(frames.slowConsumer(answer.ids), undefined, true)
         return
       }
       send(frame, json)

@@ -1,6 +1,6 @@
 /** An answer's frames as an async queue: a response pulls them at its own pace, bounded in bytes. */
 import type { AnswerView } from '../../chat/answer-service.js'
-import { isTerminal, type ServerFrame } from '../../protocol/frames.js'
+import { frames, isTerminal, type ServerFrame } from '../../protocol/frames.js'
 
 export interface FrameFeed {
   /** The next frame; after the terminal one (or `close`), undefined. */
@@ -25,7 +25,7 @@ export function followAnswer(answer: AnswerView, maxBufferedBytes: number): Fram
     const size = sizeOf(frame)
     if (buffered + size > maxBufferedBytes) {
       if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
-      frame = { type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...answer.ids }
+      frame = frames.slowConsumer(answer.ids)
     }
     if (isTerminal(frame) || frame.code === 'slow_consumer') finish()
     if (waiting) {

@@ -10,7 +10,7 @@ import { createOfflineClient } from './llm/offline.js'
 import type { LlmClient } from './llm/client.js'
 import { createOpenAiClient } from './llm/openai.js'
 import { createLogger } from './ops/logger.js'
-import { connectSharedState, type SharedState } from './redis/shared-state.js'
+import { connectSharedState, type SharedState } from './shared-state.js'
 import { startServer } from './server.js'
 
 /** One JSON line Cloud Logging understands, then exit: used before the logger exists. */

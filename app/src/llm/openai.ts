@@ -1,7 +1,7 @@
 /** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
 import OpenAI from 'openai'
 import type { Usage } from '../protocol/frames.js'
-import { LlmAbortedError, LlmError, type ChatMessage, type LlmClient, type StreamOptions, type StreamResult, type ToolCall } from './client.js'
+import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type StreamResult, type ToolCall } from './client.js'
 import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
 import { createHttpFetch, rawBodyOf } from './http-fetch.js'
 import { createSseParser } from './sse-parser.js'

@@ -45,7 +45,7 @@ export interface AnswerServiceOptions {
   hooks?: AnswerHooks
   /** The knowledge base: grounds model answers (when `grounding`) and checks every answer's SDK names. */
   knowledge?: {
-    retrieve(question: string, recentTurns: string[]): Passage[]
+    retrieve(question: string, recentTurns: string[]): readonly Passage[]
     checkApi(markdown: string): ApiCheck
   }
   /** Put the retrieved passages in front of the model (KNOWLEDGE_ENABLED; off for the offline client, which reads them itself). */

@@ -15,6 +15,8 @@ export interface SearchIndex {
    * array for the same query while it is cached.
    */
   search(query: string, limit: number, maxWords?: number): readonly Hit[]
+  /** The same ranking from one MiniSearch query over all the words, uncached: the reference `search` must equal. */
+  searchWhole(query: string, limit: number, maxWords?: number): Hit[]
   readonly size: number
 }
 
@@ -96,6 +98,12 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
       const hits = Object.freeze(ranked)
       queries.set(bounded, hits)
       return limit < hits.length ? hits.slice(0, limit) : hits
+    },
+    searchWhole(query, limit, maxWords = MAX_QUERY_WORDS) {
+      return mini
+        .search(boundedQuery(query, maxWords))
+        .slice(0, limit)
+        .map((result) => ({ passage: byId.get(result.id as string)!, score: result.score }))
     },
   }
 }

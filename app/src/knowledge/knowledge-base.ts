@@ -122,12 +122,13 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
 
 /** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
 function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: readonly string[], limit: number): Hit[] {
-  const scores = new Map<string, { passage: Passage; score: number }>()
+  // Keyed by the passage object: no string hashing per hit, on the path every question takes.
+  const scores = new Map<Passage, Hit>()
   const add = (hits: readonly Hit[], weight: number) => {
     for (const { passage, score } of hits) {
-      const entry = scores.get(passage.id) ?? { passage, score: 0 }
-      entry.score += score * weight
-      scores.set(passage.id, entry)
+      const entry = scores.get(passage)
+      if (entry) entry.score += score * weight
+      else scores.set(passage, { passage, score: score * weight })
     }
   }
   add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
@@ -137,18 +138,18 @@ function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns
   const ranked = [...scores.values()].sort((a, b) => b.score - a.score)
   // A class named exactly in the question is wanted: its entry goes right after the best hit.
   const top = ranked[0]?.score ?? 0
-  for (const word of new Set(question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? [])) {
-    const entry = names.hasClass(word) ? scores.get(`api:${word}`) : undefined
-    if (entry && entry.score < top) entry.score = top * 0.999
+  const named = new Set((question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? []).filter((word) => names.hasClass(word)))
+  if (named.size > 0) {
+    for (const entry of ranked) if (entry.passage.kind === 'api' && named.has(entry.passage.sourceId) && entry.score < top) entry.score = top * 0.999
+    ranked.sort((a, b) => b.score - a.score)
   }
-  ranked.sort((a, b) => b.score - a.score)
-  const perSource = new Map<string, number>()
+  const perSource = { guide: new Map<string, number>(), api: new Map<string, number>() }
   const out: Hit[] = []
   for (const hit of ranked) {
-    const key = `${hit.passage.kind}:${hit.passage.sourceId}`
-    const n = perSource.get(key) ?? 0
+    const counts = perSource[hit.passage.kind]
+    const n = counts.get(hit.passage.sourceId) ?? 0
     if (n >= MAX_PER_SOURCE) continue
-    perSource.set(key, n + 1)
+    counts.set(hit.passage.sourceId, n + 1)
     out.push(hit)
     if (out.length >= limit) break
   }

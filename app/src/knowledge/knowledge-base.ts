@@ -55,7 +55,7 @@ const RECENT_TURNS = 2
 const RECENT_TURN_WORDS = 12
 
 export interface KnowledgeOptions {
-  /** Retrievals (question + recent turns) and single searches kept for reuse; 0 turns both caches off (benchmarks). */
+  /** Entries of each cache (retrievals, whole queries, single words); unset: the defaults; 0 turns every cache off (benchmarks). */
   cacheSize?: number
 }
 

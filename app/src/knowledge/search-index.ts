@@ -21,7 +21,7 @@ export interface SearchIndex {
 }
 
 export interface SearchIndexOptions {
-  /** Distinct queries whose hits are kept (a follow-up searches the turns before it again). 0 turns the cache off. */
+  /** Entries of the query and the word cache (default 512 queries, 2048 words); 0 turns both off. */
   cacheSize?: number
 }
 

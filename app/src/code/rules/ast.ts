@@ -50,25 +50,43 @@ function unwrap(expr: ts.Expression): ts.Expression {
   return e
 }
 
-/** The declaration (const/let/var) of an identifier in the file, found by name (the closest one above `at`). */
-export function declarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
-  const source = id.getSourceFile()
-  let best: ts.VariableDeclaration | undefined
+interface FileFacts {
+  declarations: Map<string, ts.VariableDeclaration[]>
+  assigned: Set<string>
+}
+
+const facts = new WeakMap<ts.SourceFile, FileFacts>()
+
+/** Variable declarations by name and the names assigned with `=`, collected once per file (rules ask often). */
+function factsOf(source: ts.SourceFile): FileFacts {
+  const cached = facts.get(source)
+  if (cached) return cached
+  const result: FileFacts = { declarations: new Map(), assigned: new Set() }
   walk(source, (node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === id.text && node.pos < id.pos) best = node
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+      const list = result.declarations.get(node.name.text) ?? []
+      list.push(node)
+      result.declarations.set(node.name.text, list)
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+      result.assigned.add(node.left.text)
+    }
   })
+  facts.set(source, result)
+  return result
+}
+
+/** The declaration (const/let/var) of an identifier in the file, found by name: the closest one above it. */
+export function declarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
+  const list = factsOf(id.getSourceFile()).declarations.get(id.text) ?? []
+  let best: ts.VariableDeclaration | undefined
+  for (const decl of list) if (decl.name.getStart() <= id.getStart()) best = decl
   return best
 }
 
-/** Whether a variable is assigned anywhere after its declaration (then what it holds is not known statically). */
+/** Whether a variable is assigned anywhere with `=` (then what it holds is not known statically). */
 export function isReassigned(decl: ts.VariableDeclaration): boolean {
   if (!ts.isIdentifier(decl.name)) return true
-  const name = decl.name.text
-  let reassigned = false
-  walk(decl.getSourceFile(), (node) => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) reassigned = true
-  })
-  return reassigned
+  return factsOf(decl.getSourceFile()).assigned.has(decl.name.text)
 }
 
 /** A string a expression surely holds: a literal, or a never-reassigned const initialised with one. */

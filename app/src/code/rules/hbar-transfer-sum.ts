@@ -20,7 +20,7 @@ function transfersOf(top: ts.Expression): ts.CallExpression[] | undefined {
   const decl = parent
   if (isReassigned(decl)) return undefined
   const block = decl.parent.parent.parent // VariableDeclarationList -> VariableStatement -> Block/SourceFile
-  const name = decl.name.text
+  const name = parent.name.text
   let unsure = false
   walk(decl.getSourceFile(), (node) => {
     if (unsure || !ts.isIdentifier(node) || node.text !== name || node === decl.name || declarationOf(node) !== decl) return

@@ -55,7 +55,7 @@ export function parse(code: string, js: boolean): ts.SourceFile {
 }
 
 /** Runs the rules; a rule that throws is skipped (a bug in one rule must not hide the others' findings). */
-export function runRules(rules: Rule[], context: RuleContext): RuleResults {
+export function runRules(rules: readonly Rule[], context: RuleContext): RuleResults {
   const text = context.source.text
   const lines = lineIndex(text)
   const diagnostics: Diagnostic[] = []

@@ -24,7 +24,7 @@ export type TypeCheckResult = { diagnostics: Diagnostic[]; ms: number } | { skip
 
 export interface TypeChecker {
   /** Type-checks one file; `js` checks it as JavaScript (checkJs). Never rejects. */
-  check(code: string, js: boolean): Promise<TypeCheckResult>
+  check(code: string, js: boolean, options?: { timeoutMs?: number }): Promise<TypeCheckResult>
   /** Starts the worker now (otherwise the first check does). Resolves when it is warm, with its warm-up time. */
   warm(): Promise<{ ms: number; heapBytes: number } | { skipped: string }>
   /** Heap of the worker after its last answer (bytes), for the benchmark. */
@@ -34,6 +34,7 @@ export interface TypeChecker {
 
 interface Pending {
   request: CheckRequest
+  timeoutMs: number
   resolve: (result: TypeCheckResult) => void
 }
 
@@ -104,14 +105,14 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
     busy = true
     const started = performance.now()
     const warmed = await warm()
-    const result = 'skipped' in warmed || !worker ? { skipped: 'skipped' in warmed ? warmed.skipped : 'the type checker is not running' } : await ask(worker, next.request)
+    const result = 'skipped' in warmed || !worker ? { skipped: 'skipped' in warmed ? warmed.skipped : 'the type checker is not running' } : await ask(worker, next.request, next.timeoutMs)
     if ('diagnostics' in result) result.ms = performance.now() - started
     next.resolve(result)
     busy = false
     void runNext()
   }
 
-  function ask(w: Worker, request: CheckRequest): Promise<TypeCheckResult> {
+  function ask(w: Worker, request: CheckRequest, timeoutMs: number): Promise<TypeCheckResult> {
     return new Promise((resolve) => {
       const code = request.code
       const timer = setTimeout(function onTimeout() {
@@ -146,10 +147,10 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
   }
 
   return {
-    check(code, js) {
+    check(code, js, bounds) {
       if (closed) return Promise.resolve({ skipped: 'the type checker is closed' })
       return new Promise((resolve) => {
-        queue.push({ request: { id: nextId++, code, js }, resolve })
+        queue.push({ request: { id: nextId++, code, js }, timeoutMs: bounds?.timeoutMs ?? timeoutMs, resolve })
         void runNext()
       })
     },

@@ -31,6 +31,11 @@ describe('checkNames', () => {
     expect(patches.map((p) => p.code)).toEqual(['new TransferTransaction().addHbarTransfer(a, 1)'])
   })
 
+  it("leaves the file's own classes and methods alone, even with an SDK name", () => {
+    const code = "import { Client } from '@hiero-ledger/sdk'\nclass Wallet { balance() { return 1 } }\nconst w = new Wallet()\nw.balance()\nconst cfg = { setNetwork(n: string) { return n } }\ncfg.setNetwork('testnet')\nClient.forTestnet()"
+    expect(run(code).diagnostics).toEqual([])
+  })
+
   it('says nothing about correct code or code that is not the SDK', () => {
     expect(run("import { Client, Hbar } from '@hiero-ledger/sdk'\nconst c = Client.forTestnet()\nc.setDefaultMaxTransactionFee(new Hbar(1))").diagnostics).toEqual([])
     expect(run("const m = new Map()\nm.set('a', 1)\ndocument.setAttribute('x')").diagnostics).toEqual([])

@@ -9,7 +9,7 @@ import type { ApiNames } from '../../knowledge/api-names.js'
 import type { Diagnostic, Patch } from '../diagnostic.js'
 import { lineIndex } from '../source-text.js'
 import { toPatch } from '../rules/rule.js'
-import { walk } from '../rules/ast.js'
+import { SDK_MODULES, walk } from '../rules/ast.js'
 import { suggest, type Suggestion } from './suggest.js'
 
 export interface NameCheck {
@@ -59,8 +59,28 @@ function occurrences(source: ts.SourceFile, word: string): ts.Identifier[] {
   return found
 }
 
+/**
+ * Names the file declares itself (classes, functions, variables, methods, imports from other modules): a user's
+ * own `Wallet` class or `cfg.setNetwork()` method is not an SDK name, even where the SDK has one of that name.
+ */
+function ownNames(source: ts.SourceFile): Set<string> {
+  const own = new Set<string>()
+  walk(source, (node) => {
+    if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isEnumDeclaration(node) || ts.isTypeAliasDeclaration(node)) && node.name) own.add(node.name.text)
+    else if ((ts.isMethodDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node) || ts.isMethodSignature(node) || ts.isPropertySignature(node)) && ts.isIdentifier(node.name)) own.add(node.name.text)
+    else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) own.add(node.name.text)
+    else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !SDK_MODULES.has(node.moduleSpecifier.text)) {
+      walk(node, (inner) => {
+        if (ts.isIdentifier(inner)) own.add(inner.text)
+      })
+    }
+  })
+  return own
+}
+
 export function checkNames(code: string, source: ts.SourceFile, names: ApiNames, index: ApiIndex): NameCheck {
   const result = checkApi('```ts\n' + code + '\n```', names)
+  const own = result.unknown.length > 0 ? ownNames(source) : new Set<string>()
   const vocab = vocabulary(index)
   const lines = lineIndex(code)
   const diagnostics: Diagnostic[] = []
@@ -68,6 +88,7 @@ export function checkNames(code: string, source: ts.SourceFile, names: ApiNames,
   for (const unknown of result.unknown) {
     const [owner, member] = unknown.includes('.') ? (unknown.split('.') as [string, string]) : [unknown, undefined]
     const word = member ?? owner
+    if (own.has(owner) || own.has(word)) continue
     const pool = member === undefined ? vocab.classes : owner === '' ? vocab.anyMethod : vocab.membersOf(owner)
     const suggestions = suggest(word, pool)
     const what = member === undefined ? `\`@hiero-ledger/sdk\` exports no \`${word}\`` : owner === '' ? `no SDK class has a method \`${word}\`` : `\`${owner}\` has no member \`${word}\``

@@ -65,7 +65,7 @@ export function analyzeOutput(code: string, output: string, source?: ts.SourceFi
 
 function statusFinding(entry: StatusEntry, kind: ErrorKind | undefined, source: ts.SourceFile, output: string): RunFinding {
   const explanation = explain(entry)
-  const place = locate(source, explanation.classes ?? [], kind?.calls ?? [], output)
+  const place = locate(source, explanation.classes ?? [], kind?.calls ?? [], output, kind?.callFirst)
   const guide = explanation.guide ?? kind?.guide
   return {
     ...(kind ? { error: { name: kind.name, meaning: kind.meaning, remedy: kind.remedy } } : {}),
@@ -79,7 +79,7 @@ function statusFinding(entry: StatusEntry, kind: ErrorKind | undefined, source: 
 function errorFinding(kind: ErrorKind, source: ts.SourceFile, output: string): RunFinding {
   return {
     error: { name: kind.name, meaning: kind.meaning, remedy: kind.remedy },
-    ...locate(source, [], kind.calls ?? [], output),
+    ...locate(source, [], kind.calls ?? [], output, kind.callFirst),
     rules: kind.rules ?? [],
     ...(kind.guide ? { guide: kind.guide } : {}),
   }
@@ -87,9 +87,10 @@ function errorFinding(kind: ErrorKind, source: ts.SourceFile, output: string): R
 
 /**
  * The likely line: a class the output names (`query cost of AccountInfoQuery`), else the class the status comes
- * from (`new TransferTransaction(`), else the only call of the kind that fails (`getReceipt(` for a receipt error).
+ * from (`new TransferTransaction(`), else the only transaction or query the file builds, else the only call of the
+ * kind that fails (`getReceipt(` for a receipt error). `callFirst`: the call wins over a class (a stack names both).
  */
-function locate(source: ts.SourceFile, classes: string[], calls: string[], output: string): { line?: number; lineReason?: string } {
+function locate(source: ts.SourceFile, classes: string[], calls: string[], output: string, callFirst = false): { line?: number; lineReason?: string } {
   const news = new Map<string, number[]>()
   const callLines = new Map<string, number[]>()
   walk(source, (node) => {
@@ -98,17 +99,26 @@ function locate(source: ts.SourceFile, classes: string[], calls: string[], outpu
     // A call's line is its name's line: in a chain over several lines that is where `.execute(` is.
     else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) push(callLines, node.expression.name.text, at(node.expression.name))
   })
+  const byCall = () => {
+    for (const call of calls) {
+      const found = [...new Set(callLines.get(call) ?? [])]
+      if (found.length === 1) return { line: found[0]!, lineReason: `the only \`${call}\` call` }
+      if (found.length > 1) return { lineReason: `one of the \`${call}\` calls (lines ${found.join(', ')}); the output does not say which` }
+    }
+    return undefined
+  }
+  if (callFirst) {
+    const found = byCall()
+    if (found?.line) return found
+  }
   const named = [...news.keys()].filter((c) => new RegExp(`\\b${c}\\b`).test(output))
   for (const cls of [...named, ...classes]) {
     const found = news.get(cls)
     if (found?.length === 1) return { line: found[0]!, lineReason: `the ${cls} built here` }
   }
-  for (const call of calls) {
-    const found = [...new Set(callLines.get(call) ?? [])]
-    if (found.length === 1) return { line: found[0]!, lineReason: `the only \`${call}\` call` }
-    if (found.length > 1) return { lineReason: `one of the \`${call}\` calls (lines ${found.join(', ')}); the output does not say which` }
-  }
-  return {}
+  const built = [...news.entries()].filter(([cls]) => /(Transaction|Query|Flow)$/.test(cls))
+  if (built.length === 1 && built[0]![1].length === 1) return { line: built[0]![1][0]!, lineReason: `the only ${built[0]![0]} in the file` }
+  return byCall() ?? {}
 }
 
 function push(map: Map<string, number[]>, key: string, line: number): void {

@@ -249,8 +249,10 @@ export interface ErrorKind {
   remedy: string
   rules?: string[]
   guide?: string
-  /** Which call to look for in the code: `execute` (precheck), `getReceipt`, `getRecord`, or a class name from the message. */
+  /** Which call to look for in the code: `execute` (precheck), `getReceipt`, `getRecord`, `sign`. */
   calls?: string[]
+  /** The failing call says more than the class the output names (a stack frame names the class, the call is the bug). */
+  callFirst?: boolean
 }
 
 export const ERROR_KINDS: ErrorKind[] = [
@@ -262,6 +264,6 @@ export const ERROR_KINDS: ErrorKind[] = [
   { name: 'BadKeyError', pattern: /BadKeyError|invalid private key length|private key cannot be decoded/i, meaning: 'A key string could not be parsed as a key.', remedy: 'Check the key text (hex, no stray spaces or quotes) and use the parser for its type (fromStringECDSA / fromStringED25519 / fromStringDer).', rules: ['private-key-shape'], guide: 'keys-der-encoding' },
   { name: 'BadEntityIdError', pattern: /BadEntityIdError|Entity ID \S+ was incorrect|invalid (account|token|entity) id/i, meaning: "An id string's checksum or format is wrong.", remedy: 'Copy the id again (shard.realm.num, checksum for this network).', guide: 'entity-ids-checksums' },
   { name: 'GrpcServiceError', pattern: /GrpcServiceError|gRPC service failed with/i, meaning: 'The connection to a node failed.', remedy: 'Retry; check network access and the client network.' },
-  { name: 'NotFrozen', pattern: /transaction must have been frozen/i, meaning: 'The program signed (or asked the id of) a transaction before freezing it.', remedy: 'Call freezeWith(client) before sign.', rules: ['sign-before-freeze'], guide: 'transaction-offline-signing', calls: ['sign'] },
+  { name: 'NotFrozen', pattern: /transaction must have been frozen/i, meaning: 'The program signed (or asked the id of) a transaction before freezing it.', remedy: 'Call freezeWith(client) before sign.', rules: ['sign-before-freeze'], guide: 'transaction-offline-signing', calls: ['sign'], callFirst: true },
   { name: 'OperatorNotSet', pattern: /`client` must have an `operator`|must have an operator|operator account id is not set/i, meaning: 'The client has no operator, so nobody pays for the transaction.', remedy: 'Call client.setOperator(accountId, privateKey) before executing.', guide: 'client-setup', calls: ['execute'] },
 ]

@@ -10,8 +10,18 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
   ts.forEachChild(node, (child) => walk(child, visit))
 }
 
+const sdkUse = new WeakMap<ts.SourceFile, boolean>()
+
 /** Whether the file imports or requires the SDK (old or new package name). */
 export function usesSdk(source: ts.SourceFile): boolean {
+  const cached = sdkUse.get(source)
+  if (cached !== undefined) return cached
+  const found = findsSdk(source)
+  sdkUse.set(source, found)
+  return found
+}
+
+function findsSdk(source: ts.SourceFile): boolean {
   let found = false
   walk(source, (node) => {
     if (found) return
@@ -53,6 +63,7 @@ function unwrap(expr: ts.Expression): ts.Expression {
 interface FileFacts {
   declarations: Map<string, ts.VariableDeclaration[]>
   assigned: Set<string>
+  identifiers: Map<string, ts.Identifier[]>
 }
 
 const facts = new WeakMap<ts.SourceFile, FileFacts>()
@@ -61,9 +72,13 @@ const facts = new WeakMap<ts.SourceFile, FileFacts>()
 function factsOf(source: ts.SourceFile): FileFacts {
   const cached = facts.get(source)
   if (cached) return cached
-  const result: FileFacts = { declarations: new Map(), assigned: new Set() }
+  const result: FileFacts = { declarations: new Map(), assigned: new Set(), identifiers: new Map() }
   walk(source, (node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+    if (ts.isIdentifier(node)) {
+      const list = result.identifiers.get(node.text) ?? []
+      list.push(node)
+      result.identifiers.set(node.text, list)
+    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       const list = result.declarations.get(node.name.text) ?? []
       list.push(node)
       result.declarations.set(node.name.text, list)
@@ -73,6 +88,11 @@ function factsOf(source: ts.SourceFile): FileFacts {
   })
   facts.set(source, result)
   return result
+}
+
+/** Every identifier spelled `name` in the file, in source order. */
+export function identifiersNamed(source: ts.SourceFile, name: string): readonly ts.Identifier[] {
+  return factsOf(source).identifiers.get(name) ?? []
 }
 
 /** The declaration (const/let/var) of an identifier in the file, found by name: the closest one above it. */

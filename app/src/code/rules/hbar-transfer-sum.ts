@@ -1,6 +1,6 @@
 /** Rule: the hbar transfers of one TransferTransaction, all written as literals, do not add up to zero. */
 import ts from 'typescript'
-import { chainCalls, chainRoot, declarationOf, isReassigned, walk } from './ast.js'
+import { chainCalls, chainRoot, declarationOf, identifiersNamed, isReassigned, walk } from './ast.js'
 import { formatTinybars, tinybarsOf } from './amounts.js'
 import type { Finding, Rule } from './rule.js'
 
@@ -22,17 +22,21 @@ function transfersOf(top: ts.Expression): ts.CallExpression[] | undefined {
   const block = decl.parent.parent.parent // VariableDeclarationList -> VariableStatement -> Block/SourceFile
   const name = parent.name.text
   let unsure = false
-  walk(decl.getSourceFile(), (node) => {
-    if (unsure || !ts.isIdentifier(node) || node.text !== name || node === decl.name || declarationOf(node) !== decl) return
+  for (const node of identifiersNamed(decl.getSourceFile(), name)) {
+    if (unsure) break
+    if (node === decl.name || declarationOf(node) !== decl) continue
     const access = node.parent
-    if (!ts.isPropertyAccessExpression(access) || access.expression !== node) return void (unsure = true) // handed elsewhere
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== node) {
+      unsure = true // handed elsewhere
+      continue
+    }
     const call = access.parent
-    if (!ts.isCallExpression(call) || !TRANSFER_METHODS.has(access.name.text)) return
+    if (!ts.isCallExpression(call) || !TRANSFER_METHODS.has(access.name.text)) continue
     // A transfer added in a loop, a branch or another function: its count is not visible.
     const statement = call.parent
-    if (!ts.isExpressionStatement(statement) || statement.parent !== block) return void (unsure = true)
-    calls.push(call)
-  })
+    if (!ts.isExpressionStatement(statement) || statement.parent !== block) unsure = true
+    else calls.push(call)
+  }
   return unsure ? undefined : calls
 }
 

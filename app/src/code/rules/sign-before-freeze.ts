@@ -1,6 +1,6 @@
 /** Rule: a transaction signed before it is frozen; the SDK throws, since the bytes being signed are not final yet. */
 import ts from 'typescript'
-import { chainCalls, chainRoot, clientName, declarationOf, isReassigned, walk } from './ast.js'
+import { chainCalls, chainRoot, clientName, declarationOf, identifiersNamed, isReassigned, walk } from './ast.js'
 import type { Finding, Fix, Rule, RuleContext } from './rule.js'
 
 const FREEZES = new Set(['freeze', 'freezeWith', 'execute', 'signWithOperator', 'executeWithSigner', 'freezeWithSigner'])
@@ -57,18 +57,13 @@ function variableFindings(context: RuleContext, client: string | undefined): Fin
 
 /** Whether `name` is frozen, executed or handed to other code between its declaration and `at`. */
 function usedBefore(name: string, decl: ts.VariableDeclaration, at: ts.Node): boolean {
-  let used = false
-  walk(decl.getSourceFile(), (node) => {
-    if (used || !ts.isIdentifier(node) || node.text !== name || node.getStart() < decl.end || node.getStart() >= at.getStart()) return
+  return identifiersNamed(decl.getSourceFile(), name).some((node) => {
+    if (node.getStart() < decl.end || node.getStart() >= at.getStart()) return false
     const parent = node.parent
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-      if (FREEZES.has(parent.name.text) || SIGNS.has(parent.name.text)) used = true
-      return
-    }
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return FREEZES.has(parent.name.text) || SIGNS.has(parent.name.text)
     // Passed to a function, returned, stored elsewhere: it may be frozen there.
-    used = true
+    return true
   })
-  return used
 }
 
 function statementOf(node: ts.Node): ts.Statement | undefined {

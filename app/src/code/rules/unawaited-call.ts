@@ -1,6 +1,6 @@
 /** Rule: `execute`, `getReceipt` and `getRecord` return promises; a result used without `await` is a pending promise. */
 import ts from 'typescript'
-import { canAwait, chainRoot, clientName, heldClass, receiverOf, usesSdk, walk } from './ast.js'
+import { canAwait, chainRoot, clientName, heldClass, identifiersNamed, receiverOf, usesSdk, walk } from './ast.js'
 import type { Finding, Rule, RuleContext } from './rule.js'
 
 const ASYNC_METHODS = new Set(['execute', 'getReceipt', 'getRecord'])
@@ -32,11 +32,10 @@ function misuse(call: ts.CallExpression): 'floating' | 'chained' | 'stored' | un
 
 /** Whether the variable is later read as `v.something` (other than then/catch/finally), i.e. used as the result. */
 function readsProperty(name: ts.Identifier): boolean {
-  let reads = false
-  walk(name.getSourceFile(), (node) => {
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name.text && node.pos > name.pos && !['then', 'catch', 'finally'].includes(node.name.text)) reads = true
+  return identifiersNamed(name.getSourceFile(), name.text).some((id) => {
+    const parent = id.parent
+    return id.getStart() > name.getStart() && ts.isPropertyAccessExpression(parent) && parent.expression === id && !['then', 'catch', 'finally'].includes(parent.name.text)
   })
-  return reads
 }
 
 export const unawaitedCall: Rule = {

@@ -1,0 +1,105 @@
+/**
+ * Code check benchmark: reviewCode latency on 50/200/1000-line files (first check after start, then warm p50/p95),
+ * the part on the event loop (rules + name check) beside the whole, the memory the compiler adds, and the
+ * event-loop delay p99 while reviews run, against the same loop idle in the same invocation.
+ *
+ *   npm run bench:code
+ *   BENCH_ROUNDS=40 npm run bench:code
+ */
+import { fileURLToPath } from 'node:url'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { createCodeIntelligence } from '../app/src/code/index.js'
+import { staticChecks } from '../app/src/code/review/review.js'
+import { loadKnowledge } from '../app/src/knowledge/knowledge-base.js'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30)
+const SIZES = [50, 200, 1000]
+
+/** One block of ordinary playground code (10 lines); `i` keeps names distinct and `v` changes a literal per edit. */
+function block(i: number, v: number): string {
+  return [
+    `const tx${i} = new TransferTransaction()`,
+    `  .addHbarTransfer(operatorId, new Hbar(-${v + 1}))`,
+    `  .addHbarTransfer('0.0.${1000 + i}', new Hbar(${v + 1}))`,
+    `  .setTransactionMemo('payment ${i}')`,
+    `const response${i} = await tx${i}.execute(client)`,
+    `const receipt${i} = await response${i}.getReceipt(client)`,
+    `console.log('transfer ${i}', receipt${i}.status.toString())`,
+    `const balance${i} = await new AccountBalanceQuery().setAccountId('0.0.${1000 + i}').execute(client)`,
+    `if (balance${i}.hbars.toTinybars().toNumber() < ${v}) console.log('low balance ${i}')`,
+    '',
+  ].join('\n')
+}
+
+function file(lines: number, v: number): string {
+  const head = [
+    "import { AccountBalanceQuery, AccountId, Client, Hbar, PrivateKey, TransferTransaction } from '@hiero-ledger/sdk'",
+    'const operatorId = AccountId.fromString(process.env.OPERATOR_ID!)',
+    'const client = Client.forTestnet().setOperator(operatorId, PrivateKey.fromStringECDSA(process.env.OPERATOR_KEY!))',
+    '',
+  ].join('\n')
+  const blocks = Math.max(1, Math.round((lines - 4) / 10))
+  return head + '\n' + Array.from({ length: blocks }, (_, i) => block(i, v)).join('\n')
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+const ms = (n: number) => n.toFixed(1)
+const mb = (n: number) => (n / 1024 / 1024).toFixed(0)
+
+async function main(): Promise<void> {
+  const knowledge = loadKnowledge(fileURLToPath(new URL('../knowledge', import.meta.url)))
+  global.gc?.()
+  const rssBefore = process.memoryUsage().rss
+  const started = performance.now()
+  const code = createCodeIntelligence({ knowledge, typeCheckTimeoutMs: 30_000 })
+  const warmed = await code.warm()
+  const warmMs = performance.now() - started
+  if ('skipped' in warmed) throw new Error(warmed.skipped)
+
+  const lag = monitorEventLoopDelay({ resolution: 5 })
+  // Idle baseline: the same loop, same duration order of magnitude, no reviews.
+  lag.enable()
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  lag.disable()
+  const idleP99 = lag.percentile(99) / 1e6
+  lag.reset()
+
+  const rows: string[] = []
+  let first: number | undefined
+  lag.enable()
+  for (const size of SIZES) {
+    const full: number[] = []
+    const local: number[] = []
+    for (let r = 0; r <= ROUNDS; r++) {
+      const text = file(size, r)
+      const t0 = performance.now()
+      const review = await code.reviewCode({ code: text, language: 'typescript' })
+      const t1 = performance.now()
+      if (review.skipped) throw new Error(`${size} lines: ${review.skipped}`)
+      if (first === undefined) first = t1 - t0
+      else if (r > 0) full.push(t1 - t0)
+      const s0 = performance.now()
+      staticChecks(text, false, { knowledge })
+      local.push(performance.now() - s0)
+    }
+    rows.push(`| ${size} | ${ms(percentile(full, 50))} | ${ms(percentile(full, 95))} | ${ms(percentile(local, 50))} | ${ms(percentile(local, 95))} |`)
+  }
+  lag.disable()
+  const busyP99 = lag.percentile(99) / 1e6
+  const rssAfter = process.memoryUsage().rss
+  const workerHeap = code.typeCheckerHeapBytes()
+  await code.close()
+
+  console.log(`code-check bench: ${ROUNDS} warm checks per size, each an edited file (a literal changes per round)\n`)
+  console.log(`type checker start + warm-up: ${ms(warmMs)} ms; first check after start (50 lines): ${ms(first ?? NaN)} ms\n`)
+  console.log('| lines | review p50 ms | review p95 ms | on the event loop p50 ms | on the event loop p95 ms |')
+  console.log('|---:|---:|---:|---:|---:|')
+  for (const row of rows) console.log(row)
+  console.log(`\nmemory: process RSS +${mb(rssAfter - rssBefore)} MB after start and the checks; the compiler worker's heap ${mb(workerHeap)} MB`)
+  console.log(`event-loop delay p99: idle ${ms(idleP99)} ms, while reviewing ${ms(busyP99)} ms (ratio ${(busyP99 / idleP99).toFixed(2)})`)
+}
+
+await main()

@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createCodeIntelligence } from '../app/src/code/index.js'
-import { staticChecks } from '../app/src/code/review/review.js'
+import { staticChecks } from '../app/src/code/review/static-checks.js'
 import { loadKnowledge } from '../app/src/knowledge/knowledge-base.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30)

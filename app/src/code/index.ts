@@ -17,6 +17,8 @@
  * 1-based lines of the user's file. Patches and applied changes: `{ mode, code, startLine, endLine }` (1-based, inclusive;
  * `add` inserts at startLine). The proposeCode tool: `proposeCodeInputSchema` (zod), `proposeCodeJsonSchema()`, `parseProposeCodeInput`.
  */
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { placeChanges } from './patch/place.js'
 import { composeFacts, composeReviewAnswer, composeRunAnswer } from './review/compose.js'
@@ -42,6 +44,8 @@ export interface CodeIntelligenceOptions {
   typeCheck?: boolean
   /** Folder whose node_modules holds the SDK, typescript and @types/node (default: this project's root). */
   root?: string
+  /** The API index file the worker's syntax checks load (default: <root>/knowledge/api-index.json, the one the knowledge base loads). */
+  indexFile?: string
 }
 
 export interface CodeIntelligence {
@@ -58,14 +62,21 @@ export interface CodeIntelligence {
   close(): Promise<void>
 }
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+/** The nearest folder above this module whose node_modules holds the SDK (the project root, from source or from dist). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'node_modules', '@hiero-ledger', 'sdk', 'package.json'))) return dir
+    dir = dirname(dir)
+  }
+  return process.cwd()
+}
 
 export function createCodeIntelligence(options: CodeIntelligenceOptions): CodeIntelligence {
   const limits: CodeLimits = { ...DEFAULT_LIMITS, ...options.limits }
   const knowledge = options.knowledge
-  // From dist/app/src/code the project root is one more level up; node_modules decides.
-  const root = options.root ?? PROJECT_ROOT.replace(/\/dist\/?$/, '')
-  const typeChecker: TypeChecker | undefined = options.typeCheck === false ? undefined : createTypeChecker({ root, ...(options.typeCheckTimeoutMs ? { timeoutMs: options.typeCheckTimeoutMs } : {}) })
+  const root = options.root ?? projectRoot()
+  const typeChecker: TypeChecker | undefined = options.typeCheck === false ? undefined : createTypeChecker({ root, ...(options.indexFile ? { indexFile: options.indexFile } : {}), ...(options.typeCheckTimeoutMs ? { timeoutMs: options.typeCheckTimeoutMs } : {}) })
   const context = { guides: knowledge.guides, sdkVersion: knowledge.index.version, rules: RULES }
   return {
     reviewCode: (input) => reviewCode(input, { knowledge, limits, ...(typeChecker ? { typeChecker } : {}) }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contextFor } from '../rules/rule-tester.js'
+import { contextFor } from '../../../test/support/rule-tester.js'
 import { checkNames } from './check-names.js'
 import { editDistance, suggest } from './suggest.js'
 

@@ -1,9 +1,9 @@
 /** One review of the editor's file: input bounds, the pitfall rules, the API-name check and the type check, merged. */
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js'
-import { checkNames } from '../api-names/check-names.js'
 import type { Diagnostic, Patch } from '../diagnostic.js'
 import { analyzeOutput, type RunFinding } from '../run-output/analyze.js'
 import { parse, runRules, RULES, type Rule } from '../rules/index.js'
+import { disjoint, staticChecks } from './static-checks.js'
 import type { TypeChecker } from '../type-check/checker.js'
 import { checkedLanguage, inputProblem, type CodeLimits } from './input.js'
 
@@ -53,23 +53,12 @@ export async function reviewCode(input: ReviewInput, deps: ReviewDeps): Promise<
   const language = checkedLanguage(input.language)
   if (!language) return { diagnostics: [], patches: [], skipped: `check skipped: the checks cover JavaScript and TypeScript; ${input.language || 'this language'} is not checked yet` }
   const js = language === 'javascript'
-  // The type check runs in its worker while the rules run here.
-  const typed = deps.typeChecker?.check(input.code, js)
-  const local = staticChecks(input.code, js, deps)
-  const result = typed ? await typed : { skipped: 'type check skipped: no type checker is running' }
+  // Everything runs in the worker, off the event loop; when the worker is off or timed out, the syntax checks run here.
+  const result = deps.typeChecker ? await deps.typeChecker.check(input.code, js) : { skipped: 'type check skipped: no type checker is running' }
+  const local = 'local' in result ? result.local : staticChecks(input.code, js, deps)
   const compiler = 'diagnostics' in result ? result.diagnostics : []
   const diagnostics = merge(local.diagnostics, compiler, input.currentLine)
   return { diagnostics, patches: local.patches, ...('skipped' in result ? { skipped: result.skipped } : {}) }
-}
-
-/** The rules and the name check: synchronous, on the syntax tree only. */
-export function staticChecks(code: string, js: boolean, deps: Pick<ReviewDeps, 'knowledge' | 'rules'>): { diagnostics: Diagnostic[]; patches: Patch[] } {
-  const { index, names } = deps.knowledge
-  const source = parse(code, js)
-  const ruled = runRules(deps.rules ?? RULES, { source, names, index })
-  const named = checkNames(code, source, names, index)
-  const diagnostics = dedupe([...ruled.diagnostics, ...named.diagnostics])
-  return { diagnostics, patches: disjoint([...ruled.patches, ...named.patches]) }
 }
 
 export function analyzeRun(input: RunInput, deps: Pick<ReviewDeps, 'knowledge' | 'limits' | 'rules'>): RunAnalysis {
@@ -84,24 +73,6 @@ export function analyzeRun(input: RunInput, deps: Pick<ReviewDeps, 'knowledge' |
   const rules = (deps.rules ?? RULES).filter((r) => wanted.has(r.meta.name))
   const ruled = runRules(rules, { source, names: deps.knowledge.names, index: deps.knowledge.index })
   return { findings, diagnostics: ruled.diagnostics, patches: disjoint(ruled.patches) }
-}
-
-/** Same span reported by two rules (private-key-shape and deprecated-api on `fromString`): the first, more specific one stays. */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>()
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.column}:${d.endLine}:${d.endColumn}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
-}
-
-/** Patches touching the same lines cannot both be applied: the first stays. */
-function disjoint(patches: Patch[]): Patch[] {
-  const out: Patch[] = []
-  for (const p of patches) if (!out.some((q) => p.startLine <= q.endLine && q.startLine <= p.endLine)) out.push(p)
-  return out
 }
 
 /** Rules and names first; a compiler error the name check already explains is dropped; cursor line first, then by position. */

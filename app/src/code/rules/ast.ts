@@ -187,7 +187,7 @@ export function chainTop(call: ts.CallExpression): ts.CallExpression {
 /** Whether `await` may be written where the node is: inside an async function, or at a module's top level. */
 export function canAwait(node: ts.Node): boolean {
   for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
-    if (ts.isFunctionLike(p)) return (ts.getCombinedModifierFlags(p as ts.Declaration) & ts.ModifierFlags.Async) !== 0
+    if (ts.isFunctionLike(p)) return (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Async) !== 0
     if (ts.isSourceFile(p)) return ts.isExternalModule(p) || /\bimport\b/.test(p.text.slice(0, 2000))
   }
   return false

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { deprecatedApi } from './deprecated-api.js'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 
 const HEAD = "import { Client, AccountCreateTransaction, TransferTransaction, PrivateKey } from '@hiero-ledger/sdk'\nconst client = Client.forTestnet()\n"
 

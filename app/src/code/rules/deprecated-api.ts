@@ -52,7 +52,7 @@ export const deprecatedApi: Rule = {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return
       const { expression: target, name } = node.expression
       const isStatic = ts.isIdentifier(target) && names.hasClass(target.text)
-      const cls = isStatic ? (target as ts.Identifier).text : heldClass(target, names)
+      const cls = isStatic ? (target).text : heldClass(target, names)
       if (!cls) return
       const found = lookup(index, cls, name.text, isStatic)
       if (!found?.method.deprecated) return

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { hbarTransferSum } from './hbar-transfer-sum.js'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 
 const HEAD = "import { Hbar, HbarUnit, TransferTransaction } from '@hiero-ledger/sdk'\n"
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { hbarUnits } from './hbar-units.js'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 
 const HEAD = "import { Client, Hbar, AccountCreateTransaction, TransferTransaction } from '@hiero-ledger/sdk'\nconst client = Client.forTestnet()\n"
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { oldSdkImport } from './old-sdk-import.js'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 
 describe('rule old-sdk-import', () => {
   it('flags the old package name and renames it', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { privateKeyShape } from './private-key-shape.js'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 
 const HEX = 'a'.repeat(64)
 const ECDSA_DER = `3030020100300706052b8104000a04220420${HEX}`

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 import { signBeforeFreeze } from './sign-before-freeze.js'
 
 const HEAD = "import { Client, TransferTransaction, PrivateKey, Transaction } from '@hiero-ledger/sdk'\nconst client = Client.forTestnet()\nconst key = PrivateKey.generateED25519()\n"

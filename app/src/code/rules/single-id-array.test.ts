@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 import { singleIdArray } from './single-id-array.js'
 
 const HEAD = "import { TokenAssociateTransaction, TokenMintTransaction, TokenCreateTransaction, TokenId, TokenBurnTransaction } from '@hiero-ledger/sdk'\n"

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { testRule } from './rule-tester.js'
+import { testRule } from '../../../test/support/rule-tester.js'
 import { unawaitedCall } from './unawaited-call.js'
 
 const IMPORT = "import { Client, TransferTransaction, AccountBalanceQuery } from '@hiero-ledger/sdk'\nconst client = Client.forTestnet()\n"

@@ -3,15 +3,19 @@
  * time. A check over its time is answered "skipped" and the worker is terminated and started again.
  */
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Diagnostic } from '../diagnostic.js'
 import { lineIndex } from '../source-text.js'
+import type { StaticResult } from '../review/static-checks.js'
 import type { CheckRequest, RawDiagnostic, WorkerInit, WorkerReply } from './worker.js'
 
 export interface TypeCheckOptions {
   /** The folder whose node_modules holds @hiero-ledger/sdk, typescript and @types/node. */
   root: string
+  /** The API index the syntax checks in the worker use (default: <root>/knowledge/api-index.json). */
+  indexFile?: string
   /** Longest time one check may take once the compiler is warm (default 2000 ms). */
   timeoutMs?: number
   /** Longest time the compiler may take to start and warm up (default 60 s; it loads every declaration). */
@@ -20,7 +24,8 @@ export interface TypeCheckOptions {
   maxHeapMb?: number
 }
 
-export type TypeCheckResult = { diagnostics: Diagnostic[]; ms: number } | { skipped: string }
+/** The compiler's diagnostics, and the syntax checks' findings (`local`) computed beside them in the worker. */
+export type TypeCheckResult = { diagnostics: Diagnostic[]; local: StaticResult; ms: number } | { skipped: string }
 
 export interface TypeChecker {
   /** Type-checks one file; `js` checks it as JavaScript (checkJs). Never rejects. */
@@ -38,10 +43,13 @@ interface Pending {
   resolve: (result: TypeCheckResult) => void
 }
 
-/** Worker file beside this module: worker.js once built, worker.ts when running from source. */
-function workerFile(): string {
+/** Worker file beside this module: worker.js once built; worker.ts from source, loaded through tsx (a devDependency). */
+function workerFile(): { file: string; execArgv?: string[] } {
   const built = fileURLToPath(new URL('./worker.js', import.meta.url))
-  return existsSync(built) ? built : fileURLToPath(new URL('./worker.ts', import.meta.url))
+  if (existsSync(built)) return { file: built }
+  const source = fileURLToPath(new URL('./worker.ts', import.meta.url))
+  const hasTsx = process.execArgv.some((arg) => arg.includes('tsx'))
+  return { file: source, execArgv: hasTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx'] }
 }
 
 export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
@@ -56,8 +64,10 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
   let nextId = 1
 
   function start(): Promise<{ ms: number; heapBytes: number } | { skipped: string }> {
-    const w = new Worker(workerFile(), {
-      workerData: { root: options.root } satisfies WorkerInit,
+    const { file, execArgv } = workerFile()
+    const w = new Worker(file, {
+      workerData: { root: options.root, indexFile: options.indexFile ?? join(options.root, 'knowledge', 'api-index.json') } satisfies WorkerInit,
+      ...(execArgv ? { execArgv } : {}),
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 768 },
       stdout: true,
       stderr: true,
@@ -76,7 +86,7 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
           resolve({ ms: reply.ms, heapBytes: reply.heapBytes })
         }
       })
-      w.once('error', function onStartError(error) {
+      w.once('error', function onStartError(error: Error) {
         clearTimeout(timer)
         stop(w)
         resolve({ skipped: `the type checker failed to start (${error.name})` })
@@ -126,7 +136,7 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
         cleanup()
         if (reply.type === 'failed') return resolve({ skipped: `the type checker failed on this file (${reply.reason})` })
         lastHeap = reply.heapBytes
-        resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), ms: reply.ms })
+        resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), local: reply.local, ms: reply.ms })
       }
       function onExit() {
         cleanup()

@@ -1,8 +1,7 @@
 /**
- * The type checker's worker thread: a warm TypeScript LanguageService over one virtual file and the installed
- * declarations (the SDK's, @types/node's, the lib files), updated per check. Self-contained (only `typescript`
- * and node built-ins) so Node can run it directly, from source or from dist. The user's code is never executed
- * or logged here: it is text handed to the compiler.
+ * The checks' worker thread: a warm TypeScript LanguageService over one virtual file and the installed
+ * declarations (the SDK's, @types/node's, the lib files), updated per check, and the syntax checks (rules, API
+ * names), so none of it runs on the server's event loop. The user's code is never executed or logged here.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -10,10 +9,15 @@ import { dirname, join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import { getHeapStatistics } from 'node:v8'
 import ts from 'typescript'
+import { parseApiIndex } from '../../knowledge/api-index.js'
+import { createApiNames } from '../../knowledge/api-names.js'
+import { staticChecks, type StaticResult } from '../review/static-checks.js'
 
 export interface WorkerInit {
   /** The folder whose node_modules holds the SDK and @types/node (the project root). */
   root: string
+  /** The API index (knowledge/api-index.json) the syntax checks use. */
+  indexFile: string
 }
 
 export interface CheckRequest {
@@ -32,7 +36,7 @@ export interface RawDiagnostic {
 
 export type WorkerReply =
   | { type: 'ready'; ms: number; heapBytes: number }
-  | { type: 'result'; id: number; diagnostics: RawDiagnostic[]; ms: number; heapBytes: number }
+  | { type: 'result'; id: number; diagnostics: RawDiagnostic[]; local: StaticResult; ms: number; heapBytes: number }
   | { type: 'failed'; id: number; reason: string }
 
 const SDK = '@hiero-ledger/sdk'
@@ -136,14 +140,18 @@ function serve(): void {
   const port = parentPort
   if (!port) return
   const started = performance.now()
-  const check = createChecker((workerData as WorkerInit).root)
+  const init = workerData as WorkerInit
+  const check = createChecker(init.root)
+  const index = parseApiIndex(readFileSync(init.indexFile, 'utf8'))
+  const knowledge = { index, names: createApiNames(index) }
   check(`import { Client, Hbar, TransferTransaction } from '${SDK}'\nconst c: Client = Client.forTestnet()\nnew TransferTransaction().addHbarTransfer('0.0.2', new Hbar(1)).freezeWith(c)\n`, false)
   port.postMessage({ type: 'ready', ms: performance.now() - started, heapBytes: heap() } satisfies WorkerReply)
   port.on('message', function onCheck(request: CheckRequest) {
     const begun = performance.now()
     try {
+      const local = staticChecks(request.code, request.js, { knowledge })
       const diagnostics = check(request.code, request.js)
-      port.postMessage({ type: 'result', id: request.id, diagnostics, ms: performance.now() - begun, heapBytes: heap() } satisfies WorkerReply)
+      port.postMessage({ type: 'result', id: request.id, diagnostics, local, ms: performance.now() - begun, heapBytes: heap() } satisfies WorkerReply)
     } catch (error) {
       // A compiler crash on odd input: report it without the code.
       port.postMessage({ type: 'failed', id: request.id, reason: (error as Error).name || 'Error' } satisfies WorkerReply)

@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import { parseApiIndex } from '../../knowledge/api-index.js'
-import { createApiNames } from '../../knowledge/api-names.js'
-import { parse, runRules, type Rule, type RuleContext } from './rule.js'
+import { parseApiIndex } from '../../src/knowledge/api-index.js'
+import { createApiNames } from '../../src/knowledge/api-names.js'
+import { parse, runRules, type Rule, type RuleContext } from '../../src/code/rules/rule.js'
 
-const index = parseApiIndex(readFileSync(fileURLToPath(new URL('../../../../knowledge/api-index.json', import.meta.url)), 'utf8'))
+const index = parseApiIndex(readFileSync(fileURLToPath(new URL('../../../knowledge/api-index.json', import.meta.url)), 'utf8'))
 const names = createApiNames(index)
 
 export interface InvalidCase {

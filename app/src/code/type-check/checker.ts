@@ -25,7 +25,7 @@ export interface TypeCheckOptions {
 }
 
 /** The compiler's diagnostics, and the syntax checks' findings (`local`) computed beside them in the worker. */
-export type TypeCheckResult = { diagnostics: Diagnostic[]; local: StaticResult; ms: number } | { skipped: string }
+export type TypeCheckResult = { diagnostics: Diagnostic[]; local: StaticResult; ms: number; cpuMs: number } | { skipped: string }
 
 export interface TypeChecker {
   /** Type-checks one file; `js` checks it as JavaScript (checkJs). Never rejects. */
@@ -136,7 +136,7 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
         cleanup()
         if (reply.type === 'failed') return resolve({ skipped: `the type checker failed on this file (${reply.reason})` })
         lastHeap = reply.heapBytes
-        resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), local: reply.local, ms: reply.ms })
+        resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), local: reply.local, ms: reply.ms, cpuMs: reply.cpuMs })
       }
       function onExit() {
         cleanup()

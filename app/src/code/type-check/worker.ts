@@ -36,7 +36,7 @@ export interface RawDiagnostic {
 
 export type WorkerReply =
   | { type: 'ready'; ms: number; heapBytes: number }
-  | { type: 'result'; id: number; diagnostics: RawDiagnostic[]; local: StaticResult; ms: number; heapBytes: number }
+  | { type: 'result'; id: number; diagnostics: RawDiagnostic[]; local: StaticResult; ms: number; cpuMs: number; heapBytes: number }
   | { type: 'failed'; id: number; reason: string }
 
 const SDK = '@hiero-ledger/sdk'
@@ -135,6 +135,12 @@ function categoryOf(category: ts.DiagnosticCategory): RawDiagnostic['category'] 
 
 const heap = () => getHeapStatistics().used_heap_size
 
+/** CPU time of this thread (ms): what a check costs, whatever else shares the machine. */
+function threadCpuMs(): number {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.()
+  return usage ? (usage.user + usage.system) / 1000 : 0
+}
+
 /** Starts the checker and answers requests in order; a warm-up check makes the first user check fast. */
 function serve(): void {
   const port = parentPort
@@ -148,10 +154,11 @@ function serve(): void {
   port.postMessage({ type: 'ready', ms: performance.now() - started, heapBytes: heap() } satisfies WorkerReply)
   port.on('message', function onCheck(request: CheckRequest) {
     const begun = performance.now()
+    const cpu = threadCpuMs()
     try {
       const local = staticChecks(request.code, request.js, { knowledge })
       const diagnostics = check(request.code, request.js)
-      port.postMessage({ type: 'result', id: request.id, diagnostics, local, ms: performance.now() - begun, heapBytes: heap() } satisfies WorkerReply)
+      port.postMessage({ type: 'result', id: request.id, diagnostics, local, ms: performance.now() - begun, cpuMs: threadCpuMs() - cpu, heapBytes: heap() } satisfies WorkerReply)
     } catch (error) {
       // A compiler crash on odd input: report it without the code.
       port.postMessage({ type: 'failed', id: request.id, reason: (error as Error).name || 'Error' } satisfies WorkerReply)

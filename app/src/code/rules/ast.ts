@@ -61,6 +61,8 @@ function unwrap(expr: ts.Expression): ts.Expression {
 }
 
 interface FileFacts {
+  /** Classes and functions the file declares: a user's own `Wallet` is not the SDK's. */
+  ownTypes: Set<string>
   declarations: Map<string, ts.VariableDeclaration[]>
   assigned: Set<string>
   identifiers: Map<string, ts.Identifier[]>
@@ -72,7 +74,7 @@ const facts = new WeakMap<ts.SourceFile, FileFacts>()
 function factsOf(source: ts.SourceFile): FileFacts {
   const cached = facts.get(source)
   if (cached) return cached
-  const result: FileFacts = { declarations: new Map(), assigned: new Set(), identifiers: new Map() }
+  const result: FileFacts = { ownTypes: new Set(), declarations: new Map(), assigned: new Set(), identifiers: new Map() }
   walk(source, (node) => {
     if (ts.isIdentifier(node)) {
       const list = result.identifiers.get(node.text) ?? []
@@ -82,12 +84,26 @@ function factsOf(source: ts.SourceFile): FileFacts {
       const list = result.declarations.get(node.name.text) ?? []
       list.push(node)
       result.declarations.set(node.name.text, list)
+    } else if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isClassExpression(node)) && node.name) {
+      result.ownTypes.add(node.name.text)
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
       result.assigned.add(node.left.text)
     }
   })
   facts.set(source, result)
   return result
+}
+
+/** `new X(...)` of a class the SDK exports and the file does not declare itself; the class name, or undefined. */
+export function newSdkClass(expr: ts.Expression, names: ApiNames): string | undefined {
+  if (!ts.isNewExpression(expr) || !ts.isIdentifier(expr.expression)) return undefined
+  const name = expr.expression.text
+  return names.hasClass(name) && !factsOf(expr.getSourceFile()).ownTypes.has(name) ? name : undefined
+}
+
+/** Whether the file declares a class or function of this name itself. */
+export function declaresOwn(source: ts.SourceFile, name: string): boolean {
+  return factsOf(source).ownTypes.has(name)
 }
 
 /** Every identifier spelled `name` in the file, in source order. */
@@ -131,12 +147,12 @@ export function isConst(decl: ts.VariableDeclaration): boolean {
 export function heldClass(expr: ts.Expression, names: ApiNames, depth = 0): string | undefined {
   if (depth > 8) return undefined
   const e = unwrap(expr)
-  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return names.hasClass(e.expression.text) ? e.expression.text : undefined
+  if (ts.isNewExpression(e)) return newSdkClass(e, names)
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
     const inner = e.expression.expression
     const method = e.expression.name.text
     // A static factory: Client.forTestnet(), Hbar.fromTinybars(...).
-    if (ts.isIdentifier(inner) && names.hasClass(inner.text)) {
+    if (ts.isIdentifier(inner) && names.hasClass(inner.text) && !factsOf(e.getSourceFile()).ownTypes.has(inner.text)) {
       const returned = names.staticReturns(inner.text, method)
       if (returned) return returned
     }

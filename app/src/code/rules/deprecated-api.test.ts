@@ -13,6 +13,7 @@ describe('rule deprecated-api', () => {
         `${HEAD}client.setDefaultMaxTransactionFee(new Hbar(2))`,
         `${HEAD}const other = thing()\nother.setKey(key)`, // receiver of unknown type
         `${HEAD}PrivateKey.fromStringECDSA(hex)`,
+        'class AccountCreateTransaction { setKey(k) { return this } }\nnew AccountCreateTransaction().setKey(1)',
       ],
       [
         { code: `${HEAD}const tx = new AccountCreateTransaction().setKey(key).setInitialBalance(1)`, lines: [3], message: /setKeyWithoutAlias/, output: 'const tx = new AccountCreateTransaction().setKeyWithoutAlias(key).setInitialBalance(1)' },

@@ -1,7 +1,7 @@
 /** Rule: a deprecated SDK method (from the SDK's own `@deprecated` notes in the API index), with its replacement. */
 import ts from 'typescript'
 import type { ApiClass, ApiIndex, ApiMethod } from '../../knowledge/api-index.js'
-import { heldClass, walk } from './ast.js'
+import { declaresOwn, heldClass, walk } from './ast.js'
 import type { Finding, Rule } from './rule.js'
 
 interface Found {
@@ -51,7 +51,7 @@ export const deprecatedApi: Rule = {
     walk(source, (node) => {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return
       const { expression: target, name } = node.expression
-      const isStatic = ts.isIdentifier(target) && names.hasClass(target.text)
+      const isStatic = ts.isIdentifier(target) && names.hasClass(target.text) && !declaresOwn(source, target.text)
       const cls = isStatic ? (target).text : heldClass(target, names)
       if (!cls) return
       const found = lookup(index, cls, name.text, isStatic)

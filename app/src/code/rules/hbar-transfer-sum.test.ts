@@ -14,6 +14,7 @@ describe('rule hbar-transfer-sum', () => {
         `${HEAD}new TransferTransaction().addHbarTransfer(a, Hbar.fromTinybars(-100)).addHbarTransfer(b, new Hbar(1, HbarUnit.Tinybar).negated().negated().multipliedBy ? x : Hbar.fromTinybars(100))`,
         `${HEAD}new TransferTransaction().addHbarTransfer(a, amount.negated()).addHbarTransfer(b, amount)`,
         `${HEAD}const amt = 3\nnew TransferTransaction().addHbarTransfer(a, -amt).addHbarTransfer(b, amt)`,
+        'class TransferTransaction { addHbarTransfer() { return this } }\nnew TransferTransaction().addHbarTransfer(a, 1).addHbarTransfer(b, 1)',
         `${HEAD}const tx = new TransferTransaction().addHbarTransfer(a, -1)\nfor (const r of rs) tx.addHbarTransfer(r, 1)`,
         `${HEAD}const tx = new TransferTransaction()\ntx.addHbarTransfer(a, new Hbar(-1))\ntx.addHbarTransfer(b, Hbar.from(100, HbarUnit.Millibar).negated().negated())\ntx.addHbarTransfer(c, new Hbar(0.9))`,
       ],

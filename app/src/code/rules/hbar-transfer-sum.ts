@@ -1,13 +1,14 @@
 /** Rule: the hbar transfers of one TransferTransaction, all written as literals, do not add up to zero. */
 import ts from 'typescript'
-import { chainCalls, chainRoot, declarationOf, identifiersNamed, isReassigned, walk } from './ast.js'
+import type { ApiNames } from '../../knowledge/api-names.js'
+import { chainCalls, chainRoot, declarationOf, identifiersNamed, isReassigned, newSdkClass, walk } from './ast.js'
 import { formatTinybars, tinybarsOf } from './amounts.js'
 import type { Finding, Rule } from './rule.js'
 
 const TRANSFER_METHODS = new Set(['addHbarTransfer', 'addApprovedHbarTransfer'])
 
-function isNewTransfer(expr: ts.Expression): boolean {
-  return ts.isNewExpression(expr) && ts.isIdentifier(expr.expression) && expr.expression.text === 'TransferTransaction'
+function isNewTransfer(expr: ts.Expression, names: ApiNames): boolean {
+  return newSdkClass(expr, names) === 'TransferTransaction'
 }
 
 const methodOf = (call: ts.CallExpression) => (call.expression as ts.PropertyAccessExpression).name.text
@@ -48,10 +49,10 @@ export const hbarTransferSum: Rule = {
     fixable: false,
     guide: 'hbar-transfer',
   },
-  check({ source }) {
+  check({ source, names }) {
     const findings: Finding[] = []
     walk(source, (node) => {
-      if ((!ts.isCallExpression(node) && !ts.isNewExpression(node)) || !isNewTransfer(chainRoot(node))) return
+      if ((!ts.isCallExpression(node) && !ts.isNewExpression(node)) || !isNewTransfer(chainRoot(node), names)) return
       // Only the outermost call of each chain.
       const parent = node.parent
       if (ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent)) return

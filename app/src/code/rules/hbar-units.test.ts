@@ -16,6 +16,7 @@ describe('rule hbar-units', () => {
         `${HEAD}new Hbar(0.00000001)`,
         `${HEAD}new TransferTransaction().addHbarTransfer(a, -5).addHbarTransfer(b, 5)`,
         `${HEAD}new AccountCreateTransaction().setInitialBalance(1000)`,
+        `${HEAD}new TokenMintTransaction().setTokenId(t).setAmount(500_000_000)`, // token units, not hbar
         "const x = { setMaxTransactionFee(n) {} }\nx.setMaxTransactionFee(100000000)", // no SDK in the file
       ],
       [

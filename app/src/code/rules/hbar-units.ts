@@ -7,7 +7,7 @@ import type { Finding, Rule } from './rule.js'
 /** Setters for a fee or query payment: a plain number there is read as hbar. */
 const FEE_SETTERS = new Set(['setMaxTransactionFee', 'setDefaultMaxTransactionFee', 'setMaxQueryPayment', 'setDefaultMaxQueryPayment', 'setQueryPayment'])
 /** Other places a plain number is read as hbar. */
-const HBAR_AMOUNTS = new Set(['setInitialBalance', 'addHbarTransfer', 'addApprovedHbarTransfer', 'setPayableAmount', 'setAmount'])
+const HBAR_AMOUNTS = new Set(['setInitialBalance', 'addHbarTransfer', 'addApprovedHbarTransfer', 'setPayableAmount'])
 /** At or above this many hbar a literal is surely meant as tinybars for a fee (testnet accounts hold about 1,000 ℏ). */
 const TINYBAR_SIZED = 1_000_000
 

@@ -16,6 +16,7 @@ describe('rule sign-before-freeze', () => {
         `${HEAD}const tx = new TransferTransaction()\nprepare(tx)\nawait tx.sign(key)`,
         `${HEAD}const tx = new TransferTransaction()\nasync function later() { await tx.sign(key) }`,
         `${HEAD}const tx = new TransferTransaction()\nawait tx.signWithOperator(client)`,
+        "class TransferTransaction { sign() {} }\nconst t = new TransferTransaction()\nt.sign()", // the file's own class
       ],
       [
         { code: `${HEAD}const tx = new TransferTransaction()\nconst signed = await tx.sign(key)\nawait signed.execute(client)`, lines: [5], message: /before it is frozen/, output: 'tx.freezeWith(client)\nconst signed = await tx.sign(key)' },

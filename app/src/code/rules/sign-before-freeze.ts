@@ -1,6 +1,6 @@
 /** Rule: a transaction signed before it is frozen; the SDK throws, since the bytes being signed are not final yet. */
 import ts from 'typescript'
-import { chainCalls, chainRoot, clientName, declarationOf, identifiersNamed, isReassigned, walk } from './ast.js'
+import { chainCalls, chainRoot, clientName, declarationOf, identifiersNamed, isReassigned, newSdkClass, walk } from './ast.js'
 import type { Finding, Fix, Rule, RuleContext } from './rule.js'
 
 const FREEZES = new Set(['freeze', 'freezeWith', 'execute', 'signWithOperator', 'executeWithSigner', 'freezeWithSigner'])
@@ -8,7 +8,8 @@ const SIGNS = new Set(['sign', 'signWith'])
 
 /** `new XTransaction(...)` of an SDK transaction class. */
 function isNewTransaction(expr: ts.Expression, context: RuleContext): boolean {
-  return ts.isNewExpression(expr) && ts.isIdentifier(expr.expression) && /Transaction$/.test(expr.expression.text) && context.names.hasInstanceMethod(expr.expression.text, 'freezeWith')
+  const cls = newSdkClass(expr, context.names)
+  return cls !== undefined && /Transaction$/.test(cls) && context.names.hasInstanceMethod(cls, 'freezeWith')
 }
 
 function functionOf(node: ts.Node): ts.Node | undefined {

@@ -16,6 +16,7 @@ describe('rule single-id-array', () => {
         `${HEAD}new TokenCreateTransaction().setMetadata(Buffer.from('x'))`,
         `${HEAD}new TokenMintTransaction().setMetadata([Buffer.from('ipfs://x')])`,
         `${HEAD}other.setTokenIds(list)`,
+        "class Batch { setSerials(n) {} }\nnew Batch().setSerials(3)", // no SDK in the file
       ],
       [
         { code: `${HEAD}new TokenAssociateTransaction().setAccountId(id).setTokenIds(TokenId.fromString('0.0.5'))`, lines: [2], message: /takes a list/, output: "new TokenAssociateTransaction().setAccountId(id).setTokenIds([TokenId.fromString('0.0.5')])" },

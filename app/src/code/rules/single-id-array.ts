@@ -1,7 +1,7 @@
 /** Rule: one id (or one metadata blob) passed where the SDK method takes a list, e.g. `setTokenIds(tokenId)`. */
 import ts from 'typescript'
 import type { ApiIndex } from '../../knowledge/api-index.js'
-import { declarationOf, heldClass, isConst, walk } from './ast.js'
+import { declarationOf, heldClass, isConst, usesSdk, walk } from './ast.js'
 import type { Finding, Rule } from './rule.js'
 
 interface ArrayMethods {
@@ -84,6 +84,8 @@ export const singleIdArray: Rule = {
     guide: 'token-associate',
   },
   check({ source, names, index }) {
+    // Setter names like setSerials are not the SDK's alone: only files that use the SDK.
+    if (!usesSdk(source)) return []
     const methods = arrayMethods(index)
     const findings: Finding[] = []
     walk(source, (node) => {

@@ -1,6 +1,6 @@
 /** Rule: `execute`, `getReceipt` and `getRecord` return promises; a result used without `await` is a pending promise. */
 import ts from 'typescript'
-import { canAwait, chainRoot, clientName, heldClass, identifiersNamed, receiverOf, usesSdk, walk } from './ast.js'
+import { canAwait, chainRoot, clientName, heldClass, identifiersNamed, newSdkClass, receiverOf, usesSdk, walk } from './ast.js'
 import type { Finding, Rule, RuleContext } from './rule.js'
 
 const ASYNC_METHODS = new Set(['execute', 'getReceipt', 'getRecord'])
@@ -12,8 +12,7 @@ function isSdkCall(call: ts.CallExpression, method: string, context: RuleContext
   const receiver = receiverOf(call)
   if (!receiver) return false
   if (heldClass(receiver, context.names)) return true
-  const root = chainRoot(receiver)
-  if (ts.isNewExpression(root) && ts.isIdentifier(root.expression) && context.names.hasClass(root.expression.text)) return true
+  if (newSdkClass(chainRoot(receiver), context.names)) return true
   const arg = call.arguments[0]!
   return client !== undefined && ts.isIdentifier(arg) && arg.text === client
 }

@@ -111,8 +111,9 @@ describe('recall on buggy programs and run outputs', () => {
     }
     const recall = found / cases.length
     console.log(`code recall ${found}/${cases.length} = ${(recall * 100).toFixed(1)}%; fixes ${fixes}/${fixable}\nmissed:\n${missed.join('\n')}`)
-    // Measured: 31/34 lines and every expected fix; the 3 misses are bugs no check here looks for (see docs/code-review.md).
-    expect(found).toBeGreaterThanOrEqual(31)
+    // Measured: 41/44 lines and every expected fix (cases 35-44 were written after the rules, untuned: 10/10);
+    // the 3 misses are bugs no check here looks for (see docs/code-review.md).
+    expect(found).toBeGreaterThanOrEqual(41)
     expect(fixes).toBe(fixable)
   }, 300_000)
 

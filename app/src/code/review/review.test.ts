@@ -71,6 +71,12 @@ describe('reviewCode', () => {
     expect(run.skipped).toMatch(/java is not covered/)
   })
 
+  it('answers a wrong input type with a reason instead of throwing', async () => {
+    const review = await code.reviewCode({ code: 42 as unknown as string, language: 'typescript' })
+    expect(review.skipped).toMatch(/`code` and `language` must be strings/)
+    expect(code.analyzeRun({ code: null as unknown as string, output: undefined as unknown as string, language: 'typescript' }).findings).toEqual([])
+  })
+
   it('bounds bad input: huge, 10,000 lines, binary junk; the next check still works', async () => {
     const huge = await code.reviewCode({ code: `const a = "${'x'.repeat(250_000)}"`, language: 'typescript' })
     expect(huge).toMatchObject({ diagnostics: [], patches: [], skipped: expect.stringMatching(/over the 200 KB/) as string })

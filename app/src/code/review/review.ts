@@ -48,6 +48,8 @@ export interface ReviewDeps {
 const NAME_ERRORS = new Set([2339, 2551, 2305, 2724, 2304, 2552, 2694])
 
 export async function reviewCode(input: ReviewInput, deps: ReviewDeps): Promise<Review> {
+  // Callers validate with their protocol's schema; this keeps a wrong type from becoming an exception here.
+  if (typeof input.code !== 'string' || typeof input.language !== 'string') return { diagnostics: [], patches: [], skipped: 'check skipped: `code` and `language` must be strings (the editor file and its language)' }
   const problem = inputProblem(input.code, deps.limits)
   if (problem) return { diagnostics: [], patches: [], skipped: problem }
   const language = checkedLanguage(input.language)
@@ -62,11 +64,12 @@ export async function reviewCode(input: ReviewInput, deps: ReviewDeps): Promise<
 }
 
 export function analyzeRun(input: RunInput, deps: Pick<ReviewDeps, 'knowledge' | 'limits' | 'rules'>): RunAnalysis {
-  const output = input.output ?? ''
-  const language = checkedLanguage(input.language)
-  const problem = inputProblem(input.code, deps.limits)
-  const source = language && !problem ? parse(input.code, language === 'javascript') : undefined
-  const findings = analyzeOutput(source ? input.code : '', output, source)
+  const output = typeof input.output === 'string' ? input.output : ''
+  const code = typeof input.code === 'string' ? input.code : ''
+  const language = typeof input.language === 'string' ? checkedLanguage(input.language) : undefined
+  const problem = inputProblem(code, deps.limits)
+  const source = language && !problem ? parse(code, language === 'javascript') : undefined
+  const findings = analyzeOutput(source ? code : '', output, source)
   if (!source) return { findings, diagnostics: [], patches: [], skipped: problem ?? `the code is not checked: ${input.language || 'this language'} is not covered yet; the output is still read` }
   const wanted = new Set(findings.flatMap((f) => f.rules))
   if (wanted.size === 0) return { findings, diagnostics: [], patches: [] }

@@ -25,7 +25,7 @@ export interface TypeCheckOptions {
 }
 
 /** The compiler's diagnostics, and the syntax checks' findings (`local`) computed beside them in the worker. */
-export type TypeCheckResult = { diagnostics: Diagnostic[]; local: StaticResult; ms: number; cpuMs: number } | { skipped: string }
+export type TypeCheckResult = { diagnostics: Diagnostic[]; local: StaticResult; ms: number; cpuMs: number; heapBytes: number } | { skipped: string }
 
 export interface TypeChecker {
   /** Type-checks one file; `js` checks it as JavaScript (checkJs). Never rejects. */
@@ -115,45 +115,14 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
     busy = true
     const started = performance.now()
     const warmed = await warm()
-    const result = 'skipped' in warmed || !worker ? { skipped: 'skipped' in warmed ? warmed.skipped : 'the type checker is not running' } : await ask(worker, next.request, next.timeoutMs)
-    if ('diagnostics' in result) result.ms = performance.now() - started
+    const result = 'skipped' in warmed || !worker ? { skipped: 'skipped' in warmed ? warmed.skipped : 'the type checker is not running' } : await ask(worker, next.request, next.timeoutMs, stop)
+    if ('diagnostics' in result) {
+      result.ms = performance.now() - started
+      lastHeap = result.heapBytes
+    }
     next.resolve(result)
     busy = false
     void runNext()
-  }
-
-  function ask(w: Worker, request: CheckRequest, timeoutMs: number): Promise<TypeCheckResult> {
-    return new Promise((resolve) => {
-      const code = request.code
-      const timer = setTimeout(function onTimeout() {
-        cleanup()
-        // The compiler cannot be interrupted inside a check: end the thread; the next check starts a fresh one.
-        stop(w)
-        resolve({ skipped: `the type check took longer than ${timeoutMs} ms (the file may be too large or its types too deep); other checks still ran` })
-      }, timeoutMs)
-      function onMessage(reply: WorkerReply) {
-        if (reply.type === 'ready' || reply.id !== request.id) return
-        cleanup()
-        if (reply.type === 'failed') return resolve({ skipped: `the type checker failed on this file (${reply.reason})` })
-        lastHeap = reply.heapBytes
-        resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), local: reply.local, ms: reply.ms, cpuMs: reply.cpuMs })
-      }
-      function onExit() {
-        cleanup()
-        stop(w)
-        resolve({ skipped: 'the type checker stopped during this check (out of memory?); it restarts for the next one' })
-      }
-      function cleanup() {
-        clearTimeout(timer)
-        w.off('message', onMessage)
-        w.off('exit', onExit)
-        w.off('error', onExit)
-      }
-      w.on('message', onMessage)
-      w.on('exit', onExit)
-      w.on('error', onExit)
-      w.postMessage(request)
-    })
   }
 
   return {
@@ -175,6 +144,40 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
       if (w) await w.terminate()
     },
   }
+}
+
+/** One request to the worker, bounded in time; on timeout or exit the worker is stopped (`stop`) and the check skipped. */
+function ask(w: Worker, request: CheckRequest, timeoutMs: number, stop: (w: Worker) => void): Promise<TypeCheckResult> {
+  return new Promise((resolve) => {
+    const code = request.code
+    const timer = setTimeout(function onTimeout() {
+      cleanup()
+      // The compiler cannot be interrupted inside a check: end the thread; the next check starts a fresh one.
+      stop(w)
+      resolve({ skipped: `the type check took longer than ${timeoutMs} ms (the file may be too large or its types too deep); other checks still ran` })
+    }, timeoutMs)
+    function onMessage(reply: WorkerReply) {
+      if (reply.type === 'ready' || reply.id !== request.id) return
+      cleanup()
+      if (reply.type === 'failed') return resolve({ skipped: `the type checker failed on this file (${reply.reason})` })
+      resolve({ diagnostics: toDiagnostics(code, reply.diagnostics), local: reply.local, ms: reply.ms, cpuMs: reply.cpuMs, heapBytes: reply.heapBytes })
+    }
+    function onExit() {
+      cleanup()
+      stop(w)
+      resolve({ skipped: 'the type checker stopped during this check (out of memory?); it restarts for the next one' })
+    }
+    function cleanup() {
+      clearTimeout(timer)
+      w.off('message', onMessage)
+      w.off('exit', onExit)
+      w.off('error', onExit)
+    }
+    w.on('message', onMessage)
+    w.on('exit', onExit)
+    w.on('error', onExit)
+    w.postMessage(request)
+  })
 }
 
 /** Compiler offsets -> 1-based lines and columns of the user's file. */

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTypeChecker } from './checker.js'
@@ -47,6 +49,12 @@ describe('type checker (worker thread)', () => {
     const code = `import 'dotenv/config'\nimport { helper } from './helper.js'\nimport secrets from '/etc/passwd'\nhelper()\n`
     const result = await checker.check(code, false)
     expect(result).toMatchObject({ diagnostics: [] })
+    // A declaration file outside node_modules: were it read, \`secret\` would be a number and line 2 an error.
+    const dir = mkdtempSync(join(tmpdir(), 'outside-'))
+    writeFileSync(join(dir, 'secret.d.ts'), 'export declare const secret: number\n')
+    const outside = await checker.check(`import { secret } from '${join(dir, 'secret')}'\nconst s: string = secret\n`, false)
+    rmSync(dir, { recursive: true, force: true })
+    expect(outside).toMatchObject({ diagnostics: [] })
   }, 60_000)
 
   it('skips a check over its time bound, restarts the worker, and the next check works', async () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, join, normalize, sep } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import { getHeapStatistics } from 'node:v8'
 import ts from 'typescript'
@@ -76,8 +76,9 @@ function createChecker(root: string) {
   let current = files.ts
 
   /** Only the virtual file and declaration files (and package.json for resolution) under node_modules or the lib folder. */
-  function readable(path: string): boolean {
-    if (!path.startsWith(nodeModules) && !path.startsWith(libDir)) return false
+  function readable(file: string): boolean {
+    const path = normalize(file)
+    if (!path.startsWith(nodeModules + sep) && !path.startsWith(libDir + sep)) return false
     return path.endsWith('.d.ts') || path.endsWith('.d.mts') || path.endsWith('.d.cts') || path.endsWith('package.json')
   }
   const diskCache = new Map<string, string | undefined>()

@@ -32,6 +32,8 @@ import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
 import { playgroundRoutes } from './page/playground-routes.js'
 import { openApiDocument } from './api-docs/openapi.js'
+import { instrumentAnswers, instrumentCoordinator, instrumentGuard, instrumentKnowledge, instrumentLlm, streamSpanHooks, traceRequests, type TelemetryOptions } from './telemetry/instrument.js'
+import { createTracer } from './telemetry/tracer.js'
 import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
 
 export interface ServerOptions {
@@ -86,11 +88,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       maxConversations: config.history.maxConversations,
       maxPerUser: config.history.maxPerUser,
     })
-  const coordinator = options.coordinator ?? createLocalCoordinator()
+  // telemetry (issue 23): trace scopes and, when OTEL_* set an endpoint, spans around the steps below.
+  const tracer = await createTracer(config.telemetry, config.version, logger)
+  const telemetry: TelemetryOptions = { tracer, project: config.telemetry.project, logger, logContent: config.log.content }
+  const coordinator = instrumentCoordinator(options.coordinator ?? createLocalCoordinator())
+  const knowledge = options.knowledge && instrumentKnowledge(options.knowledge, telemetry)
   // Hooks are filled in below (metrics, limits); the array is read on every answer.
   const hooks: AnswerHooks[] = options.hooks ? [options.hooks] : []
-  const answers = createAnswerService({
-    llm: options.llm,
+  const answers = instrumentAnswers(createAnswerService({
+    llm: options.llm && instrumentLlm(options.llm, config.llm.provider, telemetry),
     conversations,
     coordinator,
     // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
@@ -104,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
-    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(knowledge ? { knowledge } : {}),
     // The offline client reads the knowledge base itself; grounding is for a model.
     grounding: config.knowledge.enabled && config.llm.provider === 'openai',
     hooks: {
@@ -112,17 +118,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
       finished: (a, outcome, info) => hooks.forEach((h) => h.finished?.(a, outcome, info)),
     },
-  })
+  }), telemetry)
   const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
-  hooks.push(metrics.hooks)
+  hooks.push(metrics.hooks, streamSpanHooks(telemetry))
   const originAllowed = createOriginPolicy(config.cors.origins)
-  const guard = createGuard({
+  const guard = instrumentGuard(createGuard({
     authenticate: createAuthenticator(config.auth),
     limiter: options.limiter ?? createMemoryLimiter(config.rateLimits, options.clock),
     trustedProxyHops: config.trustedProxyHops,
     onRefused: (limit) => metrics.rateLimited(limit),
     onAuthRefused: (transport) => metrics.authRefused(transport),
-  })
+  }), telemetry)
   hooks.push(guard.hooks)
   const socketDeps: SocketDeps = {
     answers,
@@ -145,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const app = new Hono<{ Variables: { socket: SocketIdentity } }>()
+  app.use('*', traceRequests(telemetry))
   const corsPolicy = cors({
     origin: (origin) => (originAllowed(origin) ? origin : null),
     // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
@@ -183,7 +190,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
-  if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
+  if (knowledge) app.route('/', knowledgeRoutes({ knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(
     '/',
@@ -287,6 +294,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       metricsServer?.close()
       await conversations.close()
       await coordinator.close()
+      await tracer?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'))
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         if ('closeAllConnections' in server) server.closeAllConnections()

@@ -88,7 +88,7 @@ export function instrumentAnswers(answers: AnswerService, options: TelemetryOpti
     ...answers,
     async start(request) {
       const scope = childScope(options, 'answer', { 'app.stateless': request.history !== undefined })
-      const admission = options.tracer?.start('admission', { parent: scope.span })
+      const admission = options.tracer?.start('admission claim', { parent: scope.span })
       const result = await runInScope(scope, () => answers.start(request))
       admission?.end()
       const span = scope.span

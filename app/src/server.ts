@@ -34,6 +34,9 @@ import { playgroundRoutes } from './page/playground-routes.js'
 import { openApiDocument } from './api-docs/openapi.js'
 import { instrumentAnswers, instrumentCoordinator, instrumentGuard, instrumentKnowledge, instrumentLlm, streamSpanHooks, traceRequests, type TelemetryOptions } from './telemetry/instrument.js'
 import { createTracer } from './telemetry/tracer.js'
+import { createQualityRecorder } from './quality/quality-recorder.js'
+import { qualityRoutes } from './quality/quality-routes.js'
+import { createMemoryQualityStore, type QualityStore } from './quality/quality-store.js'
 import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
 
 export interface ServerOptions {
@@ -51,6 +54,8 @@ export interface ServerOptions {
   clock?: () => number
   /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
   knowledge?: KnowledgeBase
+  /** Quality signals and feedback (a shared store for many instances); in memory by default. */
+  quality?: QualityStore
 }
 
 export interface RunningServer {
@@ -67,6 +72,8 @@ export interface RunningServer {
 
 /** WebSocket close code 1012: "service restart", so clients reconnect (elsewhere). */
 export const CLOSE_SERVICE_RESTART = 1012
+/** Ratings per client a minute: a person rates a few answers; more is a script. */
+const FEEDBACK_PER_MINUTE = 30
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, logger } = options
@@ -92,11 +99,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tracer = await createTracer(config.telemetry, config.version, logger)
   const telemetry: TelemetryOptions = { tracer, project: config.telemetry.project, logger, logContent: config.log.content }
   const coordinator = instrumentCoordinator(options.coordinator ?? createLocalCoordinator())
-  const knowledge = options.knowledge && instrumentKnowledge(options.knowledge, telemetry)
+  // quality signals (issue 23): kept as long as conversations are.
+  const qualityStore = options.quality ?? createMemoryQualityStore({ retentionMs: config.history.idleTtlMs, maxEntries: config.history.maxConversations })
+  const quality = createQualityRecorder({ store: qualityStore, logContent: config.log.content })
+  const knowledge = options.knowledge && instrumentKnowledge(quality.knowledge(options.knowledge), telemetry)
   // Hooks are filled in below (metrics, limits); the array is read on every answer.
   const hooks: AnswerHooks[] = options.hooks ? [options.hooks] : []
-  const answers = instrumentAnswers(createAnswerService({
-    llm: options.llm && instrumentLlm(options.llm, config.llm.provider, telemetry),
+  const answers = instrumentAnswers(quality.answers(createAnswerService({
+    llm: options.llm && instrumentLlm(quality.llm(options.llm), config.llm.provider, telemetry),
     conversations,
     coordinator,
     // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
@@ -118,9 +128,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
       finished: (a, outcome, info) => hooks.forEach((h) => h.finished?.(a, outcome, info)),
     },
-  }), telemetry)
+  })), telemetry)
   const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
-  hooks.push(metrics.hooks, streamSpanHooks(telemetry))
+  hooks.push(metrics.hooks, streamSpanHooks(telemetry), quality.hooks)
   const originAllowed = createOriginPolicy(config.cors.origins)
   const guard = instrumentGuard(createGuard({
     authenticate: createAuthenticator(config.auth),
@@ -190,6 +200,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
+  app.route('/', qualityRoutes({ store: qualityStore, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
   if (knowledge) app.route('/', knowledgeRoutes({ knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(

@@ -76,6 +76,15 @@ describe('feedback and the quality report, with LOG_CONTENT on', () => {
     expect(body.groups.some((g) => g.examples?.includes('How do I transfer hbar to another account?'))).toBe(false)
   })
 
+  it('is in the OpenAPI document, which answers another method with 405', async () => {
+    const doc = (await (await fetch(`${srv.http}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }
+    expect(Object.keys(doc.paths['/api/playground/assistant/answers/{messageId}/feedback']!)).toContain('post')
+    expect(Object.keys(doc.paths['/api/admin/quality']!)).toContain('get')
+    const wrong = await fetch(`${srv.http}/api/playground/assistant/answers/q-mint/feedback`)
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('POST')
+  })
+
   it('refuses a bad window with a sentence', async () => {
     const res = await fetch(`${srv.http}/api/admin/quality?hours=soon`, { headers: bearer(ADMIN) })
     expect(res.status).toBe(400)

@@ -70,12 +70,16 @@ describe('traces over OTLP/HTTP', () => {
   })
 
   it('every log line of the answer carries the trace the caller sent, named by the project', async () => {
-    await ask(srv, 'trace-m2', { traceparent: `00-${TRACE.replace('4bf9', '5bf9')}-${CALLER_SPAN}-01` })
+    await ask(srv, 'trace-m2', { traceparent: `00-${TRACE.replace('4bf9', '5bf9')}-${CALLER_SPAN}-01`, referer: 'https://app.example.com/chat?token=do-not-log-me#x' })
     const trace = `projects/test-project-1/traces/${TRACE.replace('4bf9', '5bf9')}`
     const finished = srv.logs.find((l) => l.event === 'answer' && l.messageId === 'trace-m2')
     expect(finished).toMatchObject({ 'logging.googleapis.com/trace': trace, 'logging.googleapis.com/trace_sampled': true })
     const request = srv.logs.find((l) => l.event === 'request' && l['logging.googleapis.com/trace'] === trace)
-    expect(request).toMatchObject({ severity: 'INFO', httpRequest: { requestMethod: 'POST', requestUrl: '/api/playground/assistant/chat', status: 200, latency: expect.stringMatching(/^\d+\.\d{3}s$/) as unknown } })
+    expect(request).toMatchObject({
+      severity: 'INFO',
+      httpRequest: { requestMethod: 'POST', requestUrl: '/api/playground/assistant/chat', status: 200, referer: 'https://app.example.com/chat', latency: expect.stringMatching(/^\d+\.\d{3}s$/) as unknown },
+    })
+    expect(srv.rawLogs.some((line) => line.includes('do-not-log-me'))).toBe(false)
   })
 
   it('a caller that did not sample is not traced (parent-based), but its lines still join under its trace', async () => {

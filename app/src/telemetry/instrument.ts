@@ -63,6 +63,13 @@ function routeOf(c: Context): string {
   return c.req.matchedRoutes.findLast((r) => r.method !== 'ALL')?.path ?? c.req.path
 }
 
+/** A page's URL may carry a token in its query or fragment: only the origin and path are logged. */
+function withoutQuery(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined
+  const parsed = new URL(url)
+  return `${parsed.origin}${parsed.pathname}`
+}
+
 function logRequest(logger: Logger, c: Context, ms: number): void {
   const httpRequest = {
     requestMethod: c.req.method,
@@ -70,7 +77,7 @@ function logRequest(logger: Logger, c: Context, ms: number): void {
     requestUrl: c.req.path,
     status: c.res.status,
     userAgent: c.req.header('user-agent'),
-    referer: c.req.header('referer'),
+    referer: withoutQuery(c.req.header('referer')),
     latency: `${(ms / 1000).toFixed(3)}s`,
     protocol: 'HTTP/1.1',
   }

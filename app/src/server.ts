@@ -201,7 +201,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
   app.route('/', qualityRoutes({ store: qualityStore, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
-  if (knowledge) app.route('/', knowledgeRoutes({ knowledge, guard }))
+  if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(
     '/',

@@ -3,7 +3,7 @@ import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js'
 import { collectSse, postChat } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
-import { deltaText } from './support/ws-client.js'
+import { connect, deltaText } from './support/ws-client.js'
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const CALLER_SPAN = '00f067aa0ba902b7'
@@ -80,6 +80,25 @@ describe('traces over OTLP/HTTP', () => {
       httpRequest: { requestMethod: 'POST', requestUrl: '/api/playground/assistant/chat', status: 200, referer: 'https://app.example.com/chat', latency: expect.stringMatching(/^\d+\.\d{3}s$/) as unknown },
     })
     expect(srv.rawLogs.some((line) => line.includes('do-not-log-me'))).toBe(false)
+  })
+
+  it('over a WebSocket, each answer is the root of a trace of its own, its lines under that trace', async () => {
+    const upgradeTrace = TRACE.replace('4bf9', 'abf9')
+    const socket = await connect(srv.ws, { headers: { traceparent: `00-${upgradeTrace}-${CALLER_SPAN}-01` } })
+    for (const messageId of ['ws-t1', 'ws-t2']) {
+      socket.send({ type: 'chat', content: QUESTION, messageId })
+      await socket.next((f) => f.type === 'chat_complete' && f.messageId === messageId)
+    }
+    socket.ws.close()
+    const spans = await Promise.all(['ws-t1', 'ws-t2'].map((id) => receiver.waitFor((s) => s.name === 'answer' && s.attributes['app.message_id'] === id)))
+    expect(spans.map((s) => s.parentSpanId)).toEqual([undefined, undefined])
+    expect(new Set([...spans.map((s) => s.traceId), upgradeTrace]).size).toBe(3)
+    for (const span of spans) {
+      const line = srv.logs.find((l) => l.event === 'answer' && l.messageId === span.attributes['app.message_id'])
+      expect(line?.['logging.googleapis.com/trace']).toBe(`projects/test-project-1/traces/${span.traceId}`)
+    }
+    // The upgrade itself is a request of the caller's trace.
+    expect(srv.logs.some((l) => l.event === 'request' && l['logging.googleapis.com/trace'] === `projects/test-project-1/traces/${upgradeTrace}`)).toBe(true)
   })
 
   it('a caller that did not sample is not traced (parent-based), but its lines still join under its trace', async () => {

@@ -80,6 +80,9 @@ describe('traces over OTLP/HTTP', () => {
       httpRequest: { requestMethod: 'POST', requestUrl: '/api/playground/assistant/chat', status: 200, referer: 'https://app.example.com/chat', latency: expect.stringMatching(/^\d+\.\d{3}s$/) as unknown },
     })
     expect(srv.rawLogs.some((line) => line.includes('do-not-log-me'))).toBe(false)
+    // Probes and scrapes every few seconds log at debug, not info.
+    await fetch(`${srv.http}/api/playground/assistant/health`)
+    expect(srv.logs.findLast((l) => l.event === 'request')).toMatchObject({ severity: 'DEBUG', httpRequest: { requestUrl: '/api/playground/assistant/health' } })
   })
 
   it('over a WebSocket, each answer is the root of a trace of its own, its lines under that trace', async () => {

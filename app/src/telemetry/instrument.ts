@@ -23,7 +23,7 @@ export interface TelemetryOptions {
 /** Span attribute values are bounded: a long prompt must not make a span too big to export. */
 const MAX_CONTENT_ATTRIBUTE = 8000
 /** Health probes and scrapes every few seconds would drown the request log at info. */
-const QUIET_PATHS = /^\/(?:healthz|readyz|livez|metrics)\b/
+const QUIET_PATHS = /^\/(?:health|metrics|api\/playground\/assistant\/health)$/
 
 function spanOf(scope: TraceScope | undefined): SpanHandle | undefined {
   return scope?.span as SpanHandle | undefined

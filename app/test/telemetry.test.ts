@@ -42,7 +42,7 @@ describe('traces over OTLP/HTTP', () => {
     await receiver.waitFor((s) => s.name === 'stream to client' && s.parentSpanId === answer.spanId)
     const tree = receiver.spans.filter((s) => s.traceId === TRACE)
     const byName = (name: string) => tree.filter((s) => s.name === name)
-    const request = byName('POST')[0]!
+    const request = byName('POST /api/playground/assistant/chat')[0]!
     expect(request).toMatchObject({ parentSpanId: CALLER_SPAN, kind: 2, attributes: { 'http.route': '/api/playground/assistant/chat', 'http.response.status_code': 200 } })
     expect(request.resource).toMatchObject({ 'service.name': 'assistant-under-test', 'service.version': '1.0.0-test' })
     expect(answer.parentSpanId).toBe(request.spanId)

@@ -32,7 +32,7 @@ function spanOf(scope: TraceScope | undefined): SpanHandle | undefined {
 /** A child scope under the current one: a span when tracing, else the parent's trace as it is. */
 function childScope(options: TelemetryOptions, name: string, attributes: Record<string, string | number | boolean | undefined>, parent = currentScope()): TraceScope & { span?: SpanHandle } {
   const span = options.tracer?.start(name, { parent: spanOf(parent), attributes })
-  return { trace: span?.context ?? parent?.trace ?? newTrace(), project: options.project, ...(span ? { span } : {}), ...(parent?.messageId ? { messageId: parent.messageId } : {}) }
+  return { trace: span?.context ?? parent?.trace ?? newTrace(), project: options.project, ...(span ? { span } : {}) }
 }
 
 /** Hono middleware: the caller's trace (traceparent / X-Cloud-Trace-Context) around the request, and one request log line with `httpRequest`. */
@@ -51,6 +51,8 @@ export function traceRequests(options: TelemetryOptions): MiddlewareHandler {
       await runInScope(scope, next)
     } finally {
       const route = routeOf(c)
+      // Named `METHOD route` once the route is known (the conventions' name; paths carry ids).
+      span?.rename(`${c.req.method} ${route}`)
       span?.set({ 'http.route': route, 'http.response.status_code': c.res.status })
       if (span && c.res.status >= 500) span.fail({ code: String(c.res.status) })
       span?.end()

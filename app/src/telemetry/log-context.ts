@@ -8,8 +8,6 @@ export interface TraceScope {
   project: string | undefined
   /** Set by the tracer when the scope has a recording span (children are made under it). */
   span?: unknown
-  /** The answer this scope belongs to (quality signals collect per answer). */
-  messageId?: string
 }
 
 const storage = new AsyncLocalStorage<TraceScope>()

@@ -9,6 +9,7 @@ export type SpanAttributes = Record<string, string | number | boolean | string[]
 export interface SpanHandle {
   readonly context: TraceContext
   set(attributes: SpanAttributes): void
+  rename(name: string): void
   /** An error status with the error's type (never its message: it may quote the question). */
   fail(error: unknown): void
   end(): void
@@ -77,6 +78,7 @@ export async function createTracer(settings: TelemetrySettings, version: string,
       const handle: SpanHandle = {
         context: { traceId: context.traceId, spanId: context.spanId, sampled: (context.traceFlags & api.TraceFlags.SAMPLED) === 1 },
         set: (attributes) => void span.setAttributes(defined(attributes)),
+        rename: (name) => void span.updateName(name),
         fail(error) {
           span.setStatus({ code: api.SpanStatusCode.ERROR })
           span.setAttribute('error.type', errorType(error))
@@ -89,11 +91,6 @@ export async function createTracer(settings: TelemetrySettings, version: string,
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   }
-}
-
-/** `Tracer.start` without a tracer: the same handle, recording nothing (for callers that need a context anyway). */
-export function idleSpan(context: TraceContext): SpanHandle {
-  return { context, set() {}, fail() {}, end() {} }
 }
 
 type Sdk = typeof import('@opentelemetry/sdk-trace-base')

@@ -127,3 +127,13 @@ def test_rate_limits_turn_off_with_zero_or_fall_back_to_the_server_default_with_
     assert config["RATE_LIMIT_CHATS_PER_MINUTE"] == "0"
     assert "DAILY_TOKEN_LIMIT" not in config
     assert config["RATE_LIMIT_CONCURRENT_ANSWERS"] == "2"
+
+
+def test_observability_sets_the_trace_settings_only_when_given(defaults):
+    assert not [k for k in defaults.config if k.startswith("OTEL_") or k == "GOOGLE_CLOUD_PROJECT"]
+    rendered = render({"observability": {"googleCloudProject": "my-project-1",
+                                         "tracing": {"endpoint": "https://telemetry.googleapis.com", "ratio": 0.25}}})
+    assert rendered.config["GOOGLE_CLOUD_PROJECT"] == "my-project-1"
+    assert rendered.config["OTEL_EXPORTER_OTLP_ENDPOINT"] == "https://telemetry.googleapis.com"
+    assert rendered.config["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"
+    assert rendered.config["OTEL_TRACES_SAMPLER_ARG"] == "0.25"

@@ -93,7 +93,8 @@ describe('WebSocket chat: happy path', () => {
     await socket.answer('log-1')
     socket.close()
     await socket.closed
-    await new Promise((r) => setTimeout(r, 50))
+    // The server writes its close line after the client saw the close: wait for it, not for a guessed time.
+    await expect.poll(() => srv.logs.some((l) => l.event === 'connection_close')).toBe(true)
     const answerLine = srv.logs.find((l) => l.event === 'answer' && l.messageId === 'log-1')
     expect(answerLine).toMatchObject({ severity: 'INFO', model: 'gpt-4o', outcome: 'completed' })
     expect(answerLine!.totalTokens).toBeGreaterThan(0)

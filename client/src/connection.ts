@@ -2,14 +2,15 @@
  * The client: asks and conversation follows over one kept-alive socket (link.ts: heartbeat, reconnect with
  * capped backoff and jitter, token refresh on 4001), with exactly-once resume of every answer after a drop.
  */
-import { applyFrame, newAnswerState, type AnswerState, type AskEvent } from './answer-stream.js'
+import { createAsks, type Ask, type AskOptions, type AskPort } from './asks.js'
 import { conversationsApi, type ConversationsApi } from './conversations-api.js'
-import { createEventQueue, type EventQueue } from './event-queue.js'
+import { createFollows, type Subscription } from './follows.js'
 import { createLink, type ConnectionEvent, type WebSocketConstructor } from './link.js'
 import type { LinkState } from './link-state.js'
-import type { ClientFrame, ServerFrame } from './protocol.js'
-import { DEFAULT_RECONNECT, type GiveUpCode, type ReconnectSettings } from './reconnect-policy.js'
+import { DEFAULT_RECONNECT, type ReconnectSettings } from './reconnect-policy.js'
 
+export { AskError, type Ask, type AskOptions } from './asks.js'
+export type { Subscription } from './follows.js'
 export type { ConnectionEvent, WebSocketConstructor } from './link.js'
 
 export interface ConnectOptions {
@@ -32,34 +33,6 @@ export interface ConnectOptions {
   random?: () => number
 }
 
-export interface AskOptions {
-  conversationId?: string
-  /** Aborting sends `cancel`: the answer ends with `complete`, finishReason `cancelled`. */
-  signal?: AbortSignal
-}
-
-export interface Ask extends AsyncIterable<AskEvent> {
-  readonly messageId: string
-  /** The whole answer's text; rejects with an AskError when the answer ends in an error. */
-  readonly text: Promise<string>
-}
-
-export class AskError extends Error {
-  override name = 'AskError'
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryAfter?: number,
-  ) {
-    super(message)
-  }
-}
-
-export interface Subscription extends AsyncIterable<ServerFrame> {
-  readonly conversationId: string
-  unsubscribe(): void
-}
-
 export interface Client {
   ask(question: string, options?: AskOptions): Ask
   /** Frames of every answer in a conversation (other tabs and devices) and its `conversation_updated` events. */
@@ -75,33 +48,6 @@ export interface Client {
   close(): void
 }
 
-/** A resume may reach the server before the old socket's `chat` was handled: retry the pair a few times. */
-const MAX_REASKS = 5
-
-interface PendingAsk {
-  question: string
-  state: AnswerState
-  /** Whether a `chat` went out on some socket (so the server may know the answer). */
-  sent: boolean
-  /** How often `chat` was sent again after the server did not know the answer. */
-  reasks: number
-  cancelRequested: boolean
-  queue: EventQueue<AskEvent>
-  settle(event: AskEvent): void
-}
-
-interface ConversationFollow {
-  queue: EventQueue<ServerFrame>
-  /** Answers seen through the subscription, to resume them too after a reconnect. */
-  answers: Map<string, AnswerState>
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(16)
-  globalThis.crypto.getRandomValues(bytes)
-  return `m-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
-}
-
 function httpBaseOf(socketUrl: string): string {
   const url = new URL(socketUrl)
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:'
@@ -111,10 +57,16 @@ function httpBaseOf(socketUrl: string): string {
 export function connect(options: ConnectOptions): Client {
   const found = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
   if (!found) throw new Error('No WebSocket implementation: pass { WebSocket } (e.g. the ws package) on Node < 22')
-  const asks = new Map<string, PendingAsk>()
-  const follows = new Map<string, ConversationFollow>()
   const listeners = new Set<(event: ConnectionEvent) => void>()
   const emit = (event: ConnectionEvent) => listeners.forEach((l) => l(event))
+  // The asks and follows reach the socket through this port; the link is made next and opens at once.
+  const port: AskPort = {
+    isOpen: () => link.isOpen(),
+    send: (frame) => link.send(frame),
+    ensureConnected: () => link.ensureConnected(),
+  }
+  const asks = createAsks(port)
+  const follows = createFollows(port)
   const link = createLink({
     url: options.url,
     token: options.token,
@@ -125,155 +77,23 @@ export function connect(options: ConnectOptions): Client {
     reconnect: { ...DEFAULT_RECONNECT, ...options.reconnect },
     random: options.random ?? Math.random,
     emit,
-    onOpen: restore,
-    onFrame: route,
-    onGiveUp: endEverything,
+    onOpen() {
+      asks.restore()
+      follows.restore()
+    },
+    onFrame(frame) {
+      if (asks.onFrame(frame) || follows.onFrame(frame)) return
+      if (frame.type === 'error' && !frame.messageId) emit({ type: 'error', code: frame.code ?? 'internal_error', error: frame.error ?? '' })
+    },
+    onGiveUp(code, error) {
+      asks.endAll(code, error)
+      follows.endAll()
+    },
   })
-  const send = (frame: ClientFrame) => link.send(frame)
-
-  /** Ends every answer and subscription with an error (the link gave up, or close()); the next ask() connects again. */
-  function endEverything(code: GiveUpCode, error: string) {
-    for (const ask of [...asks.values()]) ask.settle({ type: 'error', code, error })
-    for (const follow of follows.values()) follow.queue.end()
-    follows.clear()
-  }
-
-  /** On (re)open: ask what was never sent, resume what was, re-join conversations. */
-  function restore() {
-    for (const ask of asks.values()) {
-      if (!ask.sent) sendChat(ask)
-      else {
-        send({ type: 'resume', messageId: ask.state.messageId, lastSeq: ask.state.lastSeq })
-        ask.queue.push({ type: 'resumed', lastSeq: ask.state.lastSeq })
-        if (ask.cancelRequested) send({ type: 'cancel', messageId: ask.state.messageId })
-      }
-    }
-    for (const [conversationId, follow] of follows) {
-      send({ type: 'subscribe', conversationId })
-      for (const answer of follow.answers.values()) {
-        if (!answer.finished) send({ type: 'resume', messageId: answer.messageId, lastSeq: answer.lastSeq })
-      }
-    }
-  }
-
-  function sendChat(ask: PendingAsk) {
-    const conversationId = ask.state.conversationId
-    send({ type: 'chat', content: ask.question, messageId: ask.state.messageId, ...(conversationId ? { conversationId } : {}) })
-    ask.sent = true
-  }
-
-  function route(frame: ServerFrame) {
-    const ask = frame.messageId ? asks.get(frame.messageId) : undefined
-    if (ask) return onAskFrame(ask, frame)
-    const follow = frame.conversationId ? follows.get(frame.conversationId) : undefined
-    if (follow) return onFollowFrame(follow, frame)
-    if (frame.type === 'error' && !frame.messageId) emit({ type: 'error', code: frame.code ?? 'internal_error', error: frame.error ?? '' })
-  }
-
-  function onAskFrame(ask: PendingAsk, frame: ServerFrame) {
-    if (frame.type === 'error') {
-      // The server does not know this answer: the chat never reached it, so asking again asks upstream once.
-      if (frame.code === 'resume_unavailable' && !ask.state.started && ask.reasks < MAX_REASKS) {
-        ask.reasks++
-        return sendChat(ask)
-      }
-      // The re-sent chat met the first one, which did arrive after all: follow that one.
-      if (frame.code === 'invalid_message' && ask.reasks > 0 && /already used/.test(frame.error ?? '')) {
-        return send({ type: 'resume', messageId: ask.state.messageId, lastSeq: ask.state.lastSeq })
-      }
-      // Refused because the server drains: ask again on the next socket (the server closes with 1012).
-      if (frame.code === 'shutting_down') {
-        ask.sent = false
-        return
-      }
-    }
-    const step = applyFrame(ask.state, frame)
-    if (step.resumeFrom !== undefined) send({ type: 'resume', messageId: ask.state.messageId, lastSeq: step.resumeFrom })
-    for (const event of step.events) {
-      if (event.type === 'complete' || event.type === 'error') ask.settle(event)
-      else ask.queue.push(event)
-    }
-  }
-
-  function onFollowFrame(follow: ConversationFollow, frame: ServerFrame) {
-    if (!frame.messageId) return follow.queue.push(frame)
-    let answer = follow.answers.get(frame.messageId)
-    if (!answer) follow.answers.set(frame.messageId, (answer = newAnswerState(frame.messageId, frame.conversationId)))
-    const step = applyFrame(answer, frame)
-    if (step.resumeFrom !== undefined) send({ type: 'resume', messageId: answer.messageId, lastSeq: step.resumeFrom })
-    if (step.events.length > 0) follow.queue.push(frame)
-    if (answer.finished) follow.answers.delete(frame.messageId)
-  }
-
-  function ask(question: string, askOptions: AskOptions = {}): Ask {
-    const messageId = randomId()
-    const queue = createEventQueue<AskEvent>()
-    let resolveText!: (text: string) => void
-    let rejectText!: (error: AskError) => void
-    const text = new Promise<string>((resolve, reject) => {
-      resolveText = resolve
-      rejectText = reject
-    })
-    // A caller that only iterates must not get an unhandled rejection.
-    text.catch(() => {})
-    const pending: PendingAsk = {
-      question,
-      state: newAnswerState(messageId, askOptions.conversationId),
-      sent: false,
-      reasks: 0,
-      cancelRequested: false,
-      queue,
-      settle(event) {
-        if (queue.ended) return
-        pending.state.finished = true
-        asks.delete(messageId)
-        askOptions.signal?.removeEventListener('abort', onAbort)
-        queue.push(event)
-        queue.end()
-        if (event.type === 'complete') resolveText(event.text)
-        else if (event.type === 'error') rejectText(new AskError(event.code, event.error, event.retryAfter))
-      },
-    }
-    function onAbort() {
-      if (pending.state.finished) return
-      pending.cancelRequested = true
-      if (pending.sent) send({ type: 'cancel', messageId })
-      else pending.settle({ type: 'error', code: 'connection_closed', error: 'Aborted before the question was sent' })
-    }
-    asks.set(messageId, pending)
-    if (askOptions.signal?.aborted) onAbort()
-    else {
-      askOptions.signal?.addEventListener('abort', onAbort, { once: true })
-      if (link.isOpen()) sendChat(pending)
-      else link.ensureConnected()
-    }
-    return { messageId, text, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() }
-  }
-
-  function subscribe(conversationId: string): Subscription {
-    let follow = follows.get(conversationId)
-    if (!follow) {
-      follow = { queue: createEventQueue<ServerFrame>(), answers: new Map() }
-      follows.set(conversationId, follow)
-      if (link.isOpen()) send({ type: 'subscribe', conversationId })
-      else link.ensureConnected()
-    }
-    const queue = follow.queue
-    return {
-      conversationId,
-      unsubscribe() {
-        if (follows.get(conversationId)?.queue !== queue) return
-        follows.delete(conversationId)
-        send({ type: 'unsubscribe', conversationId })
-        queue.end()
-      },
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-    }
-  }
 
   return {
-    ask,
-    subscribe,
+    ask: (question, askOptions) => asks.ask(question, askOptions),
+    subscribe: (conversationId) => follows.subscribe(conversationId),
     on(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -288,7 +108,8 @@ export function connect(options: ConnectOptions): Client {
     }),
     close() {
       link.close()
-      endEverything('connection_closed', 'The client was closed')
+      asks.endAll('connection_closed', 'The client was closed')
+      follows.endAll()
     },
   }
 }

@@ -73,9 +73,91 @@ export interface Link {
 
 const OPEN = 1
 
-interface Waiter {
-  resolve(): void
-  reject(error: ConnectionError): void
+interface SocketEvents {
+  open(): void
+  /** Any message, parsed or not: the peer is alive. */
+  heard(): void
+  frame(frame: ServerFrame): void
+  close(code: number, reason: string, opened: boolean): void
+}
+
+/** Opens one socket (the token as the `bearer` subprotocol entry) and turns its callbacks into SocketEvents. */
+function openSocket(Socket: WebSocketConstructor, url: string, token: string | undefined, on: SocketEvents): SocketLike {
+  const ws = new Socket(url, token ? ['bearer', token] : undefined) as SocketLike
+  let opened = false
+  ws.onopen = function onOpen() {
+    opened = true
+    on.open()
+  }
+  ws.onmessage = function onMessage(event) {
+    on.heard()
+    if (typeof event.data !== 'string') return
+    let frame: ServerFrame
+    try {
+      frame = JSON.parse(event.data) as ServerFrame
+    } catch {
+      return
+    }
+    on.frame(frame)
+  }
+  ws.onerror = () => {}
+  ws.onclose = (event) => on.close(event.code, event.reason, opened)
+  return ws
+}
+
+interface Heartbeat {
+  start(): void
+  /** Something arrived: the peer is alive. */
+  heard(): void
+  stop(): void
+}
+
+/** A ping every intervalMs; when nothing arrives within timeoutMs after one, the peer is silent (half-open TCP). */
+function createHeartbeat(intervalMs: number, timeoutMs: number, ping: () => void, silent: () => void): Heartbeat {
+  let pingTimer: ReturnType<typeof setInterval> | undefined
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined
+  return {
+    start() {
+      pingTimer = setInterval(function beat() {
+        ping()
+        deadlineTimer ??= setTimeout(silent, timeoutMs)
+      }, intervalMs)
+    },
+    heard() {
+      clearTimeout(deadlineTimer)
+      deadlineTimer = undefined
+    },
+    stop() {
+      clearInterval(pingTimer)
+      clearTimeout(deadlineTimer)
+      pingTimer = deadlineTimer = undefined
+    },
+  }
+}
+
+/** Takes a socket's handlers off and closes it if it is still open (a silent peer, a new socket, or close()). */
+function abandon(ws: SocketLike, code: number, reason: string) {
+  ws.onopen = ws.onmessage = ws.onclose = null
+  if (ws.readyState > OPEN) return
+  try {
+    ws.close(code, reason)
+  } catch {
+    // Already closing: nothing to do.
+  }
+}
+
+/** The callers of ready() waiting for an open socket. */
+function createWaiters() {
+  let waiters: { resolve(): void; reject(error: ConnectionError): void }[] = []
+  return {
+    wait: () => new Promise<void>((resolve, reject) => waiters.push({ resolve, reject })),
+    resolveAll: () => waiters.splice(0).forEach((waiter) => waiter.resolve()),
+    rejectAll(error: ConnectionError) {
+      const settled = waiters
+      waiters = []
+      settled.forEach((waiter) => waiter.reject(error))
+    },
+  }
 }
 
 export function createLink(options: LinkOptions): Link {
@@ -86,9 +168,14 @@ export function createLink(options: LinkOptions): Link {
   let everOpened = false
   let attempt = 0
   let retryTimer: ReturnType<typeof setTimeout> | undefined
-  let pingTimer: ReturnType<typeof setInterval> | undefined
-  let deadlineTimer: ReturnType<typeof setTimeout> | undefined
-  let waiters: Waiter[] = []
+  const waiters = createWaiters()
+  // Any frame counts as alive; a silent peer is given up and the answers resume on a new socket.
+  const heartbeat = createHeartbeat(
+    options.heartbeatIntervalMs,
+    options.heartbeatTimeoutMs,
+    () => send({ type: 'ping' }),
+    () => dropped(1006, 'heartbeat timeout', true),
+  )
 
   function move(to: LinkState) {
     if (!canMove(state, to)) throw new Error(`client bug: no move from ${state} to ${to}`)
@@ -100,51 +187,30 @@ export function createLink(options: LinkOptions): Link {
   function open() {
     retryTimer = undefined
     move('connecting')
-    const ws = new options.Socket(options.url, token ? ['bearer', token] : undefined) as SocketLike
+    const ws = openSocket(options.Socket, options.url, token, {
+      open() {
+        attempt = 0
+        const reconnected = everOpened
+        everOpened = true
+        move('open')
+        heartbeat.start()
+        options.onOpen()
+        options.emit({ type: 'open', reconnected })
+        waiters.resolveAll()
+      },
+      heard: () => heartbeat.heard(),
+      frame: (frame) => options.onFrame(frame),
+      close(code, reason, opened) {
+        if (socket === ws) dropped(code, reason, opened)
+      },
+    })
     socket = ws
-    let opened = false
-    ws.onopen = function onOpen() {
-      opened = true
-      attempt = 0
-      const reconnected = everOpened
-      everOpened = true
-      move('open')
-      startHeartbeat()
-      options.onOpen()
-      options.emit({ type: 'open', reconnected })
-      for (const waiter of waiters.splice(0)) waiter.resolve()
-    }
-    ws.onmessage = function onMessage(event) {
-      clearTimeout(deadlineTimer)
-      deadlineTimer = undefined
-      if (typeof event.data !== 'string') return
-      let frame: ServerFrame
-      try {
-        frame = JSON.parse(event.data) as ServerFrame
-      } catch {
-        return
-      }
-      options.onFrame(frame)
-    }
-    ws.onerror = () => {}
-    ws.onclose = function onClose(event) {
-      if (socket === ws) dropped(event.code, event.reason, opened)
-    }
   }
 
-  /** Detaches the current socket and closes it if it is still open (a silent peer, or close()). */
   function detach(code: number, reason: string) {
-    const ws = socket
+    if (socket) abandon(socket, code, reason)
     socket = undefined
-    stopHeartbeat()
-    if (!ws) return
-    ws.onopen = ws.onmessage = ws.onclose = null
-    if (ws.readyState > OPEN) return
-    try {
-      ws.close(code, reason)
-    } catch {
-      // Already closing: nothing to do.
-    }
+    heartbeat.stop()
   }
 
   /** Gives up on the current socket (closed, or silent past the heartbeat) and asks the policy what comes next. */
@@ -182,25 +248,7 @@ export function createLink(options: LinkOptions): Link {
     attempt = 0
     options.emit({ type: 'failed', code: closeCode, error })
     options.onGiveUp(code, error)
-    rejectWaiters(new ConnectionError(code, error, closeCode))
-  }
-
-  function rejectWaiters(error: ConnectionError) {
-    for (const waiter of waiters.splice(0)) waiter.reject(error)
-  }
-
-  function startHeartbeat() {
-    pingTimer = setInterval(function ping() {
-      send({ type: 'ping' })
-      // Any frame counts as alive; a silent peer (half-open TCP) is given up and the answers resume elsewhere.
-      deadlineTimer ??= setTimeout(() => dropped(1006, 'heartbeat timeout', true), options.heartbeatTimeoutMs)
-    }, options.heartbeatIntervalMs)
-  }
-
-  function stopHeartbeat() {
-    clearInterval(pingTimer)
-    clearTimeout(deadlineTimer)
-    pingTimer = deadlineTimer = undefined
+    waiters.rejectAll(new ConnectionError(code, error, closeCode))
   }
 
   function send(frame: ClientFrame) {
@@ -223,15 +271,14 @@ export function createLink(options: LinkOptions): Link {
     ready() {
       if (isOpen()) return Promise.resolve()
       if (isIdle(state)) open()
-      return new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }))
+      return waiters.wait()
     },
     close() {
       clearTimeout(retryTimer)
       retryTimer = undefined
       detach(CloseCode.normal, 'closed by the client')
       move('closed')
-      rejectWaiters(new ConnectionError('connection_closed', 'The client was closed before the connection opened'))
-      waiters = []
+      waiters.rejectAll(new ConnectionError('connection_closed', 'The client was closed before the connection opened'))
     },
   }
 }

@@ -126,8 +126,9 @@ describe('resume within the grace period', () => {
     expect(requestFor(question)?.aborted).toBe(false)
     await expect.poll(() => requestFor(question)?.aborted, { timeout: 5000 }).toBe(true)
     // It ended on the grace rule, having streamed past what the client saw.
-    const ended = graceful.logs.find((l) => l.event === 'answer' && l.messageId === 'r-2')!
-    expect(ended).toMatchObject({ outcome: 'cancelled', cancelReason: 'abandoned' })
+    const endedLine = () => graceful.logs.find((l) => l.event === 'answer' && l.messageId === 'r-2')
+    await expect.poll(endedLine).toMatchObject({ outcome: 'cancelled', cancelReason: 'abandoned' })
+    const ended = endedLine()!
     expect(ended.deltas as number).toBeGreaterThan(s.frames.filter((f) => f.type === 'chat_delta').length)
   })
 })

@@ -87,6 +87,7 @@ variable "cloud_run" {
     Redis, conversations live in one instance's memory: keep max at 1 or rely on session affinity);
     resources (cpu_idle false keeps CPU for answers whose client dropped, so they stream on for resume);
     public (roles/run.invoker for allUsers; the server's own AUTH_MODE then guards it).
+    Terraform drops fields the type does not name, so spell them as here.
   EOT
   type = object({
     service_name     = optional(string, "hedera-playground-assistant")

@@ -77,7 +77,8 @@ def test_cloud_run_refuses(cloud_run, extra, message):
     ({"env": '{ADMIN_TOKEN = "x"}'}, True),
     # The root passes the cloud_run and gke objects whole; their fields are validated once, in the modules.
     ({"cloud_run": "{timeout_seconds = 3600, scaling = {max_instance_count = 1}}", "gke": '{namespace = "assistant"}'}, True),
-    ({"cloud_run": "{timeout = 3600}"}, False),
+    ({"cloud_run": '{timeout_seconds = "soon"}'}, False),
+    ({"gke": "{namespace = [1]}"}, False),
     ({"cloud_run_timeout_seconds": "3600"}, False),
     ({"openai_api_key": '"short"'}, False),
 ])

@@ -4,7 +4,8 @@
 #     (pinned, requirements-dev.txt) on their run: steps; any finding fails.
 #  2. A deliberately broken workflow must make actionlint fail, so step 1 can fail.
 #  3. scripts/tests/test_deploy_config.py (pytest): the rules the deploy docs promise for
-#     ci.yml, release.yml and cloudbuild.yaml (keyless auth, tag trigger, gated deploys, ...).
+#     ci.yml, release.yml and cloudbuild.yaml (keyless auth, tag trigger, gated deploys, ...), and
+#     scripts/tests/test_tool_install.py: the tool installer uses a pinned tool on PATH and times each tool.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -50,4 +51,4 @@ for rule in syntax-check job-needs action expression shellcheck; do
 done
 log "actionlint fails a broken workflow ($(grep -c '^\.github' "$work/broken.out") findings), as it should"
 
-"$pytest" -q -p no:cacheprovider scripts/tests/test_deploy_config.py
+"$pytest" -q -p no:cacheprovider scripts/tests/test_deploy_config.py scripts/tests/test_tool_install.py

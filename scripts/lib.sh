@@ -24,12 +24,34 @@ venv_tool() {
   ln -sfn "$venv" "$ROOT/.tools/$link"
 }
 
-# go_tool NAME MODULE@VERSION: go install into a versioned cache dir, then link into .tools/bin.
+# path_tool NAME VERSION: when the first NAME on PATH (outside .tools/bin) reports exactly VERSION (through
+# `NAME --version` or `NAME version`), link it as .tools/bin/NAME and succeed, so nothing is built from source.
+path_tool() {
+  local name="$1" version="${2#v}" dir found
+  local IFS=:
+  for dir in $PATH; do
+    [ -n "$dir" ] && [ "$dir" != "$TOOLS_BIN" ] && [ -x "$dir/$name" ] || continue
+    found="$dir/$name"
+    # Version strings like "v1.8.5", "version 0.61.0" or Version:"v3.22.0": the number must stand alone.
+    if { timeout 20 "$found" --version; timeout 20 "$found" version; } 2>/dev/null \
+      | grep -Eq "(^|[^0-9.])v?${version//./\\.}([^0-9.]|$)"; then
+      ln -sf "$found" "$TOOLS_BIN/$name"
+      log "using $found: it is the pinned $version"
+      return 0
+    fi
+    return 1
+  done
+  return 1
+}
+
+# go_tool NAME MODULE@VERSION: the pinned version from PATH if it is there, else go install into a versioned
+# cache dir; then link into .tools/bin.
 go_tool() {
   local name="$1" spec="$2"
   local dir="$CACHE_DIR/go-bin/${spec//[\/@]/_}"
   if [ ! -x "$dir/$name" ]; then
-    log "building $spec (cached in $dir)"
+    path_tool "$name" "${spec##*@}" && return 0
+    log "building $spec from source, once (cached in $dir)"
     mkdir -p "$dir"
     GOBIN="$dir" GOFLAGS=-mod=mod go install "$spec"
   fi

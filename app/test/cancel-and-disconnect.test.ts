@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { postChat, readSse } from './support/sse-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
-import { connect, deltaText } from './support/ws-client.js'
+import { connect as connectSocket, deltaText, type TestSocket } from './support/ws-client.js'
 
 let fake: FakeOpenAi
 let srv: TestServer
@@ -15,6 +15,24 @@ afterAll(async () => {
   await srv.close()
   await fake.close()
 })
+
+/** What a test opened, closed after it whether it passed or failed (a failed expect skips the test's own closes). */
+const opened: (() => unknown)[] = []
+afterEach(async () => {
+  for (const close of opened.splice(0).reverse()) await close()
+})
+
+async function connect(url: string): Promise<TestSocket> {
+  const socket = await connectSocket(url)
+  opened.push(() => socket.ws.terminate())
+  return socket
+}
+
+async function startServer(env: Record<string, string>): Promise<TestServer> {
+  const server = await startTestServer(upstreamEnv(fake.url, env))
+  opened.push(() => server.close())
+  return server
+}
 
 const requestFor = (question: string) => fake.requests.find((r) => r.messages.at(-1)?.content === question)
 
@@ -77,7 +95,7 @@ describe('no tokens paid for nobody', () => {
 
 describe('resume within the grace period', () => {
   it('an answer outlives its socket for RESUME_GRACE_MS; a new socket resumes it from lastSeq, exactly once and in order', async () => {
-    const graceful = await startTestServer(upstreamEnv(fake.url, { RESUME_GRACE_MS: '5000' }))
+    const graceful = await startServer({ RESUME_GRACE_MS: '5000' })
     const question = '[[delay:15]] [[words:60]] resume me'
     const first = await connect(graceful.ws)
     first.send({ type: 'chat', content: question, messageId: 'r-1' })
@@ -94,11 +112,10 @@ describe('resume within the grace period', () => {
     expect(rest.at(-1)).toMatchObject({ type: 'chat_complete', metadata: { finishReason: 'stop' } })
     expect(requestFor(question)?.aborted).toBe(false)
     second.close()
-    await graceful.close()
   })
 
   it('with nobody attached after the grace, the answer is cancelled and the upstream aborted', async () => {
-    const graceful = await startTestServer(upstreamEnv(fake.url, { RESUME_GRACE_MS: '1000' }))
+    const graceful = await startServer({ RESUME_GRACE_MS: '1000' })
     const question = '[[delay:30]] [[words:200]] abandon me'
     const s = await connect(graceful.ws)
     s.send({ type: 'chat', content: question, messageId: 'r-2' })
@@ -109,16 +126,16 @@ describe('resume within the grace period', () => {
     expect(requestFor(question)?.aborted).toBe(false)
     await expect.poll(() => requestFor(question)?.aborted, { timeout: 5000 }).toBe(true)
     // It ended on the grace rule, having streamed past what the client saw.
-    const ended = graceful.logs.find((l) => l.event === 'answer' && l.messageId === 'r-2')!
-    expect(ended).toMatchObject({ outcome: 'cancelled', cancelReason: 'abandoned' })
+    const endedLine = () => graceful.logs.find((l) => l.event === 'answer' && l.messageId === 'r-2')
+    await expect.poll(endedLine).toMatchObject({ outcome: 'cancelled', cancelReason: 'abandoned' })
+    const ended = endedLine()!
     expect(ended.deltas as number).toBeGreaterThan(s.frames.filter((f) => f.type === 'chat_delta').length)
-    await graceful.close()
   })
 })
 
 describe('finished answers kept for resume are bounded', () => {
   it('keeps at most ANSWER_RETENTION_MAX finished answers; the oldest can no longer be resumed', async () => {
-    const bounded = await startTestServer(upstreamEnv(fake.url, { ANSWER_RETENTION_MAX: '2' }))
+    const bounded = await startServer({ ANSWER_RETENTION_MAX: '2' })
     const socket = await connect(bounded.ws)
     for (const id of ['keep-1', 'keep-2', 'keep-3']) {
       socket.send({ type: 'chat', content: `answer ${id}`, messageId: id, conversationId: id })
@@ -135,7 +152,6 @@ describe('finished answers kept for resume are bounded', () => {
     expect((await socket.next((f) => f.messageId === 'keep-3' && f.type === 'chat_complete')).type).toBe('chat_complete')
     expect(socket.frames.length).toBeGreaterThan(before)
     socket.close()
-    await bounded.close()
   })
 })
 

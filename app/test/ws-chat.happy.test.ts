@@ -88,18 +88,22 @@ describe('WebSocket chat: happy path', () => {
   })
 
   it('logs one line per connection and per answer, without the key or the content', async () => {
+    const opens = () => srv.logs.filter((l) => l.event === 'connection_open').map((l) => l.connectionId)
+    const earlier = new Set(opens())
     const socket = await connect(srv.ws)
+    // This socket's id: the one open line that was not there before it connected.
+    await expect.poll(() => opens().filter((id) => !earlier.has(id))).toHaveLength(1)
+    const connectionId = opens().find((id) => !earlier.has(id))
     socket.send({ type: 'chat', content: 'secret question text', messageId: 'log-1' })
     await socket.answer('log-1')
     socket.close()
     await socket.closed
-    await new Promise((r) => setTimeout(r, 50))
-    const answerLine = srv.logs.find((l) => l.event === 'answer' && l.messageId === 'log-1')
-    expect(answerLine).toMatchObject({ severity: 'INFO', model: 'gpt-4o', outcome: 'completed' })
-    expect(answerLine!.totalTokens).toBeGreaterThan(0)
-    expect(answerLine!.timeToFirstTokenMs).toBeTypeOf('number')
-    expect(srv.logs.some((l) => l.event === 'connection_open')).toBe(true)
-    expect(srv.logs.some((l) => l.event === 'connection_close')).toBe(true)
+    // The server writes these lines when it has seen the end: wait for them, not for a guessed time.
+    await expect.poll(() => srv.logs.find((l) => l.event === 'connection_close' && l.connectionId === connectionId)).toBeTruthy()
+    await expect.poll(() => srv.logs.find((l) => l.event === 'answer' && l.messageId === 'log-1')).toMatchObject({ severity: 'INFO', model: 'gpt-4o', outcome: 'completed' })
+    const answerLine = srv.logs.find((l) => l.event === 'answer' && l.messageId === 'log-1')!
+    expect(answerLine.totalTokens).toBeGreaterThan(0)
+    expect(answerLine.timeToFirstTokenMs).toBeTypeOf('number')
     const all = srv.rawLogs.join('\n')
     expect(all).not.toContain('sk-test-key-that-must-never-be-logged')
     expect(all).not.toContain('secret question text')

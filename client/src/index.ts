@@ -3,4 +3,7 @@ export { connect, AskError, type Ask, type AskOptions, type Client, type Connect
 export { conversationsApi, ApiError, type ConversationsApi, type ConversationsApiOptions } from './conversations-api.js'
 export type { AskEvent, ClientErrorCode } from './answer-stream.js'
 export type { BackoffSettings } from './backoff.js'
+export { ConnectionError } from './link.js'
+export type { LinkState } from './link-state.js'
+export type { ReconnectSettings } from './reconnect-policy.js'
 export type * from './protocol.js'

@@ -1,4 +1,5 @@
-/** The wire types, from the one file the server compiles too (so client and server cannot disagree). */
+/** The wire types and close codes, from the one file the server compiles too (so client and server cannot disagree). */
+export { CloseCode } from '../../app/src/protocol/wire.js'
 export type {
   ApiCheck,
   ClientFrame,

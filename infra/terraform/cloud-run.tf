@@ -26,14 +26,14 @@ module "cloud_run" {
 
   project_id          = var.project_id
   region              = var.region
-  service_name        = var.service_name
+  service_name        = var.cloud_run.service_name
   image               = local.image
-  timeout_seconds     = var.cloud_run_timeout_seconds
-  session_affinity    = var.cloud_run_session_affinity
-  max_concurrency     = var.cloud_run_max_concurrency
-  scaling             = var.cloud_run_scaling
-  resources           = var.cloud_run_resources
-  public              = var.cloud_run_public
+  timeout_seconds     = var.cloud_run.timeout_seconds
+  session_affinity    = var.cloud_run.session_affinity
+  max_concurrency     = var.cloud_run.max_concurrency
+  scaling             = var.cloud_run.scaling
+  resources           = var.cloud_run.resources
+  public              = var.cloud_run.public
   deletion_protection = var.deletion_protection
   labels              = var.labels
 

@@ -6,12 +6,12 @@ module "gke" {
 
   project_id          = var.project_id
   region              = var.region
-  cluster_name        = var.gke_cluster_name
+  cluster_name        = var.gke.cluster_name
   network             = local.network
   subnetwork          = local.subnetwork
   deletion_protection = var.deletion_protection
-  namespace           = var.gke_namespace
-  chart_path          = var.chart_path
+  namespace           = var.gke.namespace
+  chart_path          = var.gke.chart_path
   labels              = var.labels
 
   image_repository = local.image_repository

@@ -79,87 +79,46 @@ variable "enable_gke" {
   default     = false
 }
 
-variable "service_name" {
-  description = "Name of the Cloud Run service."
-  type        = string
-  default     = "hedera-playground-assistant"
-}
-
-variable "cloud_run_timeout_seconds" {
-  description = "Cloud Run request timeout; a WebSocket is closed after at most this long. Maximum and default 3600."
-  type        = number
-  default     = 3600
-
-  validation {
-    condition     = var.cloud_run_timeout_seconds >= 1 && var.cloud_run_timeout_seconds <= 3600
-    error_message = "cloud_run_timeout_seconds must be from 1 to 3600."
-  }
-}
-
-variable "cloud_run_session_affinity" {
-  description = "Route a client's requests to the same Cloud Run instance when possible."
-  type        = bool
-  default     = true
-}
-
-variable "cloud_run_max_concurrency" {
-  description = "Most concurrent requests (WebSockets and streams) per Cloud Run instance."
-  type        = number
-  default     = 80
-
-  validation {
-    condition     = var.cloud_run_max_concurrency >= 1 && var.cloud_run_max_concurrency <= 1000
-    error_message = "cloud_run_max_concurrency must be between 1 and 1000."
-  }
-}
-
-variable "cloud_run_scaling" {
-  description = "Cloud Run instance range. Without Redis, conversations live in one instance's memory: keep max at 1 or rely on session affinity."
+variable "cloud_run" {
+  description = <<-EOT
+    The Cloud Run service (enable_cloud_run), passed whole to modules/cloud-run, which validates each field:
+    service_name; timeout_seconds (a WebSocket lives at most this long; 1-3600, default the maximum);
+    session_affinity; max_concurrency (requests, WebSockets and streams, per instance); scaling (without
+    Redis, conversations live in one instance's memory: keep max at 1 or rely on session affinity);
+    resources (cpu_idle false keeps CPU for answers whose client dropped, so they stream on for resume);
+    public (roles/run.invoker for allUsers; the server's own AUTH_MODE then guards it).
+    Terraform drops fields the type does not name, so spell them as here.
+  EOT
   type = object({
-    min_instance_count = optional(number, 0)
-    max_instance_count = optional(number, 3)
+    service_name     = optional(string, "hedera-playground-assistant")
+    timeout_seconds  = optional(number, 3600)
+    session_affinity = optional(bool, true)
+    max_concurrency  = optional(number, 80)
+    scaling = optional(object({
+      min_instance_count = optional(number, 0)
+      max_instance_count = optional(number, 3)
+    }), {})
+    resources = optional(object({
+      cpu               = optional(string, "1")
+      memory            = optional(string, "512Mi")
+      cpu_idle          = optional(bool, false)
+      startup_cpu_boost = optional(bool, true)
+    }), {})
+    public = optional(bool, true)
   })
-  default = {}
-
-  validation {
-    condition     = var.cloud_run_scaling.min_instance_count >= 0 && var.cloud_run_scaling.min_instance_count <= var.cloud_run_scaling.max_instance_count
-    error_message = "cloud_run_scaling needs 0 <= min_instance_count <= max_instance_count."
-  }
+  default  = {}
+  nullable = false
 }
 
-variable "cloud_run_resources" {
-  description = "Cloud Run container CPU, memory, CPU only during requests (cpu_idle, default false: answers whose client dropped keep streaming for resume) and startup CPU boost."
+variable "gke" {
+  description = "The GKE Autopilot cluster and Helm release (enable_gke), passed to modules/gke, which validates each field: cluster_name; namespace (the Workload Identity binding names it); chart_path (null: the repository's charts/hedera-playground-assistant)."
   type = object({
-    cpu               = optional(string, "1")
-    memory            = optional(string, "512Mi")
-    cpu_idle          = optional(bool, false)
-    startup_cpu_boost = optional(bool, true)
+    cluster_name = optional(string, "hedera-playground-assistant")
+    namespace    = optional(string, "hedera-playground-assistant")
+    chart_path   = optional(string)
   })
-  default = {}
-}
-
-variable "cloud_run_public" {
-  description = "Let anyone invoke the Cloud Run service (roles/run.invoker for allUsers). The server's own AUTH_MODE then guards it."
-  type        = bool
-  default     = true
-}
-
-variable "gke_cluster_name" {
-  description = "Name of the GKE Autopilot cluster."
-  type        = string
-  default     = "hedera-playground-assistant"
-}
-
-variable "gke_namespace" {
-  description = "Kubernetes namespace of the Helm release; the Workload Identity binding names it."
-  type        = string
-  default     = "hedera-playground-assistant"
-}
-
-variable "chart_path" {
-  description = "Path of the Helm chart; null uses the repository's charts/hedera-playground-assistant."
-  type        = string
-  default     = null
+  default  = {}
+  nullable = false
 }
 
 # --- Network (Redis, GKE) -----------------------------------------------------------------------
@@ -298,14 +257,9 @@ variable "cors_origins" {
 }
 
 variable "auth_mode" {
-  description = "AUTH_MODE: none, token (needs api_tokens_secret_id) or jwt (needs jwt_jwks_url or jwt_secret_secret_id)."
+  description = "AUTH_MODE: none, token (needs api_tokens_secret_id) or jwt (needs jwt_jwks_url or jwt_secret_secret_id). Validated by the runtime modules."
   type        = string
   default     = "none"
-
-  validation {
-    condition     = contains(["none", "token", "jwt"], var.auth_mode)
-    error_message = "auth_mode must be none, token or jwt."
-  }
 }
 
 variable "jwt_issuer" {
@@ -370,16 +324,9 @@ variable "daily_token_limit" {
 }
 
 variable "env" {
-  description = "Extra plain settings for both runtimes, for settings without a variable here. Never secrets: those are Secret Manager references. On GKE, settings the chart has a value of its own for are refused."
+  description = "Extra plain settings for both runtimes, for settings without a variable here. Never secrets: those are Secret Manager references; the runtime modules refuse secret names, PORT and AUTH_MODE, and on GKE the settings the chart has a value of its own for."
   type        = map(string)
   default     = {}
-
-  validation {
-    condition = length(setintersection(keys(var.env), [
-      "OPENAI_API_KEY", "API_TOKENS", "JWT_SECRET", "ADMIN_TOKEN", "METRICS_TOKEN", "REDIS_PASSWORD", "PORT", "AUTH_MODE",
-    ])) == 0
-    error_message = "env must not set secrets (OPENAI_API_KEY, API_TOKENS, JWT_SECRET, ADMIN_TOKEN, METRICS_TOKEN, REDIS_PASSWORD), PORT or AUTH_MODE (use auth_mode)."
-  }
 }
 
 # --- Redis (Memorystore) ------------------------------------------------------------------------

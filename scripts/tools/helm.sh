@@ -9,8 +9,11 @@ source "$(dirname "$0")/../lib.sh"
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 spec="helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 dir="$CACHE_DIR/go-bin/${spec//[\/@]/_}-ldflags"
+if [ ! -x "$dir/helm" ] && path_tool helm "$HELM_VERSION"; then
+  exit 0
+fi
 if [ ! -x "$dir/helm" ]; then
-  log "building $spec with version flags (cached in $dir)"
+  log "building $spec from source with version flags, once (cached in $dir)"
   gomod="$(GOFLAGS=-mod=mod go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
   client_go="$(awk '$1 == "k8s.io/client-go" {print $2; exit}' "$gomod")" # v0.37.0
   [[ "$client_go" =~ ^v0\.([0-9]+)\. ]] || { log "cannot read the client-go version of helm $HELM_VERSION from $gomod"; exit 1; }

@@ -1,6 +1,6 @@
 /** The Redis Streams answer log: producer and followers on separate clients of one real, restartable redis-server. */
 import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { frames, type ServerFrame } from '../protocol/frames.js'
 import { startRedis, type RedisServer } from '../../test/support/redis-server.js'
 import { createRedis, waitReady } from '../redis/connection.js'
@@ -22,6 +22,9 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await producer.flushdb()
+})
+afterEach(() => {
+  vi.restoreAllMocks()
 })
 afterAll(async () => {
   await writer.close()
@@ -58,11 +61,21 @@ async function collect(
 const follow = (messageId: string, afterIndex: number, staleMs = 5_000, signal = new AbortController().signal) =>
   reader.follow(messageId, afterIndex, { signal, staleMs })
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+/** Paces a producer (frames slower than the whole answer); never used to wait for a follower. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function readerConnections(): Promise<number> {
+async function followerClients(): Promise<string[]> {
   const list = await producer.client('LIST')
-  return String(list).split('\n').filter((line) => line.includes('name=follower')).length
+  return String(list).split('\n').filter((line) => line.includes('name=follower'))
+}
+
+async function readerConnections(): Promise<number> {
+  return (await followerClients()).length
+}
+
+/** Follower connections blocked in an XREAD right now (CLIENT LIST: flags=b, cmd=xread): a live follower waits there. */
+async function blockedReads(): Promise<number> {
+  return (await followerClients()).filter((line) => /\bflags=\S*b/.test(line) && /\bcmd=xread\b/.test(line)).length
 }
 
 describe('redis frame stream: stored frames', () => {
@@ -143,13 +156,22 @@ describe('redis frame stream: stored frames', () => {
 describe('redis frame stream: live frames', () => {
   it('delivers frames appended while following, exactly once and in order, to every follower', async () => {
     await writer.append('live', 0, frameAt('live', 0, 40))
-    const followers = [collect(follow('live', -1)), collect(follow('live', -1)), collect(follow('live', 0))]
-    await sleep(50)
+    // XRANGE is how a follower reads stored frames; a live one waits in the shared XREAD instead.
+    const xrange = vi.spyOn(follower, 'xrange')
+    const last = [-1, -1, 0]
+    const followers = [-1, -1, 0].map((after, n) => collect(follow('live', after), (f) => (last[n] = f.index)))
+    // Frame 0 replayed to the first two, then each follower's XRANGE came back empty (2 + 2 + 1 calls) and the
+    // reader blocks in XREAD: from here on every frame can only arrive live.
+    await expect.poll(() => xrange.mock.calls.length).toBe(5)
+    await Promise.all(xrange.mock.results.map((r) => r.value as Promise<unknown>))
+    await expect.poll(blockedReads).toBe(1)
     for (let i = 1; i <= 40; i++) {
       await writer.append('live', i, frameAt('live', i, 40))
-      if (i % 5 === 0) await sleep(10)
+      // Every fifth frame, wait until all three have it, so the frames come over several XREAD replies.
+      if (i % 5 === 0) await expect.poll(() => last.every((index) => index === i)).toBe(true)
     }
     const [first, second, third] = await Promise.all(followers)
+    expect(xrange).toHaveBeenCalledTimes(5) // no follower fell back to reading stored frames
     expect(first?.map((f) => f.index)).toEqual(range(0, 40))
     expect(first?.map((f) => f.frame)).toEqual(range(0, 40).map((i) => frameAt('live', i, 40)))
     expect(second?.map((f) => f.index)).toEqual(range(0, 40))
@@ -228,8 +250,11 @@ describe('redis frame stream: live frames', () => {
   it('ends its followers on close()', async () => {
     const own = createRedisFrameStream(follower, { maxFrames: 100, ttlMs: 60_000 })
     await appendRange(writer, 'closing', 0, 0)
-    const done = collect(own.follow('closing', -1, { signal: new AbortController().signal, staleMs: 30_000 }))
-    await sleep(100)
+    const got: number[] = []
+    const done = collect(own.follow('closing', -1, { signal: new AbortController().signal, staleMs: 30_000 }), (f) => got.push(f.index))
+    // close() must end a follower that is blocked in XREAD, not one still reading stored frames.
+    await expect.poll(() => got.length).toBe(1)
+    await expect.poll(blockedReads).toBe(1)
     await own.close()
     expect((await done).map((f) => f.index)).toEqual([0])
     await expect(own.append('closing', 1, frameAt('closing', 1))).rejects.toThrow('closed')
@@ -239,8 +264,7 @@ describe('redis frame stream: live frames', () => {
     await appendRange(writer, 'restart', 0, 4)
     const got: number[] = []
     const done = collect(follow('restart', -1, 5_000), (f) => got.push(f.index))
-    const deadline = Date.now() + 5_000
-    while (got.length < 5 && Date.now() < deadline) await sleep(10)
+    await expect.poll(() => got.length, { timeout: 5_000 }).toBe(5)
     expect(got).toEqual(range(0, 4))
 
     await server.kill() // a crash: only appendfsync always keeps the frames
@@ -257,12 +281,14 @@ describe('redis frame stream: live frames', () => {
   it('waits out an outage longer than the client retries a command, then resumes without a gap', async () => {
     await appendRange(writer, 'outage', 0, 2)
     const got: number[] = []
+    // A follower probes the stream's ends (one MULTI) when it starts and again after each failed read.
+    const probes = vi.spyOn(follower, 'multi')
     const done = collect(follow('outage', -1, 5_000), (f) => got.push(f.index))
-    const deadline = Date.now() + 5_000
-    while (got.length < 3 && Date.now() < deadline) await sleep(10)
+    await expect.poll(() => got.length, { timeout: 5_000 }).toBe(3)
+    const probesBefore = probes.mock.calls.length
     await server.kill()
-    // Long enough for ioredis to give up on the blocked XREAD (MaxRetriesPerRequestError): the follower retries.
-    await sleep(1_500)
+    // Down until ioredis gave up on the blocked XREAD (MaxRetriesPerRequestError) and the follower probes again.
+    await expect.poll(() => probes.mock.calls.length, { timeout: 10_000 }).toBeGreaterThan(probesBefore)
     await server.restart()
     await waitReady(producer, 10_000)
     await appendRange(writer, 'outage', 3, 8, 8)

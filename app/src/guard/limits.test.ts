@@ -20,7 +20,7 @@ describe('in-memory limiter (fake clock)', () => {
     expect(refused).toMatchObject({ limit: 'chats', retryAfter: 20 }) // one token every 20 s
     expect(await limiter.hit('other', 'chats')).toBeUndefined() // per key
     now += 19_000
-    expect(await limiter.hit('u', 'chats')).toBeDefined()
+    expect(await limiter.hit('u', 'chats')).toMatchObject({ limit: 'chats', retryAfter: 1 }) // 0.95 of a token: 1 s to go
     now += 1_100
     expect(await limiter.hit('u', 'chats')).toBeUndefined()
   })

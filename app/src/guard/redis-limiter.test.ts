@@ -1,7 +1,7 @@
 /** createRedisLimiter across two instances on one real redis-server: shared buckets, slots, spend; Redis down fails open. */
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startRedis, type RedisServer } from '../../test/support/redis-server.js'
 import { createRedis, waitReady } from '../redis/connection.js'
 import { createMemoryLimiter, isRefusal, type LimitSettings, type Refusal, type Slot } from './limits.js'
@@ -31,7 +31,35 @@ afterAll(async () => {
 })
 
 const OFF: LimitSettings = { connectionsPerWindow: 0, chatsPerWindow: 0, concurrentAnswers: 0, socketsPerUser: 0, dailyTokens: 0, windowMs: 1000 }
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The limiter's scripts read the Redis clock (TIME), which a test cannot set. So time "passes" by moving the
+ * stored times back instead: a bucket's last refill, and slot expiries. Same arithmetic, no waiting.
+ */
+async function ageBucket(key: string, ms: number): Promise<void> {
+  const at = Number(await a.hget(key, 'at'))
+  await a.hset(key, 'at', String(at - ms))
+}
+
+async function ageSlots(key: string, ms: number): Promise<void> {
+  for (const member of await a.zrange(key, '0', '-1')) await a.zincrby(key, -ms, member)
+}
+
+async function redisNow(): Promise<number> {
+  const [seconds, micros] = await a.time()
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+}
+
+/** Resolves once the holders' refresh timers pushed every one of `members` past the Redis clock again. */
+async function refreshed(key: string, members: string[]): Promise<void> {
+  await expect
+    .poll(async () => {
+      const now = await redisNow()
+      const scores = await Promise.all(members.map((member) => a.zscore(key, member)))
+      return scores.every((score) => score !== null && Number(score) > now)
+    })
+    .toBe(true)
+}
 
 /** Two instances of the limiter, each on its own connection, sharing one fresh key prefix. */
 function pair(settings: Partial<LimitSettings>, options: RedisLimiterOptions = {}): [RedisLimiter, RedisLimiter, string] {
@@ -49,18 +77,18 @@ const slotOf = (value: Slot | Refusal): Slot => {
 
 describe('per-window buckets are shared by every instance', () => {
   it('A takes 2, B takes 1, the 4th on either is refused, and a token comes back after a third of the window', async () => {
-    const [one, two] = pair({ chatsPerWindow: 3, windowMs: 1000 })
+    const [one, two, keyPrefix] = pair({ chatsPerWindow: 3, windowMs: 60_000 })
     expect(await one.hit('u1', 'chats')).toBeUndefined()
     expect(await one.hit('u1', 'chats')).toBeUndefined()
     expect(await two.hit('u1', 'chats')).toBeUndefined()
     const refusedOnA = await one.hit('u1', 'chats')
     const refusedOnB = await two.hit('u1', 'chats')
-    expect(refusedOnA).toEqual({ limit: 'chats', retryAfter: 1, error: 'Too many questions in a short time; wait a moment' })
-    expect(refusedOnB).toMatchObject({ limit: 'chats', retryAfter: 1 })
+    expect(refusedOnA).toEqual({ limit: 'chats', retryAfter: 20, error: 'Too many questions in a short time; wait a moment' })
+    expect(refusedOnB).toMatchObject({ limit: 'chats', retryAfter: 20 })
     // Other users and the other bucket are untouched.
     expect(await two.hit('u2', 'chats')).toBeUndefined()
     expect(await two.hit('u1', 'connections')).toBeUndefined()
-    await wait(1000 / 3 + 100)
+    await ageBucket(`${keyPrefix}chats:u1`, 60_000 / 3)
     expect(await two.hit('u1', 'chats')).toBeUndefined()
     expect(await one.hit('u1', 'chats')).toMatchObject({ limit: 'chats' })
   })
@@ -116,17 +144,26 @@ describe('held slots are shared by every instance and outlive no crashed holder'
     extraClients.push(crashedClient)
     const crashed = createRedisLimiter(crashedClient, { ...OFF, socketsPerUser: 2 }, { keyPrefix, slotTtlMs: 300 })
     limiters.push(crashed)
+    const zset = `${keyPrefix}sockets:u`
     slotOf(await crashed.acquire('u', 'sockets'))
+    const [crashedId] = await a.zrange(zset, '0', '-1')
     // The crash: no release, no more refreshes, the connection gone.
     crashed.stop()
     crashedClient.disconnect()
     const kept = slotOf(await live.acquire('u', 'sockets'))
     expect(await live.acquire('u', 'sockets')).toMatchObject({ limit: 'sockets', retryAfter: 60 })
-    await wait(450)
+    const liveIds = (await a.zrange(zset, '0', '-1')).filter((id) => id !== crashedId)
+    expect(liveIds).toHaveLength(1)
+    // 450 ms "pass" (past the 300 ms TTL): both slots lapse, and only the live holder's refresh brings its own back.
+    await ageSlots(zset, 450)
+    await refreshed(zset, liveIds)
+    expect(Number(await a.zscore(zset, crashedId!))).toBeLessThan(await redisNow())
     // The crashed slot lapsed; the live one, refreshed every 100 ms, still counts, so exactly one more fits.
     const next = slotOf(await live.acquire('u', 'sockets'))
     expect(await live.acquire('u', 'sockets')).toMatchObject({ limit: 'sockets' })
-    await wait(450)
+    expect(await a.zscore(zset, crashedId!)).toBeNull()
+    await ageSlots(zset, 450)
+    await refreshed(zset, await a.zrange(zset, '0', '-1'))
     expect(await live.acquire('u', 'sockets')).toMatchObject({ limit: 'sockets' })
     kept.release()
     next.release()
@@ -176,6 +213,8 @@ describe('a limit of 0 is off', () => {
     extraClients.push(closed)
     await waitReady(closed, 5_000)
     closed.disconnect()
+    // Every command (scripts included) goes through sendCommand: counting its calls is counting Redis calls.
+    const commands = vi.spyOn(closed, 'sendCommand')
     const errors: unknown[] = []
     const limiter = createRedisLimiter(closed, OFF, { onError: (e) => errors.push(e) })
     limiters.push(limiter)
@@ -186,12 +225,15 @@ describe('a limit of 0 is off', () => {
     slotOf(await limiter.acquire('u', 'concurrent_answers')).release()
     await limiter.spend('u', 1_000_000)
     expect(await limiter.checkSpend('u')).toBeUndefined()
-    await wait(50)
+    expect(commands).not.toHaveBeenCalled()
     expect(errors).toEqual([])
-    // The same limiter with limits on does reach for Redis, so the empty list above is meaningful.
+    // The same limiter with limits on does reach for Redis, so the assertions above are meaningful.
     const on = createRedisLimiter(closed, { ...OFF, chatsPerWindow: 1 }, { onError: (e) => errors.push(e) })
+    limiters.push(on)
     expect(await on.hit('u', 'chats')).toBeUndefined()
+    expect(commands).toHaveBeenCalled()
     expect(errors).toHaveLength(1)
+    commands.mockRestore()
   })
 })
 

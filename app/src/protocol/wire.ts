@@ -1,7 +1,25 @@
 /**
- * The wire protocol's types, with no imports: the server (frames.ts) and the client package (client/)
- * both compile against this one file, so a frame cannot mean one thing on each side.
+ * The wire protocol's types and close codes, with no imports: the server (frames.ts) and the client package
+ * (client/) both compile against this one file, so a frame or a close code cannot mean one thing on each side.
  */
+
+/** WebSocket close codes of the chat socket, and what a client does about each. */
+export const CloseCode = {
+  /** The client closed on purpose. */
+  normal: 1000,
+  /** A client kept flooding after being told to slow down: do not retry. */
+  policyViolation: 1008,
+  /** A frame over WS_MAX_PAYLOAD_BYTES: do not send it again. */
+  tooLarge: 1009,
+  /** The server is restarting (draining): reconnect at once, elsewhere, and resume. */
+  serviceRestart: 1012,
+  /** Sent by the client when it gives up a socket (a missed heartbeat) to resume on a new one. */
+  abandoned: 4000,
+  /** The credential expired: reconnect with a fresh one. */
+  credentialExpired: 4001,
+  /** The peer stopped reading: its outbound buffer passed WS_MAX_BUFFERED_BYTES. Reconnect and resume. */
+  notReading: 4008,
+} as const
 
 export type ErrorCode =
   | 'invalid_message'

@@ -23,8 +23,8 @@ def test_startup_and_liveness_probes_use_the_health_path():
 def test_timeout_defaults_to_the_3600s_maximum_for_websockets():
     assert TEMPLATE["timeout"] == "${var.timeout_seconds}s"
     assert VARS["timeout_seconds"]["default"] == 3600
-    assert named_blocks(TF_ROOT, "variable")["cloud_run_timeout_seconds"]["default"] == 3600
-    assert named_blocks(TF_ROOT, "module")["cloud_run"]["timeout_seconds"] == "${var.cloud_run_timeout_seconds}"
+    assert "timeout_seconds = optional(number, 3600)" in named_blocks(TF_ROOT, "variable")["cloud_run"]["type"]
+    assert named_blocks(TF_ROOT, "module")["cloud_run"]["timeout_seconds"] == "${var.cloud_run.timeout_seconds}"
 
 
 def test_websocket_friendly_settings():
@@ -62,4 +62,4 @@ def test_cpu_stays_allocated_by_default_so_abandoned_answers_keep_streaming():
     assert VARS["resources"]["type"].count("cpu_idle") == 1
     assert "optional(bool, false)" in VARS["resources"]["type"].split("cpu_idle")[1].split("\n")[0]
     root_vars = named_blocks(TF_ROOT, "variable")
-    assert "optional(bool, false)" in root_vars["cloud_run_resources"]["type"].split("cpu_idle")[1].split("\n")[0]
+    assert "cpu_idle = optional(bool, false)" in root_vars["cloud_run"]["type"]

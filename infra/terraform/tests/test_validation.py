@@ -69,12 +69,17 @@ def test_cloud_run_refuses(cloud_run, extra, message):
     ({}, True),
     ({"auth_mode": '"jwt"', "jwt_jwks_url": '"https://issuer.example.com/jwks.json"'}, True),
     ({"rate_limits": "{chats_per_minute = 10}", "daily_token_limit": "0", "trusted_proxy_hops": "1"}, True),
-    ({"auth_mode": '"basic"'}, False),
+    # auth_mode and env go to both runtime modules unchanged, which validate them (test_cloud_run_refuses).
+    ({"auth_mode": '"basic"'}, True),
     ({"jwt_jwks_url": '"http://insecure.example.com/jwks"'}, False),
     ({"rate_limits": "{chats_per_minute = -1}"}, False),
     ({"trusted_proxy_hops": "1.5"}, False),
-    ({"env": '{ADMIN_TOKEN = "x"}'}, False),
-    ({"cloud_run_timeout_seconds": "7200"}, False),
+    ({"env": '{ADMIN_TOKEN = "x"}'}, True),
+    # The root passes the cloud_run and gke objects whole; their fields are validated once, in the modules.
+    ({"cloud_run": "{timeout_seconds = 3600, scaling = {max_instance_count = 1}}", "gke": '{namespace = "assistant"}'}, True),
+    ({"cloud_run": '{timeout_seconds = "soon"}'}, False),
+    ({"gke": "{namespace = [1]}"}, False),
+    ({"cloud_run_timeout_seconds": "3600"}, False),
     ({"openai_api_key": '"short"'}, False),
 ])
 def test_root_variables(root, extra, ok):

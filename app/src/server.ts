@@ -23,6 +23,7 @@ import { conversationRoutes } from './transport/conversation-routes.js'
 import { sseChatRoutes } from './transport/sse.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
+import { mcpRoutes } from './transport/mcp-routes.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
 import { createAuthenticator } from './guard/auth.js'
@@ -184,6 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
   if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
+  if (options.knowledge) app.route('/', mcpRoutes({ knowledge: options.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: metrics.registry, originAllowed }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(
     '/',

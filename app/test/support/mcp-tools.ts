@@ -72,8 +72,8 @@ export function mcpToolCases(client: () => Client): void {
     expect(missing.suggestions).toContain('TransferTransaction')
   })
 
-  it('check_code finds nothing in every guide example (correct code) and places a fix for a misspelt method', async () => {
-    for (const guide of testKnowledge().guides.slice(0, 12)) {
+  it('check_code finds nothing in any guide example (correct code) and places a fix for a misspelt method', async () => {
+    for (const guide of testKnowledge().guides) {
       const clean = await ok<{ diagnostics: unknown[]; checks: string[] }>(client(), 'check_code', { code: guide.examples[0]! })
       expect(clean.diagnostics, guide.id).toEqual([])
       expect(clean.checks).toContain('hedera-api')

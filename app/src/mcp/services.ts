@@ -8,7 +8,7 @@ import { createStatusExplainer } from './status-explainer.js'
 export interface McpServices {
   knowledge: Pick<KnowledgeBase, 'index' | 'guides' | 'search'>
   checks: CodeChecks
-  lookup(name: string, page?: LookupPage): ApiLookup
+  lookup: (name: string, page?: LookupPage) => ApiLookup
 }
 
 /** The checks that work today: unknown SDK names (with fixes) and the Status list; the code unit replaces them through `checks`. */

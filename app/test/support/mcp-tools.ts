@@ -145,5 +145,7 @@ export function mcpToolCases(client: () => Client): void {
     const api = await client().readResource({ uri: 'hedera-api://Client' })
     expect((api.contents[0] as { text: string }).text).toContain('Client.forTestnet(')
     await expect(client().readResource({ uri: 'hedera-guide://no-such-guide' })).rejects.toThrow(/No guide "no-such-guide"/)
+    const completed = await client().complete({ ref: { type: 'ref/resource', uri: 'hedera-api://{name}' }, argument: { name: 'name', value: 'TransferT' } })
+    expect(completed.completion.values).toEqual(['TransferTransaction'])
   })
 }

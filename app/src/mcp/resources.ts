@@ -1,7 +1,7 @@
 /** Every guide and API-index entry as an MCP resource (hedera-guide://<id>, hedera-api://<Class>), listed in pages. */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { ErrorCode, ListResourcesRequestSchema, McpError, type Resource } from '@modelcontextprotocol/sdk/types.js'
-import type { ApiIndex } from '../knowledge/api-index.js'
+import type { ApiClass, ApiIndex } from '../knowledge/api-index.js'
 import type { Guide } from '../knowledge/guide-file.js'
 import type { McpServices } from './services.js'
 import { API_SCHEME, apiUri, GUIDE_SCHEME, guideUri } from './uris.js'
@@ -10,10 +10,34 @@ import { API_SCHEME, apiUri, GUIDE_SCHEME, guideUri } from './uris.js'
 export const RESOURCES_PAGE = 50
 const COMPLETIONS = 20
 
-export function registerResources(server: McpServer, services: McpServices): void {
+interface Catalog {
+  guideById: Map<string, Guide>
+  classByName: Map<string, ApiClass>
+  all: Resource[]
+}
+
+/** Built once per services object: the HTTP endpoint registers resources on a new server for every request. */
+const catalogs = new WeakMap<McpServices, Catalog>()
+
+function catalogOf(services: McpServices): Catalog {
+  const cached = catalogs.get(services)
+  if (cached) return cached
   const { index, guides } = services.knowledge
-  const guideById = new Map(guides.map((g) => [g.id, g]))
-  const classByName = new Map(index.classes.map((c) => [c.name, c]))
+  const catalog: Catalog = {
+    guideById: new Map(guides.map((g) => [g.id, g])),
+    classByName: new Map(index.classes.map((c) => [c.name, c])),
+    all: [
+      ...guides.map((g) => ({ uri: guideUri(g.id), name: g.id, title: g.title, mimeType: 'text/markdown' })),
+      ...index.classes.map((c) => ({ uri: apiUri(c.name), name: c.name, ...(c.summary ? { description: clip(c.summary, 120) } : {}), mimeType: 'text/markdown' })),
+    ],
+  }
+  catalogs.set(services, catalog)
+  return catalog
+}
+
+export function registerResources(server: McpServer, services: McpServices): void {
+  const { index } = services.knowledge
+  const { guideById, classByName, all } = catalogOf(services)
 
   server.registerResource(
     'guide',
@@ -35,10 +59,6 @@ export function registerResources(server: McpServer, services: McpServices): voi
     },
   )
 
-  const all: Resource[] = [
-    ...guides.map((g) => ({ uri: guideUri(g.id), name: g.id, title: g.title, mimeType: 'text/markdown' })),
-    ...index.classes.map((c) => ({ uri: apiUri(c.name), name: c.name, ...(c.summary ? { description: clip(c.summary, 120) } : {}), mimeType: 'text/markdown' })),
-  ]
   // The SDK's list handler has no paging; this one replaces it (registering the templates above installed it).
   server.server.setRequestHandler(ListResourcesRequestSchema, function listResources(request) {
     const cursor = request.params?.cursor

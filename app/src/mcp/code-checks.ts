@@ -15,6 +15,10 @@ export const diagnosticSchema = z.object({
   message: z.string(),
   /** `hedera-api` (names checked against the API index), `typescript`, or `rule:<name>`. */
   source: z.string(),
+  /** The rule's name, for `rule:` sources. */
+  rule: z.string().optional(),
+  /** The compiler's error number, for `typescript` sources. */
+  code: z.number().int().optional(),
 })
 
 /** A change placed on the user's file (1-based, inclusive), in the Playground's `appliedChanges` shape. */

@@ -14,6 +14,8 @@ const MAX_HITS = 20
 const DEFAULT_HITS = 6
 const PASSAGE_CHARS = 700
 
+export const TOOL_NAMES = ['search_knowledge', 'lookup_sdk_api', 'check_code', 'explain_status'] as const
+
 const language = z.enum(CODE_LANGUAGES, { error: `language must be one of ${CODE_LANGUAGES.join(', ')} (the SDK the knowledge covers)` })
 
 const searchInput = {

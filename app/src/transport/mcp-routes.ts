@@ -4,16 +4,18 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { Counter, type Registry } from 'prom-client'
 import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
-import { isRefusal, type Slot } from '../guard/limits.js'
+import { isRefusal } from '../guard/limits.js'
+import { ZERO_USAGE, type AnswerLease } from '../chat/start-request.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { CodeChecks } from '../mcp/code-checks.js'
 import { createMcpServer } from '../mcp/mcp-server.js'
 import { createMcpServices } from '../mcp/services.js'
+import { TOOL_NAMES } from '../mcp/tools.js'
 import { httpError, refusalResponse } from './http-error.js'
 
 export interface McpRouteDeps {
   knowledge: KnowledgeBase
-  guard: Guard
+  guard: Pick<Guard, 'admit' | 'beforeChat'>
   version: string
   maxBodyBytes: number
   /** The code checks behind check_code and explain_status; the knowledge base's own by default. */
@@ -36,7 +38,7 @@ interface JsonRpcMessage {
 export function mcpRoutes(deps: McpRouteDeps): Hono {
   const services = createMcpServices(deps.knowledge, deps.checks)
   const requests = deps.registry ? new Counter({ name: 'assistant_mcp_requests_total', help: 'MCP requests by JSON-RPC method and tool', labelNames: ['method', 'tool'], registers: [deps.registry] }) : undefined
-  const toolNames = new Set(['search_knowledge', 'lookup_sdk_api', 'check_code', 'explain_status'])
+  const toolNames = new Set<string>(TOOL_NAMES)
   const app = new Hono()
 
   app.post(
@@ -59,11 +61,11 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
         const tool = method === 'tools/call' && typeof m.params?.name === 'string' && toolNames.has(m.params.name) ? m.params.name : ''
         requests?.inc({ method, tool })
       }
-      let slot: Slot | undefined
+      let lease: AnswerLease | undefined
       if (messages.some((m) => typeof m.method === 'string' && COUNTED.has(m.method))) {
         const granted = await deps.guard.beforeChat(admission.key)
         if (isRefusal(granted)) return httpError('rate_limited', granted.error, { extra: { retryAfter: granted.retryAfter } })
-        slot = granted
+        lease = granted
       }
       // Stateless: every tool is a read of what this process holds, so no session needs to outlive the request,
       // and any instance behind the load balancer can answer any request.
@@ -73,7 +75,8 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
         await server.connect(transport)
         return await transport.handleRequest(c.req.raw, { parsedBody: body })
       } finally {
-        slot?.release()
+        // A tool call spends no model tokens; ending the lease frees the concurrency slot.
+        lease?.end(ZERO_USAGE)
         // JSON responses are complete when handleRequest resolves, so nothing is cut.
         await server.close()
       }

@@ -95,6 +95,11 @@ describe('MCP over Streamable HTTP, rate limited', () => {
     })
     expect(raw.status).toBe(429)
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0)
+    // A batch cannot pass several calls as one against the limit.
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'lookup_sdk_api', arguments: { name: 'Hbar' } } })
+    const batch = await fetch(`${srv.http}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify([call(1), call(2)]) })
+    expect(batch.status).toBe(400)
+    expect(((await batch.json()) as { error: { message: string } }).error.message).toMatch(/send one per POST/)
     clock.advance(60_000)
     expect((await client.callTool({ name: 'lookup_sdk_api', arguments: { name: 'Hbar' } })).isError).toBeFalsy()
     await client.close()

@@ -61,8 +61,11 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
         const tool = method === 'tools/call' && typeof m.params?.name === 'string' && toolNames.has(m.params.name) ? m.params.name : ''
         requests?.inc({ method, tool })
       }
+      const counted = messages.filter((m) => typeof m.method === 'string' && COUNTED.has(m.method)).length
+      // A batch of calls would pass the rate limit as one; the current protocol has no batches anyway.
+      if (counted > 1) return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `The batch holds ${counted} tools/call or resources/read requests; send one per POST` } }, { status: 400 })
       let lease: AnswerLease | undefined
-      if (messages.some((m) => typeof m.method === 'string' && COUNTED.has(m.method))) {
+      if (counted === 1) {
         const granted = await deps.guard.beforeChat(admission.key)
         if (isRefusal(granted)) return httpError('rate_limited', granted.error, { extra: { retryAfter: granted.retryAfter } })
         lease = granted

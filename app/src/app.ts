@@ -15,6 +15,7 @@ import type { Services } from './services.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
+import { mcpRoutes } from './transport/mcp-routes.js'
 import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
 import { sseChatRoutes } from './transport/sse.js'
 import type { SocketIdentity } from './transport/ws.js'
@@ -60,6 +61,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
   app.route('/', conversationRoutes({ conversations: services.conversations, coordinator: services.coordinator, guard }))
   app.route('/', qualityRoutes({ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
+  if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed }))
   const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }
   app.route('/', sseChatRoutes({ ...streams, answers: services.answers }))
   app.route(

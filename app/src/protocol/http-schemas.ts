@@ -40,6 +40,28 @@ export const ApiCheckSchema = z.object({
   unknown: z.array(z.string()).meta({ description: 'Names that do not exist in the SDK' }),
 })
 
+const PositionSchema = { line: z.number().int(), column: z.number().int(), endLine: z.number().int(), endColumn: z.number().int() }
+const CheckSourceSchema = z.union([z.literal('typescript'), z.literal('hedera-api'), z.templateLiteral(['rule:', z.string()])])
+export const DiagnosticSchema = z.object({
+  ...PositionSchema,
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  source: CheckSourceSchema,
+  rule: z.string().optional(),
+  code: z.number().int().optional(),
+})
+export const PatchSchema = z.object({
+  mode: z.enum(['add', 'replace', 'delete']),
+  code: z.string(),
+  startLine: z.number().int(),
+  endLine: z.number().int(),
+  source: CheckSourceSchema,
+  title: z.string(),
+})
+export const CodeCheckSchema = z
+  .object({ of: z.enum(['editor', 'answer']), diagnostics: z.array(DiagnosticSchema), patches: z.array(PatchSchema), skipped: z.string().optional() })
+  .meta({ description: "Checks of the editor's file (review, run analysis) or of the answer's TS/JS code: 1-based lines, patches in the Playground's appliedChanges shape" })
+
 export const CompleteMetadataSchema = z.object({
   model: z.string(),
   finishReason: z.string(),
@@ -47,6 +69,7 @@ export const CompleteMetadataSchema = z.object({
   usageEstimated: z.boolean().optional(),
   sources: z.array(SourceSchema).optional(),
   apiCheck: ApiCheckSchema.optional(),
+  codeCheck: CodeCheckSchema.optional(),
 })
 
 export const ServerFrameSchema = z

@@ -63,6 +63,50 @@ export interface ApiCheck {
   unknown: string[]
 }
 
+export type Severity = 'error' | 'warning' | 'info'
+
+/** A finding on the user's file: 1-based lines and columns. */
+export interface Diagnostic {
+  line: number
+  column: number
+  endLine: number
+  endColumn: number
+  severity: Severity
+  message: string
+  /** `typescript` (the compiler), `hedera-api` (names checked against the API index), `rule:<name>` (a pitfall rule). */
+  source: 'typescript' | 'hedera-api' | `rule:${string}`
+  /** The rule's name, for `rule:` sources. */
+  rule?: string
+  /** The compiler's error number, for `typescript` sources. */
+  code?: number
+}
+
+/** A change placed on the user's file, in the Playground's `appliedChanges` shape (1-based, inclusive; `add` inserts at startLine). */
+export interface AppliedChange {
+  mode: 'add' | 'replace' | 'delete'
+  code: string
+  startLine: number
+  endLine: number
+}
+
+/** A patch a check is certain of: the placed change plus what it fixes. */
+export interface Patch extends AppliedChange {
+  /** The rule (or `hedera-api`) that proposes it. */
+  source: Diagnostic['source']
+  /** One sentence: what the change does. */
+  title: string
+}
+
+/** The checks of the editor's file (code review, run analysis) or of the answer's own code blocks. */
+export interface CodeCheck {
+  /** Whose code: the editor's file, or the TS/JS code blocks of the answer (lines of the joined blocks). */
+  of: 'editor' | 'answer'
+  diagnostics: Diagnostic[]
+  patches: Patch[]
+  /** Why all or part of the check did not run. */
+  skipped?: string
+}
+
 export interface CompleteMetadata {
   model: string
   finishReason: string
@@ -72,6 +116,8 @@ export interface CompleteMetadata {
   sources?: Source[]
   /** Present when the answer's code was checked against the SDK's API index. */
   apiCheck?: ApiCheck
+  /** Present when code was checked (the editor's file in code-review and execution-analysis modes, or the answer's code). */
+  codeCheck?: CodeCheck
 }
 
 /** A tool the model called and the server ran (e.g. `proposeCode`: changes placed on lines of the editor's file). */

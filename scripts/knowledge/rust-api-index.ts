@@ -141,8 +141,14 @@ function scanFile(text: string, decls: Map<string, Decl>, methods: Map<string, A
         if (!decls.has(entry.name) || !decls.get(entry.name)!.summary) decls.set(entry.name, entry)
         if (kind === 'enum' && line.includes('{')) enumDecl = { decl: entry, depth: 1 }
       }
-      const implMatch = /^impl(?:<[^{]*?>)?\s+([A-Z]\w*)(?:<[^{]*>)?\s*(?:where\b.*)?\{?\s*$/.exec(trimmed)
-      if (implMatch && !/\bfor\b/.test(trimmed)) impl = { target: implMatch[1]!, depth: 1 }
+      if (/^impl\b/.test(trimmed)) {
+        // A header may span lines (`impl<D> Query<D>` / `where` / `D: QueryExecute,` / `{`): read it up to its brace.
+        let header = trimmed
+        for (let j = i + 1; !header.includes('{') && j < lines.length && j < i + 12; j++) header += ' ' + lines[j]!.trim()
+        const head = header.slice(0, header.indexOf('{') + 1 || undefined)
+        const implMatch = /^impl(?:<[^{]*?>)?\s+([A-Z]\w*)(?:<[^{]*?>)?\s*(?:where\b[^{]*)?\{?\s*$/.exec(head)
+        if (implMatch && !/\bfor\b/.test(head.replace(/where\b.*$/, ''))) impl = { target: implMatch[1]!, depth: 1 }
+      }
     } else if (enumDecl && depth === enumDecl.depth) {
       const variant = /^([A-Z]\w*)\s*(?:[,({=]|$)/.exec(trimmed)
       if (variant) enumDecl.decl.variants.push(variant[1]!)
@@ -166,7 +172,8 @@ function scanFile(text: string, decls: Map<string, Decl>, methods: Map<string, A
     docs = []
     deprecated = undefined
     depth += braces(line)
-    if (depth <= 0) {
+    // Only a closing brace ends an item: the lines of a multi-line `impl ... where` header are at depth 0 too.
+    if (depth <= 0 && line.includes('}')) {
       depth = 0
       impl = undefined
       enumDecl = undefined
@@ -191,7 +198,7 @@ function signatureFrom(lines: string[], start: number): { signature: string; end
     text += ' ' + code(lines[end]!).trim()
     if (/[{;]\s*$/.test(text) || /\{/.test(text.slice(text.indexOf(')')))) break
   }
-  const open = text.indexOf('(')
+  const open = paramsStart(text)
   let depth = 0
   let close = open
   for (; close < text.length; close++) {
@@ -202,6 +209,18 @@ function signatureFrom(lines: string[], start: number): { signature: string; end
   const ret = /^\s*->\s*([^{;]*?)\s*(?:where\b[^{]*)?[{;]?\s*$/.exec(text.slice(close + 1))?.[1]?.trim()
   const returned = !ret ? 'void' : /^&(?:'\w+\s+)?mut Self$|^Self$/.test(ret) ? 'this' : ret.replace(/\s+/g, ' ')
   return { signature: `${params}: ${returned}`, end }
+}
+
+/** The `(` of the parameter list, after any generic parameters (`fn sign_with<F: Fn(&[u8]) -> Vec<u8>>(`). */
+function paramsStart(text: string): number {
+  const name = /\bfn\s+\w+/.exec(text)
+  let at = name ? name.index + name[0].length : 0
+  if (text[at] !== '<') return text.indexOf('(', at)
+  for (let depth = 0; at < text.length; at++) {
+    if (text[at] === '<') depth++
+    else if (text[at] === '>' && text[at - 1] !== '-' && --depth === 0) break
+  }
+  return text.indexOf('(', at)
 }
 
 function summaryOf(docs: string[]): { summary?: string } {

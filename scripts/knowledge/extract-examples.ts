@@ -1,5 +1,5 @@
 /** Writes every Java and Rust guide's examples as files to compile: `<out>/java/<Class>.java` and `<out>/rust/src/bin/<guide>_<n>.rs`. */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readGuides, type Guide } from '../../app/src/knowledge/guide-file.js'
@@ -16,9 +16,12 @@ export function javaClassName(example: string, guide: string): string {
 export function extractExamples(out: string): { java: number; rust: number } {
   const javaDir = join(out, 'java')
   const rustBin = join(out, 'rust', 'src', 'bin')
-  for (const dir of [javaDir, rustBin]) {
-    rmSync(dir, { recursive: true, force: true })
-    mkdirSync(dir, { recursive: true })
+  for (const dir of [javaDir, rustBin]) mkdirSync(dir, { recursive: true })
+  const written = new Set<string>()
+  // An unchanged example keeps its file (and mtime), so cargo's incremental check and javac's stamp skip it.
+  const write = (path: string, text: string) => {
+    written.add(path)
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text)
   }
   const counts = { java: 0, rust: 0 }
   const owners = new Map<string, string>()
@@ -28,16 +31,18 @@ export function extractExamples(out: string): { java: number; rust: number } {
       const earlier = owners.get(name)
       if (earlier) throw new Error(`${guide.id}: class ${name} is also the example class of ${earlier}; give each example its own class name`)
       owners.set(name, guide.id)
-      writeFileSync(join(javaDir, `${name}.java`), example)
+      write(join(javaDir, `${name}.java`), example)
       counts.java++
     }
   }
   for (const guide of guidesOf('rust')) {
     guide.examples.forEach((example, n) => {
-      writeFileSync(join(rustBin, `${guide.id.replace(/-/g, '_')}_${n + 1}.rs`), example)
+      write(join(rustBin, `${guide.id.replace(/-/g, '_')}_${n + 1}.rs`), example)
       counts.rust++
     })
   }
+  // Examples of removed guides go too.
+  for (const dir of [javaDir, rustBin]) for (const name of readdirSync(dir)) if (!written.has(join(dir, name))) rmSync(join(dir, name))
   return counts
 }
 

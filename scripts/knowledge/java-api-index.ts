@@ -85,7 +85,8 @@ function typeDecl(head: string, doc: string): TypeDecl | undefined {
   if (!m) return undefined
   const summary = docSummary(doc)
   const deprecated = /@deprecated\s+([^@]*)/.exec(doc)?.[1]?.replace(/\s*\*\s*/g, ' ').trim()
-  const typeParams = [...(m[3] ?? '').matchAll(/[<,]\s*(\w+)/g)].map((t) => t[1]!)
+  // Only a self-bounded parameter (`T extends Transaction<T>`) stands for the builder itself; others (Executable's O) are results.
+  const typeParams = [...(m[3] ?? '').matchAll(/[<,]\s*(\w+)/g)].map((t) => t[1]!).filter((p) => new RegExp(`\\b${p}\\s+extends\\s+${m[2]}<[^>]*\\b${p}>`).test(head))
   const cls: ApiClass = { name: m[2]!, ...(summary ? { summary } : {}), ...(deprecated !== undefined ? { deprecated: deprecated || 'deprecated' } : {}), ...(m[4] && m[1] !== 'interface' ? { extends: m[4].split('.').at(-1)! } : {}), methods: [] }
   return { cls, kind: m[1]!, typeParams, ...(m[1] === 'enum' ? { enumMembers: [] } : {}) }
 }

@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ApiCheck } from '../protocol/frames.js'
 import { checkApi } from './api-check.js'
+import { checkTypedApi } from './api-check-typed.js'
+import { buildCorpus, loadLanguageCorpus, OTHER_LANGUAGES, type Corpus } from './corpus.js'
+import { chooseLanguages } from './languages.js'
 import { parseApiIndex, type ApiIndex } from './api-index.js'
-import { createApiNames, type ApiNames } from './api-names.js'
-import { readGuides, type Guide } from './guide-file.js'
-import { apiPassages, guidePassages, type Passage } from './passages.js'
-import { buildSearchIndex, type Hit, type SearchIndex } from './search-index.js'
+import { type ApiNames } from './api-names.js'
+import { readGuides, type Guide, type SdkLanguage } from './guide-file.js'
+import { type Passage } from './passages.js'
+import { type Hit, type SearchIndex } from './search-index.js'
 
 export const REBUILD_COMMAND = 'npm run knowledge:build'
 
@@ -33,10 +36,15 @@ export interface KnowledgeBase {
   readonly guides: Guide[]
   readonly names: ApiNames
   readonly stats: KnowledgeStats
-  /** The best passages for a question, with the recent turns as weaker context. */
-  retrieve(question: string, recentTurns?: string[], limit?: number): Passage[]
-  /** Ranked hits with scores (for the search endpoint and the evaluation). */
-  search(query: string, limit: number): Hit[]
+  /** Each language's knowledge (JavaScript's is `index` and `guides` above). */
+  corpus(language: SdkLanguage): Corpus
+  /**
+   * The best passages for a question, with the recent turns as weaker context, from the SDK of `language` (the
+   * editor's: typescript, javascript, java, rust, go) or of the languages the question names (see languages.ts).
+   */
+  retrieve(question: string, recentTurns?: string[], limit?: number, language?: string): Passage[]
+  /** Ranked hits with scores (for the search endpoint and the evaluation), chosen by language like `retrieve`. */
+  search(query: string, limit: number, language?: string): Hit[]
   checkApi(markdown: string): ApiCheck
 }
 
@@ -69,16 +77,22 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     throw new KnowledgeLoadError(`A guide cannot be loaded: ${(error as Error).message}`)
   }
   if (guides.length === 0) throw new KnowledgeLoadError(`The guides folder ${guidesDir} holds no guide (*.md); restore knowledge/guides/`)
-  const passages = [...guides.flatMap(guidePassages), ...apiPassages(index)]
-  const searchIndex = buildSearchIndex(passages)
+  const corpora = new Map<SdkLanguage, Corpus>([['javascript', buildCorpus('javascript', index, guides)]])
+  for (const language of OTHER_LANGUAGES) {
+    try {
+      corpora.set(language, loadLanguageCorpus(dir, language))
+    } catch (error) {
+      throw new KnowledgeLoadError((error as Error).message)
+    }
+  }
+  const { search: searchIndex, names, passages: passageCount } = corpora.get('javascript')!
   // One search at start compiles the search path, so the first user's question does not pay for it.
   searchIndex.search('associate a token with an account', 1)
-  const names = createApiNames(index)
   const stats: KnowledgeStats = {
     sdkVersion: index.version,
     guides: guides.length,
     classes: index.classes.length,
-    passages: passages.length,
+    passages: passageCount,
     buildMs: Math.round((performance.now() - started) * 10) / 10,
     buildCpuMs: Math.round(cpuMs(process.cpuUsage(cpuBefore)) * 10) / 10,
     heapBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
@@ -88,10 +102,28 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     guides,
     names,
     stats,
-    retrieve: (question, recentTurns = [], limit = 6) => rank(searchIndex, names, question, recentTurns, limit).map((hit) => hit.passage),
-    search: (query, limit) => rank(searchIndex, names, query, [], limit),
-    checkApi: (markdown) => checkApi(markdown, names),
+    corpus: (language) => corpora.get(language)!,
+    retrieve: (question, recentTurns = [], limit = 6, language) => rankIn(question, recentTurns, limit, language).map((hit) => hit.passage),
+    search: (query, limit, language) => rankIn(query, [], limit, language),
+    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), checkTypedApi(markdown, 'java', corpora.get('java')!.names), checkTypedApi(markdown, 'rust', corpora.get('rust')!.names)),
   }
+
+  /** One language's ranking; a question naming several languages gets theirs interleaved (a comparison). */
+  function rankIn(question: string, recentTurns: string[], limit: number, editor: string | undefined): Hit[] {
+    const { languages } = chooseLanguages(question, editor)
+    const lists = languages.map((language) => {
+      const corpus = corpora.get(language)!
+      return rank(corpus.search, corpus.names, question, recentTurns, limit)
+    })
+    if (lists.length === 1) return lists[0]!
+    const out: Hit[] = []
+    for (let i = 0; out.length < limit && lists.some((list) => i < list.length); i++) for (const list of lists) if (list[i] && out.length < limit) out.push(list[i]!)
+    return out
+  }
+}
+
+function mergeChecks(...checks: ApiCheck[]): ApiCheck {
+  return { checked: checks.reduce((n, c) => n + c.checked, 0), unknown: checks.flatMap((c) => c.unknown) }
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000

@@ -35,6 +35,8 @@ export interface Source {
   id: string
   title: string
   kind: 'guide' | 'api'
+  /** The SDK package and version the passage describes (`com.hedera.hashgraph:sdk 2.59.0`). */
+  sdk?: string
 }
 
 /** SDK names found in an answer's code blocks and checked against the API index of the real SDK. */

@@ -45,7 +45,7 @@ export interface AnswerServiceOptions {
   hooks?: AnswerHooks
   /** The knowledge base: grounds model answers (when `grounding`) and checks every answer's SDK names. */
   knowledge?: {
-    retrieve(question: string, recentTurns: string[]): Passage[]
+    retrieve(question: string, recentTurns: string[], limit?: number, language?: string): Passage[]
     checkApi(markdown: string): ApiCheck
   }
   /** Put the retrieved passages in front of the model (KNOWLEDGE_ENABLED; off for the offline client, which reads them itself). */
@@ -64,6 +64,8 @@ export interface StartRequest {
   history?: ChatMessage[] | undefined
   /** The client's wishes for this answer; the LLM client bounds them by the server's settings. */
   sampling?: Sampling | undefined
+  /** The editor's language: the knowledge base answers from that SDK (see knowledge/languages.ts). */
+  language?: string | undefined
 }
 
 export type StartRefusal = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
@@ -114,13 +116,14 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
       }
       const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
-      const grounding = options.grounding && options.knowledge ? buildGrounding(options.knowledge.retrieve(content, recentTurns)) : undefined
+      const grounding = options.grounding && options.knowledge ? buildGrounding(options.knowledge.retrieve(content, recentTurns, undefined, request.language)) : undefined
       const messages = buildMessages(options.systemPrompt, history, content, grounding)
       // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
       if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
       const result = await options.llm!.stream(messages, {
         signal: answer.controller.signal,
         ...(request.sampling ? { sampling: request.sampling } : {}),
+        ...(request.language ? { language: request.language } : {}),
         onDelta: (text) => {
           if (answer.firstTokenAt === undefined) {
             answer.firstTokenAt = Date.now()

@@ -1,4 +1,5 @@
 /** The system prompt, the grounding context and the history window -> the model's messages. */
+import { LANGUAGE_NAMES } from '../knowledge/languages.js'
 import { sourcesOf, type Passage } from '../knowledge/passages.js'
 import type { ChatMessage } from '../llm/openai.js'
 import type { Source } from '../protocol/frames.js'
@@ -31,7 +32,7 @@ export interface Grounding {
  */
 export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS): Grounding | undefined {
   const head =
-    'Reference material from this assistant\'s knowledge base, chosen for the question (the SDK is @hiero-ledger/sdk). ' +
+    `Reference material from this assistant's knowledge base, chosen for the question (${sdkClause(passages)}). ` +
     'Prefer it over memory when they disagree, use only SDK names that appear in it or that you are sure exist, and cite the sources you use as [n]. ' +
     'If it does not cover the question, say so and answer from general knowledge.'
   const sources: Source[] = []
@@ -43,7 +44,8 @@ export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS
     const label = source.kind === 'guide' ? `guide "${source.title}"` : `SDK reference: ${source.id}`
     let text = own.map((p) => (p.kind === 'guide' ? `${p.heading}\n${p.text}` : p.text)).join('\n\n').slice(0, MAX_PASSAGE_CHARS)
     const example = own[0]?.example
-    if (example && used + text.length + example.length < maxChars * 0.8) text += `\n\nExample:\n\`\`\`ts\n${example.trimEnd()}\n\`\`\``
+    const fence = LANGUAGE_NAMES[own[0]?.language ?? 'javascript'].fence
+    if (example && used + text.length + example.length < maxChars * 0.8) text += `\n\nExample:\n\`\`\`${fence}\n${example.trimEnd()}\n\`\`\``
     const entry = `[${n}] ${label}\n${text}`
     if (used + entry.length + 2 > maxChars) continue
     used += entry.length + 2
@@ -52,6 +54,15 @@ export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS
   }
   if (sources.length === 0) return undefined
   return { block: [head, ...blocks].join('\n\n'), sources }
+}
+
+/** Which SDK the material describes; for Java or Rust also which language to answer in, so the answer does not mix them. */
+function sdkClause(passages: Passage[]): string {
+  const languages = [...new Set(passages.map((p) => p.language))]
+  if (languages.length === 1 && languages[0] === 'javascript') return 'the SDK is @hiero-ledger/sdk'
+  const sdks = [...new Set(passages.map((p) => p.sdk).filter(Boolean))].join(' and ')
+  const names = languages.map((l) => LANGUAGE_NAMES[l].name).join(' and ')
+  return `the SDK is ${sdks}; the user writes ${names}, so answer in ${names} with that SDK's names`
 }
 
 /**

@@ -1,5 +1,5 @@
 /** One language's knowledge: its SDK's API index, its guides, their passages and search index. */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseApiIndex, type ApiIndex } from './api-index.js'
 import { createApiNames, type ApiNames } from './api-names.js'
@@ -25,10 +25,15 @@ export function buildCorpus(language: SdkLanguage, index: ApiIndex, guides: Guid
   return { language, index, guides, names: createApiNames(index), search: buildSearchIndex(passages), passages: passages.length }
 }
 
-/** Loads one of OTHER_LANGUAGES; throws an Error whose message names the file and the command that restores it. */
-export function loadLanguageCorpus(dir: string, language: (typeof OTHER_LANGUAGES)[number]): Corpus {
+/**
+ * Loads one of OTHER_LANGUAGES; undefined when the knowledge folder has neither its index nor its guides (that
+ * language is then answered from JavaScript's, with a note). Throws an Error naming the file and the fix when only
+ * one of them is there or either is broken.
+ */
+export function loadLanguageCorpus(dir: string, language: (typeof OTHER_LANGUAGES)[number]): Corpus | undefined {
   const indexFile = join(dir, `api-index.${language}.json`)
   const guidesDir = join(dir, 'guides', language)
+  if (!existsSync(indexFile) && !existsSync(guidesDir)) return undefined
   let index: ApiIndex
   try {
     index = parseApiIndex(readFileSync(indexFile, 'utf8'))

@@ -36,8 +36,10 @@ export interface KnowledgeBase {
   readonly guides: Guide[]
   readonly names: ApiNames
   readonly stats: KnowledgeStats
-  /** Each language's knowledge (JavaScript's is `index` and `guides` above). */
-  corpus(language: SdkLanguage): Corpus
+  /** Each language's knowledge (JavaScript's is `index` and `guides` above); undefined for one this folder lacks. */
+  corpus(language: SdkLanguage): Corpus | undefined
+  /** The languages with a corpus: JavaScript always, Java and Rust when their files are there. */
+  readonly languages: ReadonlySet<SdkLanguage>
   /**
    * The best passages for a question, with the recent turns as weaker context, from the SDK of `language` (the
    * editor's: typescript, javascript, java, rust, go) or of the languages the question names (see languages.ts).
@@ -80,12 +82,14 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   const corpora = new Map<SdkLanguage, Corpus>([['javascript', buildCorpus('javascript', index, guides)]])
   for (const language of OTHER_LANGUAGES) {
     try {
-      corpora.set(language, loadLanguageCorpus(dir, language))
+      const corpus = loadLanguageCorpus(dir, language)
+      if (corpus) corpora.set(language, corpus)
     } catch (error) {
       throw new KnowledgeLoadError((error as Error).message)
     }
   }
   const { search: searchIndex, names, passages: passageCount } = corpora.get('javascript')!
+  const available: ReadonlySet<SdkLanguage> = new Set(corpora.keys())
   // One search at start compiles the search path, so the first user's question does not pay for it.
   searchIndex.search('associate a token with an account', 1)
   const stats: KnowledgeStats = {
@@ -102,15 +106,16 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     guides,
     names,
     stats,
-    corpus: (language) => corpora.get(language)!,
+    corpus: (language) => corpora.get(language),
+    languages: available,
     retrieve: (question, recentTurns = [], limit = 6, language) => rankIn(question, recentTurns, limit, language).map((hit) => hit.passage),
     search: (query, limit, language) => rankIn(query, [], limit, language),
-    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), checkTypedApi(markdown, 'java', corpora.get('java')!.names), checkTypedApi(markdown, 'rust', corpora.get('rust')!.names)),
+    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => { const corpus = corpora.get(l); return corpus ? [checkTypedApi(markdown, l, corpus.names)] : [] })),
   }
 
   /** One language's ranking; a question naming several languages gets theirs interleaved (a comparison). */
   function rankIn(question: string, recentTurns: string[], limit: number, editor: string | undefined): Hit[] {
-    const { languages } = chooseLanguages(question, editor)
+    const { languages } = chooseLanguages(question, editor, available)
     const lists = languages.map((language) => {
       const corpus = corpora.get(language)!
       return rank(corpus.search, corpus.names, question, recentTurns, limit)

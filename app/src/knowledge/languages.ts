@@ -40,14 +40,20 @@ export function mentionedLanguages(question: string): SdkLanguage[] {
  * A question that names languages is answered in those (it is explicit); otherwise in the editor's language;
  * otherwise in JavaScript, the SDK the knowledge base started with.
  */
-export function chooseLanguages(question: string, editor?: string): LanguageChoice {
+export function chooseLanguages(question: string, editor?: string, available: ReadonlySet<SdkLanguage> = ALL): LanguageChoice {
   const named = mentionedLanguages(question)
-  if (named.length > 0) return { languages: named }
   const fromEditor = editorLanguage(editor)
-  if (fromEditor === 'unsupported')
-    return { languages: ['javascript'], note: `The knowledge base has no ${editor!.trim()} SDK reference yet (its Go SDK is not available to this build), so these passages describe the JavaScript SDK.` }
-  return { languages: [fromEditor ?? 'javascript'] }
+  if (named.length === 0 && fromEditor === 'unsupported')
+    return { languages: ['javascript'], note: `The knowledge base has no ${capitalized(editor!.trim())} SDK reference (the Go SDK cannot be fetched by this build), so these passages describe the JavaScript SDK.` }
+  const wanted = named.length > 0 ? named : [fromEditor === 'unsupported' ? 'javascript' : (fromEditor ?? 'javascript')]
+  const missing = wanted.filter((l) => !available.has(l))
+  const languages = wanted.filter((l) => available.has(l))
+  if (missing.length === 0) return { languages }
+  if (languages.length === 0) languages.push('javascript')
+  return { languages, note: `This server's knowledge base has no ${missing.map((l) => LANGUAGE_NAMES[l].name).join(' or ')} reference, so these passages describe the ${languages.map((l) => LANGUAGE_NAMES[l].name).join(' and ')} SDK.` }
 }
+
+const ALL: ReadonlySet<SdkLanguage> = new Set(['javascript', 'java', 'rust'])
 
 /** How a language is named in prose and in a code fence. */
 export const LANGUAGE_NAMES: Record<SdkLanguage, { name: string; fence: string }> = {
@@ -55,3 +61,5 @@ export const LANGUAGE_NAMES: Record<SdkLanguage, { name: string; fence: string }
   java: { name: 'Java', fence: 'java' },
   rust: { name: 'Rust', fence: 'rust' },
 }
+
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)

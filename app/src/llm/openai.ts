@@ -28,6 +28,8 @@ export interface StreamOptions {
   signal: AbortSignal
   onDelta: (text: string) => void
   sampling?: Sampling
+  /** The editor's language; the offline client answers from that SDK's knowledge (a model reads it in the grounding). */
+  language?: string
 }
 
 export interface LlmClient {

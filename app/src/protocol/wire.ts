@@ -78,7 +78,7 @@ export interface AnswerIds {
 
 /** What a client sends (the server validates these with the zod schemas of frames.ts). */
 export type ClientFrame =
-  | { type: 'chat'; content: string; conversationId?: string; messageId?: string }
+  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string }
   | { type: 'ping' }
   | { type: 'cancel'; messageId: string }
   | { type: 'resume'; messageId: string; lastSeq: number }

@@ -48,9 +48,14 @@ fi
 for f in Cargo.toml Cargo.lock; do cmp -s "scripts/sdk-rust/$f" "$WORK/rust/$f" || cp "scripts/sdk-rust/$f" "$WORK/rust/$f"; done
 step cargo-check cargo check --locked --quiet --bins --manifest-path "$WORK/rust/Cargo.toml"
 # hiero-sdk-proto's build script writes into its OUT_DIR after cargo records the run, so cargo sees the crate as
-# changed on every run and rebuilds it and everything above it (about a minute). Marking the recorded run as
-# newer than its output keeps the next warm check to the examples that changed.
-touch "$CARGO_TARGET_DIR"/debug/build/hiero-sdk-proto-*/output 2>/dev/null || true
+# changed on every run and rebuilds it and everything above it (about a minute). Dating the OUT_DIR's files a
+# second before that record (cargo compares the newest time in the tree; their contents do not change) keeps the
+# next warm check to the examples that changed.
+for run in "$CARGO_TARGET_DIR"/debug/build/hiero-sdk-proto-*/; do
+  if [ -f "$run/output" ] && [ -d "$run/out" ]; then
+    find "$run/out" -exec touch -d "@$(( $(stat -c %Y "$run/output") - 1 ))" {} +
+  fi
+done
 
 # The committed indexes against a fresh build from the same SDK sources (fetched above by Maven and cargo).
 step api-indexes npx tsx scripts/knowledge/check-api-indexes.ts

@@ -110,7 +110,13 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     languages: available,
     retrieve: (question, recentTurns = [], limit = 6, language) => rankIn(question, recentTurns, limit, language).map((hit) => hit.passage),
     search: (query, limit, language) => rankIn(query, [], limit, language),
-    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => { const corpus = corpora.get(l); return corpus ? [checkTypedApi(markdown, l, corpus.names)] : [] })),
+    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => checkLanguage(markdown, l))),
+  }
+
+  /** A language's ```java / ```rust blocks against its own index (nothing when this folder has no such corpus). */
+  function checkLanguage(markdown: string, language: (typeof OTHER_LANGUAGES)[number]): ApiCheck[] {
+    const corpus = corpora.get(language)
+    return corpus ? [checkTypedApi(markdown, language, corpus.names)] : []
   }
 
   /** One language's ranking; a question naming several languages gets theirs interleaved (a comparison). */

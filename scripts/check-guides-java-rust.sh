@@ -13,6 +13,8 @@ M2="$HPA_CACHE/m2"
 WORK="$HPA_CACHE/guide-examples"
 mkdir -p "$M2" "$WORK/rust"
 
+# rustup installs cargo under ~/.cargo/bin, which a non-login shell (CI) may not have on PATH.
+command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 for tool in mvn javac cargo protoc; do command -v "$tool" >/dev/null || { log "$tool is missing: run bash scripts/tools/jvm-rust.sh (and install a Rust toolchain for cargo)"; exit 1; }; done
 
 step() { # step NAME COMMAND...: runs it and prints one line with its time

@@ -32,7 +32,7 @@ describe('offline answers (no model configured)', () => {
     const metadata = metadataOf(frames)
     expect(metadata).toMatchObject({ model: 'offline-knowledge-base', finishReason: 'stop', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } })
     expect(metadata.usageEstimated).toBeUndefined()
-    expect(metadata.sources![0]).toEqual({ id: expect.any(String) as string, title: expect.any(String) as string, kind: 'guide' })
+    expect(metadata.sources![0]).toEqual({ id: expect.any(String) as string, title: expect.any(String) as string, kind: 'guide', sdk: '@hiero-ledger/sdk 2.87.0' })
     expect(metadata.sources!.map((s) => s.id)).toContain('token-associate')
     expect(metadata.apiCheck!.checked).toBeGreaterThan(0)
     expect(metadata.apiCheck!.unknown).toEqual([])

@@ -38,6 +38,17 @@ describe('GET /api/knowledge/search', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a))
   })
 
+  it('searches the SDK of the language asked for, and refuses a malformed language naming the parameter', async () => {
+    for (const [language, id, sdk] of [['java', 'java-token-associate', 'com.hedera.hashgraph:sdk 2.59.0'], ['rust', 'rust-token-associate', 'hiero-sdk 0.45.0']] as const) {
+      const body = (await (await search(open, `?q=associate%20a%20token&language=${language}`)).json()) as Hits
+      expect(body.hits[0]).toMatchObject({ id, kind: 'guide', sdk })
+      expect(body.hits.every((h) => (h as unknown as { sdk: string }).sdk === sdk)).toBe(true)
+    }
+    const bad = await search(open, '?q=token&language=%3Cscript%3E')
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^language must be a language name/)
+  })
+
   it('finds an SDK class by name and honours limit', async () => {
     const body = (await (await search(open, '?q=TokenAssociateTransaction&limit=3')).json()) as Hits
     expect(body.hits).toHaveLength(3)

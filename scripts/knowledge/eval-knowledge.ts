@@ -19,6 +19,7 @@ import { createOfflineClient } from '../../app/src/llm/offline.js'
 import { createLogger } from '../../app/src/ops/logger.js'
 import type { ServerFrame } from '../../app/src/protocol/frames.js'
 import { startServer } from '../../app/src/server.js'
+import { evalLanguages } from './eval-languages.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const questionsFile = `${root}knowledge/eval/questions.json`
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
   }
   const held = retrievalOf(kb, heldOut)
   misses.push(...held.misses)
+  const languageRows = await evalLanguages(kb, misses)
   const latency = quick ? { first: [0], content: [0] } : await firstDeltas(kb, questions)
   const buildMs = builds.map((b) => b.buildMs)
 
@@ -167,10 +169,12 @@ async function main(): Promise<void> {
     ['index build CPU time (user + system), median / max', `${ms(percentile(builds.map((b) => b.buildCpuMs), 50))} / ${ms(Math.max(...builds.map((b) => b.buildCpuMs)))}`, ''],
     ['machine load average (1 min) during the run', os.loadavg()[0]!.toFixed(1) + ` on ${os.availableParallelism()} cores`, ''],
     ['heap growth of the build, median', `${(percentile(builds.map((b) => b.heapBytes), 50) / 1024 / 1024).toFixed(1)} MiB`, ''],
-    ['indexed', `${builds[0]!.guides} guides, ${builds[0]!.classes} SDK classes, ${builds[0]!.passages} passages`, ''],
+    ['indexed (JavaScript)', `${builds[0]!.guides} guides, ${builds[0]!.classes} SDK classes, ${builds[0]!.passages} passages`, ''],
   ]
   console.log('| measure | result | target |\n|---|---|---|')
   for (const row of rows) console.log(`| ${row.join(' | ')} |`)
+  console.log('\n| Java and Rust (editor language set) | result | target |\n|---|---|---|')
+  for (const row of languageRows) console.log(`| ${row.join(' | ')} |`)
   if (showMisses && misses.length > 0) console.log(`\n${misses.join('\n')}`)
 }
 

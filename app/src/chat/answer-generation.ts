@@ -19,7 +19,7 @@ export interface GenerationDeps {
   hooks: AnswerHooks
   /** The knowledge base: grounds model answers (when `grounding`) and checks every answer's SDK names. */
   knowledge?: {
-    retrieve(question: string, recentTurns: string[]): readonly Passage[]
+    retrieve(question: string, recentTurns: string[], limit?: number, language?: string): readonly Passage[]
     checkApi(markdown: string): ApiCheck
   }
   grounding?: boolean
@@ -76,7 +76,7 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
       throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
     }
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
-    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(content, recentTurns)) : undefined
+    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(content, recentTurns, undefined, request.language)) : undefined
     const messages = buildMessages(deps.systemPrompt, history, content, grounding)
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
@@ -84,6 +84,7 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     const result = await deps.llm.stream(messages, {
       signal: answer.controller.signal,
       ...(tools ? { tools } : {}),
+      ...(request.language ? { language: request.language } : {}),
       ...(request.sampling ? { sampling: request.sampling } : {}),
       onDelta: (text) => {
         if (answer.firstTokenAt === undefined) {

@@ -1,4 +1,5 @@
 /** The system prompt, the grounding context and the history window -> the model's messages. */
+import { LANGUAGE_NAMES } from '../knowledge/languages.js'
 import { sourcesOf, type Passage } from '../knowledge/passages.js'
 import type { ChatMessage } from '../llm/client.js'
 import type { Source } from '../protocol/frames.js'
@@ -25,10 +26,14 @@ export interface Grounding {
   sources: Source[]
 }
 
-const GROUNDING_HEAD =
-  'Reference material from this assistant\'s knowledge base, chosen for the question (the SDK is @hiero-ledger/sdk). ' +
-  'Prefer it over memory when they disagree, use only SDK names that appear in it or that you are sure exist, and cite the sources you use as [n]. ' +
-  'If it does not cover the question, say so and answer from general knowledge.'
+/** The head of a context block: which SDK it describes, and how to use it. */
+function groundingHead(passages: readonly Passage[]): string {
+  return (
+    `Reference material from this assistant's knowledge base, chosen for the question (${sdkClause(passages)}). ` +
+    'Prefer it over memory when they disagree, use only SDK names that appear in it or that you are sure exist, and cite the sources you use as [n]. ' +
+    'If it does not cover the question, say so and answer from general knowledge.'
+  )
+}
 
 /** Each passage's text as the block shows it, made once per passage (passages live as long as the knowledge base). */
 const passageTexts = new WeakMap<Passage, string>()
@@ -63,14 +68,16 @@ export function buildGrounding(passages: readonly Passage[], maxChars = MAX_CONT
 function composeGrounding(passages: readonly Passage[], maxChars: number): Grounding | undefined {
   const sources: Source[] = []
   const blocks: string[] = []
-  let used = GROUNDING_HEAD.length
+  const head = groundingHead(passages)
+  let used = head.length
   for (const source of sourcesOf(passages)) {
     const own = passages.filter((p) => p.kind === source.kind && p.sourceId === source.id)
     const n = sources.length + 1
     const label = source.kind === 'guide' ? `guide "${source.title}"` : `SDK reference: ${source.id}`
     let text = (own.length === 1 ? passageText(own[0]!) : own.map(passageText).join('\n\n')).slice(0, MAX_PASSAGE_CHARS)
     const example = own[0]?.example
-    if (example && used + text.length + example.length < maxChars * 0.8) text += `\n\nExample:\n\`\`\`ts\n${example.trimEnd()}\n\`\`\``
+    const fence = LANGUAGE_NAMES[own[0]?.language ?? 'javascript'].fence
+    if (example && used + text.length + example.length < maxChars * 0.8) text += `\n\nExample:\n\`\`\`${fence}\n${example.trimEnd()}\n\`\`\``
     const entry = `[${n}] ${label}\n${text}`
     if (used + entry.length + 2 > maxChars) continue
     used += entry.length + 2
@@ -78,7 +85,16 @@ function composeGrounding(passages: readonly Passage[], maxChars: number): Groun
     blocks.push(entry)
   }
   if (sources.length === 0) return undefined
-  return { block: [GROUNDING_HEAD, ...blocks].join('\n\n'), sources }
+  return { block: [head, ...blocks].join('\n\n'), sources }
+}
+
+/** Which SDK the material describes; for Java or Rust also which language to answer in, so the answer does not mix them. */
+function sdkClause(passages: readonly Passage[]): string {
+  const languages = [...new Set(passages.map((p) => p.language))]
+  if (languages.length === 1 && languages[0] === 'javascript') return 'the SDK is @hiero-ledger/sdk'
+  const sdks = [...new Set(passages.map((p) => p.sdk).filter(Boolean))].join(' and ')
+  const names = languages.map((l) => LANGUAGE_NAMES[l].name).join(' and ')
+  return `the SDK is ${sdks}; the user writes ${names}, so answer in ${names} with that SDK's names`
 }
 
 /**

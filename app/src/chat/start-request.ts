@@ -23,6 +23,8 @@ export interface StartRequest {
   history?: ChatMessage[] | undefined
   /** The client's wishes for this answer; the LLM client bounds them by the server's settings. */
   sampling?: Sampling | undefined
+  /** The editor's language: the knowledge base answers from that SDK (see knowledge/languages.ts). */
+  language?: string | undefined
   /** Held by the answer and ended with it (see AnswerLease); the guarded start sets it. */
   lease?: AnswerLease | undefined
 }

@@ -41,7 +41,7 @@ function record(scan: Scan, name: string, known: boolean): void {
 }
 
 /** Comments (and, with `strings`, string contents) say nothing about the API: blank them, keeping offsets. */
-function blank(code: string, strings: boolean): string {
+export function blank(code: string, strings: boolean): string {
   return code.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|(['"`])(?:\\.|(?!\1)[^\\\n])*\1/g, (m, quote: string | undefined) =>
     quote ? (strings ? quote + ' '.repeat(m.length - 2) + quote : m) : ' '.repeat(m.length),
   )
@@ -147,7 +147,7 @@ function followChain(code: string, from: number, cls: string, scan: Scan, consum
 }
 
 /** From an opening parenthesis, the offset just after its matching close (strings are already blanked). */
-function skipParens(code: string, open: number): number {
+export function skipParens(code: string, open: number): number {
   let depth = 0
   for (let i = open; i < code.length; i++) {
     const ch = code[i]

@@ -26,6 +26,8 @@ const enumSchema = z.object({
 export const apiIndexSchema = z.object({
   sdk: z.string().min(1),
   version: z.string().regex(/^\d+\.\d+\.\d+/),
+  /** Java and Rust indexes: a digest of the SDK sources they were built from (see scripts/knowledge/pinned-sdks.ts). */
+  sourceDigest: z.string().optional(),
   classes: z.array(classSchema).min(1),
   enums: z.array(enumSchema),
   functions: z.array(z.string()),
@@ -59,6 +61,7 @@ export function serializeApiIndex(index: ApiIndex): string {
     '{',
     `"sdk": ${line(index.sdk)},`,
     `"version": ${line(index.version)},`,
+    ...(index.sourceDigest ? [`"sourceDigest": ${line(index.sourceDigest)},`] : []),
     `"functions": ${line(index.functions)},`,
     '"enums": [',
     index.enums.map(line).join(',\n'),

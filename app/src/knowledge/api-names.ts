@@ -67,6 +67,8 @@ export function createApiNames(index: ApiIndex): ApiNames {
         const method = entry.methods.find((m) => m.static && m.name === member)
         if (!method) continue
         const returned = /\):\s*(?:Promise<)?(\w+)>?$/.exec(method.signature)?.[1]
+        // Rust's `-> Self` is indexed as `this`: `Client::for_testnet()` returns a Client.
+        if (returned === 'this') return entry.name
         return returned && classes.has(returned) ? returned : undefined
       }
       return undefined

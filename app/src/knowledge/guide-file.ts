@@ -1,4 +1,4 @@
-/** Parses the project's task guides (knowledge/guides/*.md): front matter, intro, `##` sections, ts examples. */
+/** Parses the project's task guides (knowledge/guides/**.md): front matter, intro, `##` sections, examples in the guide's language. */
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 
@@ -8,15 +8,28 @@ export interface GuideSection {
   text: string
 }
 
+/** The SDK a guide (and a passage, an answer) is about: the editor's language, JavaScript/TypeScript counting as one. */
+export type SdkLanguage = 'javascript' | 'java' | 'rust'
+export const SDK_LANGUAGES: readonly SdkLanguage[] = ['javascript', 'java', 'rust']
+
+/** The fence of each language's examples, and what the "no example" error asks for. */
+const EXAMPLE_FENCE: Record<SdkLanguage, { fence: RegExp; ask: string }> = {
+  javascript: { fence: /^(ts|typescript)$/i, ask: '```ts example; add one complete TypeScript example importing from @hiero-ledger/sdk' },
+  java: { fence: /^java$/i, ask: '```java example; add one complete Java class with a main method using com.hedera.hashgraph.sdk' },
+  rust: { fence: /^rust$/i, ask: '```rust example; add one complete Rust program using the hiero_sdk crate' },
+}
+
 export interface Guide {
   id: string
+  /** `language:` in the front matter; JavaScript when absent. */
+  language: SdkLanguage
   title: string
   tags: string[]
   /** SDK names the guide uses: exported classes or enums, or `Class.method`. */
   apis: string[]
   intro: string
   sections: GuideSection[]
-  /** Each ```ts block, in order; the first is the guide's complete example. */
+  /** Each block in the guide's language (```ts, ```java, ```rust), in order; the first is the guide's complete example. */
   examples: string[]
 }
 
@@ -31,10 +44,9 @@ export class GuideFileError extends Error {
   }
 }
 
-const FIELDS = ['id', 'title', 'tags', 'apis'] as const
+const FIELDS = ['id', 'title', 'tags', 'apis', 'language'] as const
 type Field = (typeof FIELDS)[number]
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
-const TS_FENCE = /^(ts|typescript)$/i
 
 /** Parses one guide; `file` is its path, used in errors and to check that `id` equals the file name. */
 export function parseGuideFile(source: string, file: string): Guide {
@@ -47,11 +59,12 @@ export function parseGuideFile(source: string, file: string): Guide {
   const title = scalar(fields, 'title', file)
   const tags = list(fields, 'tags', file)
   const apis = list(fields, 'apis', file)
-  const body = readBody(lines.slice(bodyStart), file)
+  const language = languageOf(fields, file)
+  const body = readBody(lines.slice(bodyStart), file, EXAMPLE_FENCE[language].fence)
   if (!body.intro) throw new GuideFileError(file, 'there is no intro; write one to three sentences between the front matter and the first ## heading.')
   if (body.sections.length === 0) throw new GuideFileError(file, 'there is no ## section; split the guide into at least one ## section.')
-  if (body.examples.length === 0) throw new GuideFileError(file, 'there is no ```ts example; add one complete TypeScript example importing from @hiero-ledger/sdk.')
-  return { id, title, tags, apis, ...body }
+  if (body.examples.length === 0) throw new GuideFileError(file, `there is no ${EXAMPLE_FENCE[language].ask}.`)
+  return { id, language, title, tags, apis, ...body }
 }
 
 /** Parses several guides and rejects a duplicate id, naming both files. */
@@ -93,6 +106,12 @@ function readFrontMatter(lines: string[], file: string) {
 }
 
 /** Front matter allows `# comments` after a value; values here never contain " #". */
+function languageOf(fields: Map<Field, string>, file: string): SdkLanguage {
+  const value = unquote(fields.get('language')?.trim() ?? '') || 'javascript'
+  if (!(SDK_LANGUAGES as readonly string[]).includes(value)) throw new GuideFileError(file, `front matter language "${value}" is unknown; use one of ${SDK_LANGUAGES.join(', ')} (or leave it out for javascript).`)
+  return value as SdkLanguage
+}
+
 function stripComment(line: string): string {
   const at = line.search(/\s#/)
   return at < 0 ? line : line.slice(0, at)
@@ -121,7 +140,7 @@ function unquote(value: string): string {
   return /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value
 }
 
-function readBody(lines: string[], file: string) {
+function readBody(lines: string[], file: string, exampleFence: RegExp) {
   const intro: string[] = []
   const sections: { heading: string; lines: string[] }[] = []
   const examples: string[] = []
@@ -140,7 +159,7 @@ function readBody(lines: string[], file: string) {
     }
     if (marker) {
       const lang = marker[1] ?? ''
-      fence = { lang, ts: TS_FENCE.test(lang), lines: [] }
+      fence = { lang, ts: exampleFence.test(lang), lines: [] }
       continue
     }
     const heading = /^##\s+(.+?)\s*#*\s*$/.exec(line)

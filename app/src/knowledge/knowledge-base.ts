@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ApiCheck } from '../protocol/frames.js'
 import { checkApi } from './api-check.js'
+import { checkTypedApi } from './api-check-typed.js'
+import { buildCorpus, loadLanguageCorpus, OTHER_LANGUAGES, type Corpus } from './corpus.js'
+import { chooseLanguages } from './languages.js'
 import { parseApiIndex, type ApiIndex } from './api-index.js'
-import { createApiNames, type ApiNames } from './api-names.js'
-import { readGuides, type Guide } from './guide-file.js'
-import { apiPassages, guidePassages, type Passage } from './passages.js'
+import { type ApiNames } from './api-names.js'
+import { readGuides, type Guide, type SdkLanguage } from './guide-file.js'
+import { type Passage } from './passages.js'
 import { createLru } from './lru.js'
-import { buildSearchIndex, type Hit, type SearchIndex } from './search-index.js'
+import { type Hit, type SearchIndex } from './search-index.js'
 
 export const REBUILD_COMMAND = 'npm run knowledge:build'
 
@@ -34,13 +37,19 @@ export interface KnowledgeBase {
   readonly guides: Guide[]
   readonly names: ApiNames
   readonly stats: KnowledgeStats
+  /** Each language's knowledge (JavaScript's is `index` and `guides` above); undefined for one this folder lacks. */
+  corpus(language: SdkLanguage): Corpus | undefined
+  /** The languages with a corpus: JavaScript always, Java and Rust when their files are there. */
+  readonly languages: ReadonlySet<SdkLanguage>
   /**
-   * The best passages for a question, with the recent turns as weaker context. The same (question, recent turns)
-   * returns the same frozen array while it is cached, so work built on it (the context block) can be reused.
+   * The best passages for a question, with the recent turns as weaker context, from the SDK of `language` (the
+   * editor's: typescript, javascript, java, rust, go) or of the languages the question names (see languages.ts).
+   * The same (question, recent turns, limit, language) returns the same frozen array while it is cached, so work
+   * built on it (the context block) can be reused.
    */
-  retrieve(question: string, recentTurns?: readonly string[], limit?: number): readonly Passage[]
-  /** Ranked hits with scores (for the search endpoint and the evaluation). */
-  search(query: string, limit: number): Hit[]
+  retrieve(question: string, recentTurns?: readonly string[], limit?: number, language?: string): readonly Passage[]
+  /** Ranked hits with scores (for the search endpoint and the evaluation), chosen by language like `retrieve`. */
+  search(query: string, limit: number, language?: string): Hit[]
   checkApi(markdown: string): ApiCheck
 }
 
@@ -84,17 +93,26 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
     throw new KnowledgeLoadError(`A guide cannot be loaded: ${(error as Error).message}`)
   }
   if (guides.length === 0) throw new KnowledgeLoadError(`The guides folder ${guidesDir} holds no guide (*.md); restore knowledge/guides/`)
-  const passages = [...guides.flatMap(guidePassages), ...apiPassages(index)]
-  const searchIndex = buildSearchIndex(passages, options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize })
+  const searchOptions = options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }
+  const corpora = new Map<SdkLanguage, Corpus>([['javascript', buildCorpus('javascript', index, guides, searchOptions)]])
+  for (const language of OTHER_LANGUAGES) {
+    try {
+      const corpus = loadLanguageCorpus(dir, language, searchOptions)
+      if (corpus) corpora.set(language, corpus)
+    } catch (error) {
+      throw new KnowledgeLoadError((error as Error).message)
+    }
+  }
+  const { search: searchIndex, names, passages: passageCount } = corpora.get('javascript')!
+  const available: ReadonlySet<SdkLanguage> = new Set(corpora.keys())
   // One search at start compiles the search path, so the first user's question does not pay for it.
   searchIndex.search('associate a token with an account', 1)
-  const names = createApiNames(index)
   const retrievals = createLru<string, readonly Passage[]>(options.cacheSize ?? DEFAULT_RETRIEVAL_CACHE)
   const stats: KnowledgeStats = {
     sdkVersion: index.version,
     guides: guides.length,
     classes: index.classes.length,
-    passages: passages.length,
+    passages: passageCount,
     buildMs: Math.round((performance.now() - started) * 10) / 10,
     buildCpuMs: Math.round(cpuMs(process.cpuUsage(cpuBefore)) * 10) / 10,
     heapBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
@@ -104,18 +122,43 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
     guides,
     names,
     stats,
-    retrieve: function retrieve(question, recentTurns = [], limit = 6) {
+    corpus: (language) => corpora.get(language),
+    languages: available,
+    retrieve: function retrieve(question, recentTurns = [], limit = 6, language) {
       const recent = recentTurns.slice(-RECENT_TURNS)
-      const key = `${limit}\u0000${question.slice(0, MAX_QUERY_CHARS)}\u0000${recent.map((turn) => turn.slice(-MAX_QUERY_CHARS)).join('\u0000')}`
+      const key = `${language ?? ''}\u0000${limit}\u0000${question.slice(0, MAX_QUERY_CHARS)}\u0000${recent.map((turn) => turn.slice(-MAX_QUERY_CHARS)).join('\u0000')}`
       const cached = retrievals.get(key)
       if (cached) return cached
-      const passages = Object.freeze(rank(searchIndex, names, question, recent, limit).map((hit) => hit.passage))
+      const passages = Object.freeze(rankIn(question, recent, limit, language).map((hit) => hit.passage))
       retrievals.set(key, passages)
       return passages
     },
-    search: (query, limit) => rank(searchIndex, names, query, [], limit),
-    checkApi: (markdown) => checkApi(markdown, names),
+    search: (query, limit, language) => rankIn(query, [], limit, language),
+    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => checkLanguage(markdown, l))),
   }
+
+  /** A language's ```java / ```rust blocks against its own index (nothing when this folder has no such corpus). */
+  function checkLanguage(markdown: string, language: (typeof OTHER_LANGUAGES)[number]): ApiCheck[] {
+    const corpus = corpora.get(language)
+    return corpus ? [checkTypedApi(markdown, language, corpus.names)] : []
+  }
+
+  /** One language's ranking; a question naming several languages gets theirs interleaved (a comparison). */
+  function rankIn(question: string, recentTurns: readonly string[], limit: number, editor: string | undefined): Hit[] {
+    const { languages } = chooseLanguages(question, editor, available)
+    const lists = languages.map((language) => {
+      const corpus = corpora.get(language)!
+      return rank(corpus.search, corpus.names, question, recentTurns, limit)
+    })
+    if (lists.length === 1) return lists[0]!
+    const out: Hit[] = []
+    for (let i = 0; out.length < limit && lists.some((list) => i < list.length); i++) for (const list of lists) if (list[i] && out.length < limit) out.push(list[i]!)
+    return out
+  }
+}
+
+function mergeChecks(...checks: ApiCheck[]): ApiCheck {
+  return { checked: checks.reduce((n, c) => n + c.checked, 0), unknown: checks.flatMap((c) => c.unknown) }
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000

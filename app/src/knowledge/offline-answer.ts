@@ -1,8 +1,9 @@
 /** Composes the offline answer (no model configured) from the best passages: markdown with numbered sources. */
 import type { Source } from '../protocol/frames.js'
 import type { ApiIndex } from './api-index.js'
-import type { Guide } from './guide-file.js'
-import { sourcesOf, type Passage } from './passages.js'
+import type { Guide, SdkLanguage } from './guide-file.js'
+import { LANGUAGE_NAMES } from './languages.js'
+import { sdkLabel, sourcesOf, type Passage } from './passages.js'
 
 export const OFFLINE_MODEL = 'offline-knowledge-base'
 
@@ -21,16 +22,28 @@ const MAX_RELATED = 4
 const MAX_METHODS = 12
 const MAX_GUIDE_APIS = 6
 
-export function composeOfflineAnswer(passages: readonly Passage[], guides: Guide[], index: ApiIndex, question = ''): OfflineAnswer {
+export interface OfflineOptions {
+  /** The API index of each language besides JavaScript's (`index`), for passages in that language. */
+  indexes?: Partial<Record<SdkLanguage, ApiIndex>>
+  /** A line put first (e.g. that the editor's language has no knowledge base of its own). */
+  note?: string
+}
+
+/** `guides` may hold every language's guides (their ids differ); each passage is read with its own language's index. */
+export function composeOfflineAnswer(passages: readonly Passage[], guides: Guide[], index: ApiIndex, question = '', options: OfflineOptions = {}): OfflineAnswer {
   const guideById = new Map(guides.map((g) => [g.id, g]))
+  const indexOf = (language: SdkLanguage) => (language === 'javascript' ? index : (options.indexes?.[language] ?? index))
   const main = passages.find((p) => p.kind === 'guide')
   if (!main && passages.length === 0) return { body: nothingMatched(guides), sources: [] }
   const sources = sourcesOf(passages)
   const cite = (p: Passage) => `[${sources.findIndex((s) => s.kind === p.kind && s.id === p.sourceId) + 1}]`
   const parts: string[] = []
-  const statuses = statusesIn(question, index)
+  if (options.note) parts.push(`${options.note}\n`)
+  const language = passages[0]?.language ?? 'javascript'
+  const statuses = statusesIn(question, indexOf(language))
+  const separator = language === 'rust' ? '::' : '.'
   // A status code in the question: say which SDK constant it is, so the code can compare against it.
-  if (statuses.length > 0) parts.push(`${statuses.map((m) => `\`${m.value}\` is \`Status.${m.name}\``).join('; ')} in the SDK.\n`)
+  if (statuses.length > 0) parts.push(`${statuses.map((m) => `\`${m.value}\` is \`Status${separator}${m.name}\``).join('; ')} in the SDK.\n`)
   if (main) {
     const guide = guideById.get(main.sourceId)!
     parts.push(`### ${guide.title} ${cite(main)}\n\n${guide.intro}\n`)
@@ -38,8 +51,9 @@ export function composeOfflineAnswer(passages: readonly Passage[], guides: Guide
     // A question that matched only the intro still deserves the how-to: the guide's first section.
     const shown = sections.length > 0 ? sections.map((p) => guide.sections[Number(p.id.split('#')[1]) - 1]!) : guide.sections.slice(0, 1)
     for (const section of shown) parts.push(`#### ${section.heading}\n\n${section.text}\n`)
-    if (guide.examples[0]) parts.push(`\`\`\`ts\n${guide.examples[0].trimEnd()}\n\`\`\`\n`)
-    parts.push(`SDK names used: ${guide.apis.map((a) => `\`${a}\``).join(', ')} (\`@hiero-ledger/sdk\` ${index.version}).\n`)
+    if (guide.examples[0]) parts.push(`\`\`\`${LANGUAGE_NAMES[guide.language].fence}\n${guide.examples[0].trimEnd()}\n\`\`\`\n`)
+    const own = indexOf(guide.language)
+    parts.push(`SDK names used: ${guide.apis.map((a) => `\`${a}\``).join(', ')} (\`${own.sdk}\` ${own.version}${guide.language === 'javascript' ? '' : `, ${LANGUAGE_NAMES[guide.language].name}`}).\n`)
   }
   const related = passages.filter((p) => p.sourceId !== main?.sourceId)
   const relatedLines: string[] = []
@@ -47,10 +61,12 @@ export function composeOfflineAnswer(passages: readonly Passage[], guides: Guide
   for (const p of related) {
     if (seen.has(p.sourceId) || relatedLines.length >= MAX_RELATED) continue
     seen.add(p.sourceId)
-    relatedLines.push(p.kind === 'guide' ? `- ${cite(p)} ${guideLine(guideById.get(p.sourceId)!)}` : `- ${cite(p)} ${apiLine(p.sourceId, index)}`)
+    relatedLines.push(p.kind === 'guide' ? `- ${cite(p)} ${guideLine(guideById.get(p.sourceId)!)}` : `- ${cite(p)} ${apiLine(p.sourceId, indexOf(p.language), p.language === 'rust' ? '::' : '.')}`)
   }
   if (relatedLines.length > 0) parts.push(`${main ? '**See also**' : '**From the SDK reference**'}\n\n${relatedLines.join('\n')}\n`)
-  parts.push(`Sources: ${sources.map((s, n) => `[${n + 1}] ${s.kind === 'guide' ? `guide \`${s.id}\`` : `API \`${s.id}\``}`).join(', ')}`)
+  // JavaScript's sources read as before; another SDK's say which one, so a Java answer is not taken for JavaScript.
+  const jsLabel = sdkLabel(index)
+  parts.push(`Sources: ${sources.map((s, n) => `[${n + 1}] ${s.kind === 'guide' ? `guide \`${s.id}\`` : `API \`${s.id}\``}${s.sdk && s.sdk !== jsLabel ? ` (${s.sdk})` : ''}`).join(', ')}`)
   return { body: parts.join('\n'), sources }
 }
 
@@ -68,10 +84,10 @@ function guideLine(guide: Guide): string {
   return `**${guide.title}**: ${firstSentence(guide.intro)} Uses ${guide.apis.slice(0, MAX_GUIDE_APIS).map((a) => `\`${a}\``).join(', ')}.`
 }
 
-function apiLine(name: string, index: ApiIndex): string {
+function apiLine(name: string, index: ApiIndex, separator = '.'): string {
   const entry = index.classes.find((c) => c.name === name)
   if (!entry) return `\`${name}\``
-  const methods = entry.methods.filter((m) => !m.deprecated).slice(0, MAX_METHODS).map((m) => `\`${m.static ? `${name}.` : '.'}${m.name}()\``)
+  const methods = entry.methods.filter((m) => !m.deprecated).slice(0, MAX_METHODS).map((m) => `\`${m.static ? `${name}${separator}` : '.'}${m.name}()\``)
   return `\`${name}\`${entry.summary ? `: ${entry.summary}` : '.'}${methods.length ? ` Methods include ${methods.join(', ')}.` : ''}${entry.deprecated ? ` Deprecated: ${entry.deprecated}` : ''}`
 }
 

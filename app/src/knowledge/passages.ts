@@ -1,7 +1,7 @@
 /** Guides and API entries -> passages: the unit that is searched, cited and put in front of the model. */
 import type { Source } from '../protocol/frames.js'
 import type { ApiClass, ApiEnum, ApiIndex } from './api-index.js'
-import type { Guide } from './guide-file.js'
+import type { Guide, SdkLanguage } from './guide-file.js'
 
 export type SearchField = 'title' | 'heading' | 'tags' | 'apis' | 'text'
 
@@ -22,15 +22,19 @@ export interface Passage {
   searchOnly?: SearchField[]
   tags: string[]
   apis: string[]
-  /** The guide's complete TypeScript example (shared by its passages; type-checked against the SDK). */
+  /** The guide's complete example (shared by its passages; compiled against the SDK of its language). */
   example?: string
+  /** Which SDK the passage describes: an answer draws on one language's passages unless asked for several. */
+  language: SdkLanguage
+  /** The SDK package and version, for the sources (`@hiero-ledger/sdk 2.87.0`, `hiero-sdk 0.45.0`). */
+  sdk?: string
 }
 
 const MAX_API_METHODS_IN_TEXT = 40
 
-export function guidePassages(guide: Guide): Passage[] {
+export function guidePassages(guide: Guide, sdk?: string): Passage[] {
   const example = guide.examples[0]
-  const common = { kind: 'guide' as const, sourceId: guide.id, title: guide.title, tags: guide.tags, apis: guide.apis, ...(example ? { example } : {}) }
+  const common = { kind: 'guide' as const, sourceId: guide.id, title: guide.title, tags: guide.tags, apis: guide.apis, language: guide.language, ...(sdk ? { sdk } : {}), ...(example ? { example } : {}) }
   // The intro is a passage of its own so a question about what the guide is for finds it. It alone carries the
   // guide's title, tags and SDK names for search: repeating them on every section would only make the index slower.
   return [
@@ -39,15 +43,19 @@ export function guidePassages(guide: Guide): Passage[] {
   ]
 }
 
-export function apiPassages(index: ApiIndex): Passage[] {
+export function apiPassages(index: ApiIndex, language: SdkLanguage = 'javascript'): Passage[] {
   const enums = new Map(index.enums.map((e) => [e.name, e]))
-  return index.classes.map((entry) => apiPassage(entry, enums.get(entry.name), index.version))
+  return index.classes.map((entry) => apiPassage(entry, enums.get(entry.name), index, language))
 }
 
-function apiPassage(entry: ApiClass, enumOf: ApiEnum | undefined, version: string): Passage {
-  const methods = entry.methods.slice(0, MAX_API_METHODS_IN_TEXT).map((m) => `${m.static ? `${entry.name}.` : '.'}${m.name}${m.signature}${m.deprecated ? ' (deprecated)' : ''}`)
+/** `@hiero-ledger/sdk 2.87.0`: the package and version an index (and its language's guides) describe. */
+export const sdkLabel = (index: ApiIndex) => `${index.sdk} ${index.version}`
+
+function apiPassage(entry: ApiClass, enumOf: ApiEnum | undefined, index: ApiIndex, language: SdkLanguage): Passage {
+  const separator = language === 'rust' ? '::' : '.'
+  const methods = entry.methods.slice(0, MAX_API_METHODS_IN_TEXT).map((m) => `${m.static ? `${entry.name}${separator}` : '.'}${m.name}${m.signature}${m.deprecated ? ' (deprecated)' : ''}`)
   const lines = [
-    `${entry.name}${entry.extends ? ` (extends ${entry.extends})` : ''} in @hiero-ledger/sdk ${version}.`,
+    `${entry.name}${entry.extends ? ` (extends ${entry.extends})` : ''} in ${sdkLabel(index)}.`,
     entry.summary ?? '',
     entry.deprecated ? `Deprecated: ${entry.deprecated}` : '',
     methods.length ? `Methods: ${methods.join('; ')}` : '',
@@ -57,7 +65,10 @@ function apiPassage(entry: ApiClass, enumOf: ApiEnum | undefined, version: strin
   // Method names are searched through `apis`; their summaries and signatures are for reading.
   const searchText = [entry.summary ?? '', entry.deprecated ?? '', enumOf ? enumOf.members.map((m) => m.value).join(' ') : '']
   return {
+    // Unique within its language's search index (each language has its own).
     id: `api:${entry.name}`,
+    language,
+    sdk: sdkLabel(index),
     kind: 'api',
     sourceId: entry.name,
     title: entry.name,
@@ -77,7 +88,7 @@ export function sourcesOf(passages: readonly Passage[]): Source[] {
     const key = `${p.kind}:${p.sourceId}`
     if (seen.has(key)) continue
     seen.add(key)
-    sources.push({ id: p.sourceId, title: p.title, kind: p.kind })
+    sources.push({ id: p.sourceId, title: p.title, kind: p.kind, ...(p.sdk ? { sdk: p.sdk } : {}) })
   }
   return sources
 }

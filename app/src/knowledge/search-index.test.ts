@@ -8,7 +8,7 @@ import { buildSearchIndex, MAX_QUERY_WORDS } from './search-index.js'
 import { boundedQuery } from './terms.js'
 
 const dir = fileURLToPath(new URL('../../../knowledge/', import.meta.url))
-const passages = [...readGuides(`${dir}guides`).flatMap(guidePassages), ...apiPassages(parseApiIndex(readFileSync(`${dir}api-index.json`, 'utf8')))]
+const passages = [...readGuides(`${dir}guides`).flatMap((g) => guidePassages(g)), ...apiPassages(parseApiIndex(readFileSync(`${dir}api-index.json`, 'utf8')))]
 const questions = (JSON.parse(readFileSync(`${dir}eval/questions.json`, 'utf8')) as { question: string }[]).map((q) => q.question)
 
 describe('buildSearchIndex', () => {

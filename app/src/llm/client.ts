@@ -51,6 +51,8 @@ export interface StreamOptions {
   sampling?: Sampling
   /** Offered to the model; a client that cannot call tools ignores them. */
   tools?: AnswerTools
+  /** The editor's language; the offline client answers from that SDK's knowledge (a model reads it in the grounding). */
+  language?: string
 }
 
 export interface LlmClient {

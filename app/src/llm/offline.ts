@@ -1,15 +1,25 @@
 /** The offline LlmClient: answers from the knowledge base, streamed in pieces like a model, when no model is configured. */
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { chooseLanguages } from '../knowledge/languages.js'
 import { composeOfflineAnswer, OFFLINE_MODEL, OFFLINE_NOTICE } from '../knowledge/offline-answer.js'
 import { LlmAbortedError, type ChatMessage, type LlmClient, type StreamResult } from './client.js'
 
 /** Lines per piece: an answer arrives in a few dozen deltas, as a model's would. */
 const LINES_PER_PIECE = 2
 
-export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 'guides' | 'index'>): LlmClient {
+export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 'guides' | 'index' | 'corpus' | 'languages'>): LlmClient {
+  /** The guides and indexes of the languages the answer is in (the editor's, or those the question names). */
+  function knowledgeFor(question: string, language: string | undefined) {
+    const { languages, note } = chooseLanguages(question, language, knowledge.languages)
+    const others = languages.flatMap((l) => (l === 'javascript' ? [] : [knowledge.corpus(l)!]))
+    const guides = languages.includes('javascript') ? [...knowledge.guides, ...others.flatMap((c) => c.guides)] : others.flatMap((c) => c.guides)
+    const indexes = Object.fromEntries(others.map((c) => [c.language, c.index]))
+    return [guides, knowledge.index, question, { indexes, ...(note ? { note } : {}) }] as const
+  }
+
   return {
     model: OFFLINE_MODEL,
-    async stream(messages, { signal, onDelta }): Promise<StreamResult> {
+    async stream(messages, { signal, onDelta, language }): Promise<StreamResult> {
       const abortIfAsked = () => {
         if (signal.aborted) throw new LlmAbortedError('aborted')
       }
@@ -17,7 +27,7 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
       // The notice needs no search: it goes first, so the first delta costs nothing.
       onDelta(OFFLINE_NOTICE)
       const { question, recent } = questionOf(messages)
-      const answer = composeOfflineAnswer(knowledge.retrieve(question, recent), knowledge.guides, knowledge.index, question)
+      const answer = composeOfflineAnswer(knowledge.retrieve(question, recent, undefined, language), ...knowledgeFor(question, language))
       const lines = answer.body.split(/(?<=\n)/)
       for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {
         // Yield between pieces so a cancel (or a slow socket) is seen mid-answer, as with a model.

@@ -17,6 +17,12 @@ export function contentSchema(maxChars: number) {
     .max(maxChars, { message: `must be at most ${maxChars} characters` })
 }
 
+/** The editor's language: which SDK the knowledge base answers from (typescript, javascript, java, rust, go). */
+export const LanguageSchema = z
+  .string({ error: 'must be a string such as "java"' })
+  .regex(/^[A-Za-z][\w+#-]{0,31}$/, { message: 'must be a language name such as typescript, javascript, java, rust or go' })
+  .meta({ description: "The editor's language (typescript, javascript, java, rust, go): the SDK the knowledge base answers from" })
+
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
 export function clientMessageSchema(maxChars: number) {
   return z.discriminatedUnion('type', [
@@ -25,6 +31,7 @@ export function clientMessageSchema(maxChars: number) {
       content: contentSchema(maxChars),
       conversationId: IdSchema.optional(),
       messageId: IdSchema.optional(),
+      language: LanguageSchema.optional(),
     }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('cancel'), messageId: IdSchema }),
@@ -47,6 +54,7 @@ export const ChatRequestSchema = (maxChars: number) =>
     content: contentSchema(maxChars),
     conversationId: IdSchema.optional(),
     messageId: IdSchema.optional(),
+    language: LanguageSchema.optional(),
   })
 
 export const frames = {

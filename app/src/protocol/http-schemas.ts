@@ -33,7 +33,7 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES).meta({ description: 'A stable
 
 export const UsageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() })
 
-export const SourceSchema = z.object({ id: z.string(), title: z.string(), kind: z.enum(['guide', 'api']) }).meta({ description: 'A knowledge-base passage; `[n]` in the answer cites the n-th' })
+export const SourceSchema = z.object({ id: z.string(), title: z.string(), kind: z.enum(['guide', 'api']), sdk: z.string().optional().meta({ description: 'The SDK package and version the passage describes' }) }).meta({ description: 'A knowledge-base passage; `[n]` in the answer cites the n-th' })
 
 export const ApiCheckSchema = z.object({
   checked: z.number().int().meta({ description: 'Distinct SDK names checked' }),

@@ -53,6 +53,8 @@ export interface Source {
   id: string
   title: string
   kind: 'guide' | 'api'
+  /** The SDK package and version the passage describes (`com.hedera.hashgraph:sdk 2.59.0`). */
+  sdk?: string
 }
 
 /** SDK names found in an answer's code blocks and checked against the API index of the real SDK. */
@@ -150,7 +152,7 @@ export interface AnswerIds {
 
 /** What a client sends (the server validates these with the zod schemas of frames.ts). */
 export type ClientFrame =
-  | { type: 'chat'; content: string; conversationId?: string; messageId?: string }
+  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string }
   | { type: 'ping' }
   | { type: 'cancel'; messageId: string }
   | { type: 'resume'; messageId: string; lastSeq: number }

@@ -4,6 +4,7 @@ import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
 import { ZERO_USAGE } from '../chat/start-request.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { LanguageSchema } from '../protocol/frames.js'
 import { httpError, refusalResponse } from './http-error.js'
 
 export const MAX_SEARCH_QUERY_CHARS = 500
@@ -19,6 +20,8 @@ export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>
     const q = c.req.query('q')?.trim()
     if (!q) return httpError('invalid_message', 'The query parameter q is missing or empty; pass the words to search for, e.g. /api/knowledge/search?q=associate+token')
     if (q.length > MAX_SEARCH_QUERY_CHARS) return httpError('invalid_message', `The query is ${q.length} characters; send at most ${MAX_SEARCH_QUERY_CHARS}`)
+    const language = c.req.query('language')
+    if (language !== undefined && !LanguageSchema.safeParse(language).success) return httpError('invalid_message', `language must be a language name such as typescript, java or rust (got ${JSON.stringify(language.slice(0, 40))})`)
     const rawLimit = c.req.query('limit')
     const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit)
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return httpError('invalid_message', `limit must be a whole number from 1 to ${MAX_LIMIT} (got ${JSON.stringify(rawLimit)})`)
@@ -26,10 +29,11 @@ export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>
     const lease = await deps.guard.beforeChat(admission.key)
     if (isRefusal(lease)) return httpError('rate_limited', lease.error, { extra: { retryAfter: lease.retryAfter } })
     try {
-      const hits = deps.knowledge.search(q, limit).map(({ passage, score }) => ({
+      const hits = deps.knowledge.search(q, limit, language).map(({ passage, score }) => ({
         id: passage.sourceId,
         passage: passage.id,
         kind: passage.kind,
+        ...(passage.sdk ? { sdk: passage.sdk } : {}),
         title: passage.title,
         heading: passage.heading,
         snippet: snippet(passage.text),

@@ -19,7 +19,7 @@ import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
 export interface ApiDocumentSettings {
   version: string
   maxContentChars: number
-  authMode: 'none' | 'token' | 'jwt'
+  authMode: 'none' | 'token' | 'jwt' | 'gateway'
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })

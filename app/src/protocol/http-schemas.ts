@@ -90,7 +90,7 @@ export const InfoSchema = z.looseObject({
   version: z.string(),
   description: z.string(),
   endpoints: z.record(z.string(), z.string()),
-  auth: z.object({ mode: z.enum(['none', 'token', 'jwt']) }),
+  auth: z.object({ mode: z.enum(['none', 'token', 'jwt', 'gateway']) }),
 })
 
 export const StatsSchema = z.object({

@@ -50,19 +50,32 @@ const Part = z.looseObject(
 
 const Role = z.enum(['system', 'user', 'assistant'], { error: 'must be user, assistant or system' })
 
-/** The envelope only: parts and metadata are checked after, so an error can name the exact message and part. */
-function bodySchema(limits: AiSdkRequestLimits) {
-  return z.object({
-    id: IdSchema,
-    messages: z
-      .array(z.object({ id: IdSchema, role: Role, parts: z.array(Part, { error: 'must be an array of parts' }).max(limits.maxParts, { message: `must hold at most ${limits.maxParts} parts` }), metadata: z.unknown().optional() }, { error: 'must be an object {id, role, parts}' }), {
-        error: 'must be an array of UI messages',
-      })
-      .min(1, { message: 'must hold at least one message' })
-      .max(limits.maxMessages, { message: `must hold at most ${limits.maxMessages} messages; start a new chat` }),
-    trigger: z.enum(['submit-message', 'regenerate-message'], { error: 'must be submit-message or regenerate-message' }),
-    messageId: IdSchema.optional(),
-  })
+/**
+ * The envelope only: parts and metadata are checked after, so an error can name the exact message and part.
+ * Exported for the OpenAPI document. Other fields (`userId`, `model`, `useCustomKey`, a `useChat` `body`) are ignored:
+ * the user comes from the credential or the gateway, never from the body.
+ */
+export function aiSdkBodySchema(limits: Pick<AiSdkRequestLimits, 'maxMessages' | 'maxParts'>) {
+  const message = z.object(
+    {
+      id: IdSchema,
+      role: Role,
+      parts: z.array(Part, { error: 'must be an array of parts' }).max(limits.maxParts, { message: `must hold at most ${limits.maxParts} parts` }),
+      metadata: z.unknown().optional().meta({ description: 'On the last message (a user message) the editor state, EditorContext; required there' }),
+    },
+    { error: 'must be an object {id, role, parts}' },
+  )
+  return z
+    .object({
+      id: IdSchema.meta({ description: 'The chat id: this server keeps the conversation under it' }),
+      messages: z
+        .array(message, { error: 'must be an array of UI messages' })
+        .min(1, { message: 'must hold at least one message' })
+        .max(limits.maxMessages, { message: `must hold at most ${limits.maxMessages} messages; start a new chat` }),
+      trigger: z.enum(['submit-message', 'regenerate-message'], { error: 'must be submit-message or regenerate-message' }),
+      messageId: IdSchema.optional(),
+    })
+    .meta({ description: 'The AI SDK chat body (useChat with DefaultChatTransport); answered with a UI message stream' })
 }
 
 /** Tells an AI SDK chat body from this server's own `{ content }` body (both arrive on the same path). */
@@ -70,8 +83,18 @@ export function isAiSdkBody(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'messages' in body && !('content' in body)
 }
 
+/** The schemas of one set of limits, built once (a server has one set; tests a few). */
+const compiled = new WeakMap<AiSdkRequestLimits, { body: ReturnType<typeof aiSdkBodySchema>; editor: ReturnType<typeof editorContextSchema> }>()
+
+function schemasFor(limits: AiSdkRequestLimits) {
+  let schemas = compiled.get(limits)
+  if (!schemas) compiled.set(limits, (schemas = { body: aiSdkBodySchema(limits), editor: editorContextSchema(limits) }))
+  return schemas
+}
+
 export function parseAiSdkRequest(body: unknown, limits: AiSdkRequestLimits): ParsedAiSdkRequest {
-  const envelope = bodySchema(limits).safeParse(body)
+  const schemas = schemasFor(limits)
+  const envelope = schemas.body.safeParse(body)
   if (!envelope.success) {
     const issue = envelope.error.issues[0]!
     const field = issue.path.join('.') || 'body'
@@ -93,7 +116,7 @@ export function parseAiSdkRequest(body: unknown, limits: AiSdkRequestLimits): Pa
   if (question.metadata === undefined) {
     return refuse(`messages.${last}.metadata`, 'is required: send the editor state {type, language, currentLine, code, output} as the message metadata')
   }
-  const editor = editorContextSchema(limits).safeParse(question.metadata)
+  const editor = schemas.editor.safeParse(question.metadata)
   if (!editor.success) {
     const issue = editor.error.issues[0]!
     const field = [`messages.${last}.metadata`, ...issue.path].join('.')

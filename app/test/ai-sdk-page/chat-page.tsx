@@ -49,7 +49,14 @@ function ChatPage() {
       <button id="send" onClick={() => void sendMessage({ text: question, metadata: editor })}>
         Send
       </button>
-      <button id="stop" onClick={() => void stop()}>
+      {/* stop() aborts the fetch (which only detaches, so a reload can resume); the DELETE cancels the upstream. */}
+      <button
+        id="stop"
+        onClick={() => {
+          void stop()
+          void fetch(`/api/playground/assistant/chat/${chatId}/stream`, { method: 'DELETE', headers: user ? { 'x-user-id': user } : {} })
+        }}
+      >
         Stop
       </button>
     </main>

@@ -7,9 +7,10 @@ import { buildConfig, parseEnv, secretVersionsToRead, type Config } from './conf
 import { readSecretVersions, type SecretReaderOptions } from './config/secret-manager.js'
 import { KnowledgeLoadError, loadKnowledge, type KnowledgeBase } from './knowledge/knowledge-base.js'
 import { createOfflineClient } from './llm/offline.js'
-import { createOpenAiClient, type LlmClient } from './llm/openai.js'
+import type { LlmClient } from './llm/client.js'
+import { createOpenAiClient } from './llm/openai.js'
 import { createLogger } from './ops/logger.js'
-import { connectSharedState, type SharedState } from './redis/shared-state.js'
+import { connectSharedState, type SharedState } from './shared-state.js'
 import { startServer } from './server.js'
 
 /** One JSON line Cloud Logging understands, then exit: used before the logger exists. */

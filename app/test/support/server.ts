@@ -7,7 +7,7 @@ import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/knowledge
 import { createOfflineClient } from '../../src/llm/offline.js'
 import { createOpenAiClient } from '../../src/llm/openai.js'
 import { createLogger } from '../../src/ops/logger.js'
-import { connectSharedState } from '../../src/redis/shared-state.js'
+import { connectSharedState } from '../../src/shared-state.js'
 import { startServer, type RunningServer } from '../../src/server.js'
 
 export interface TestServer {

@@ -1,6 +1,6 @@
 /** The AI SDK chat body (`useChat` + `DefaultChatTransport`) -> the question, the client's history and the editor state. */
 import { z } from 'zod'
-import type { ChatMessage } from '../../llm/openai.js'
+import type { ChatMessage } from '../../llm/client.js'
 import { editorContextSchema, type EditorContext, type EditorLimits } from '../../protocol/editor-context.js'
 import { IdSchema } from '../../protocol/frames.js'
 

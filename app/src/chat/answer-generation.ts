@@ -6,7 +6,7 @@ import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, t
 import type { Answer } from './answer.js'
 import type { ConversationStore } from './conversations.js'
 import type { Coordinator } from './coordinator.js'
-import { buildGrounding, buildMessages } from './prompt.js'
+import { buildGrounding, buildMessages, renderEditorContext, retrievalQuery } from './prompt.js'
 import { ZERO_USAGE, type AnswerHooks, type Outcome, type StartRequest } from './start-request.js'
 
 export interface GenerationDeps {
@@ -74,8 +74,8 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
       throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
     }
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
-    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(content, recentTurns)) : undefined
-    const messages = buildMessages(deps.systemPrompt, history, content, grounding)
+    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(retrievalQuery(content, request.editor), recentTurns)) : undefined
+    const messages = buildMessages(deps.systemPrompt, history, content, grounding, request.editor ? renderEditorContext(request.editor) : undefined)
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
     const result = await deps.llm.stream(messages, {
@@ -122,7 +122,7 @@ function failedEnding(deps: GenerationDeps, answer: Answer, request: StartReques
 
 /** Saves the question and the answer as a turn of the conversation (not for stateless or failed answers). */
 async function saveTurn(deps: GenerationDeps, answer: Answer, request: StartRequest, outcome: Outcome): Promise<boolean> {
-  if (answer.text.length === 0 || outcome === 'failed' || request.history !== undefined) return false
+  if (answer.text.length === 0 || outcome === 'failed' || isStateless(request)) return false
   try {
     await deps.conversations.append(answer.ids.conversationId, [
       { role: 'user', content: request.content },
@@ -146,7 +146,7 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
       outcome,
       ...(answer.cancelReason ? { cancelReason: answer.cancelReason } : {}),
       ...(code ? { code } : {}),
-      ...(request.history !== undefined ? { stateless: true } : {}),
+      ...(isStateless(request) ? { stateless: true } : {}),
       deltas: answer.deltaCount,
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
@@ -158,6 +158,9 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
     'answer finished',
   )
 }
+
+/** The client keeps the conversation and the server keeps nothing (the OpenAI way). */
+const isStateless = (request: StartRequest) => request.history !== undefined && !request.keepTurn
 
 /** About four characters a token: close enough to bill a cancelled answer, and never zero. */
 function estimateUsage(messages: { content: string }[], answer: string): Usage {

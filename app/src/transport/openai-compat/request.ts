@@ -1,5 +1,6 @@
 /** A Chat Completions request -> the question, the client's history and its sampling wishes (zod, one sentence per fault). */
 import { z } from 'zod'
+import { editorContextSchema, type EditorContext } from '../../protocol/editor-context.js'
 import type { ChatMessage, Sampling } from '../../llm/client.js'
 
 export interface CompletionRequestLimits {
@@ -17,6 +18,8 @@ export interface CompletionRequest {
   sampling: Sampling
   stream: boolean
   includeUsage: boolean
+  /** The `editor` extension: the editor state, as the Playground sends it (docs/ai-sdk.md). */
+  editor: EditorContext | undefined
 }
 
 export type ParsedRequest = { ok: true; request: CompletionRequest } | { ok: false; error: string; param?: string }
@@ -42,6 +45,8 @@ const Body = z.object({
   max_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   max_completion_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   n: nullable(z.literal(1, { error: 'must be 1: this service returns one choice' })),
+  // An extension (OpenAI's own `metadata` is something else): send it with extra_body in the Python SDK.
+  editor: editorContextSchema().optional(),
 })
 
 const textOf = (content: string | { text: string }[]) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''))
@@ -73,6 +78,7 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
       sampling: { ...(maxTokens !== undefined ? { maxTokens } : {}), ...(data.temperature !== undefined ? { temperature: data.temperature } : {}) },
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
+      editor: data.editor,
     },
   }
 }

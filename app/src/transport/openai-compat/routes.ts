@@ -75,7 +75,7 @@ export function openAiCompatRoutes(deps: OpenAiCompatDeps): Hono {
     const request = parsed.request
     if (request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))
 
-    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling })
+    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling, editor: request.editor })
     if (!result.ok) return errorResponse(fromRefused(result))
     const answer = result.answer
     const feed = followAnswer(answer, deps.maxBufferedBytes)

@@ -87,7 +87,7 @@ export const PlaygroundErrorBodySchema = ErrorBodySchema.extend({
 export const HistoryMessageSchema = z.object({
   id: z.string(),
   role: z.enum(['user', 'assistant']),
-  parts: z.tuple([z.object({ type: z.literal('text'), text: z.string() })]),
+  parts: z.array(z.object({ type: z.literal('text'), text: z.string() })),
 })
 export const ChatHistorySchema = z.object({ conversationId: IdSchema, messages: z.array(HistoryMessageSchema) })
 

@@ -18,7 +18,7 @@ export interface HistoryRouteDeps {
 export interface HistoryMessage {
   id: string
   role: 'user' | 'assistant'
-  parts: [{ type: 'text'; text: string }]
+  parts: { type: 'text'; text: string }[]
 }
 
 export const toUiMessages = (conversationId: string, turns: Turn[]): HistoryMessage[] =>

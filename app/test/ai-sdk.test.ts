@@ -6,7 +6,10 @@
 import * as aiV5 from 'ai'
 import * as aiLatest from 'ai-latest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import OpenAI from 'openai'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
+import { collectSse, postChat } from './support/sse-client.js'
+import { connect } from './support/ws-client.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
 
 const CHAT = '/api/playground/assistant/chat'
@@ -120,6 +123,36 @@ describe('the conversation', () => {
     expect(last).toContain('TOKEN_NOT_ASSOCIATED_TO_ACCOUNT')
     // The status in the run output pulled the guide about that error into the grounding.
     expect(upstream.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n')).toContain('Token transfer errors')
+  })
+})
+
+describe('the same editor state on every way in', () => {
+  const lastContentOf = (question: string) => fake.whenReceived((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`)).then((r) => r.messages.at(-1)!.content)
+
+  it('the WebSocket chat frame carries it as metadata', async () => {
+    const socket = await connect(model.ws)
+    const question = '[[words:3]] over the socket'
+    socket.send({ type: 'chat', content: question, messageId: fresh('m'), metadata: editor })
+    const content = await lastContentOf(question)
+    expect(content).toContain('Mode: execution-analysis. Language: typescript.')
+    expect(content).toContain('TOKEN_NOT_ASSOCIATED_TO_ACCOUNT')
+    socket.ws.close()
+  })
+
+  it('the native SSE body carries it as metadata', async () => {
+    const question = '[[words:3]] over sse'
+    await collectSse(await postChat(model.http, { content: question, metadata: { ...editor, type: 'code-review' } }))
+    expect(await lastContentOf(question)).toContain('Mode: code-review.')
+  })
+
+  it('/v1/chat/completions carries it as the editor extension (the openai SDK passes it through)', async () => {
+    const client = new OpenAI({ apiKey: 'unused', baseURL: `${model.http}/v1` })
+    const question = '[[words:3]] over v1'
+    // @ts-expect-error: `editor` is this server's extension of the request
+    await client.chat.completions.create({ model: 'hedera-assistant', messages: [{ role: 'user', content: question }], editor: { type: 'general-assistant', language: 'go', code: 'package main' } })
+    const content = await lastContentOf(question)
+    expect(content).toContain('Mode: general-assistant. Language: go.')
+    expect(content).toContain('1 | package main')
   })
 })
 

@@ -349,7 +349,7 @@ async function main() {
         { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
       )
     }
-    printFigures(servers, figures)
+    if (figures.length > 0) printFigures(servers, figures)
     if (WORKLOADS.has('protocols')) await printProtocols(servers[0]!, fake)
     if (CHART && figures.length > 0) {
       const shown = figures.filter((f) => f.chart)

@@ -75,7 +75,7 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     }
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
     const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(retrievalQuery(content, request.editor), recentTurns)) : undefined
-    const messages = buildMessages(deps.systemPrompt, history, content, grounding, request.editor ? renderEditorContext(request.editor) : undefined)
+    const messages = buildMessages(deps.systemPrompt, history, content, grounding, editorBlockOf(request))
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
     const result = await deps.llm.stream(messages, {
@@ -109,7 +109,7 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
 function failedEnding(deps: GenerationDeps, answer: Answer, request: StartRequest, error: unknown): Ending {
   if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {
     // Without a usage chunk the spend is estimated, so cancelling never makes an answer free.
-    const usage = estimateUsage(buildMessages(deps.systemPrompt, request.history ?? [], request.content), answer.text)
+    const usage = estimateUsage(buildMessages(deps.systemPrompt, request.history ?? [], request.content, undefined, editorBlockOf(request)), answer.text)
     return { outcome: 'cancelled', usage, terminal: frames.complete(answer.ids, { model: deps.llm.model, finishReason: 'cancelled', usage, usageEstimated: true }) }
   }
   const llmError = error instanceof LlmError ? error : undefined
@@ -158,6 +158,9 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
     'answer finished',
   )
 }
+
+/** The editor state as the model reads it, when the question came with one. */
+const editorBlockOf = (request: StartRequest) => (request.editor ? renderEditorContext(request.editor) : undefined)
 
 /** The client keeps the conversation and the server keeps nothing (the OpenAI way). */
 const isStateless = (request: StartRequest) => request.history !== undefined && !request.keepTurn

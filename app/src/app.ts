@@ -83,6 +83,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
       createdAt: Math.floor(state.startedAt / 1000),
       maxHistory: config.history.maxTurns,
       maxBodyBytes: maxBody,
+      editorLimits: config.editor,
     }),
   )
   if (config.metrics.port === 0) app.route('/', metricsRoutes(services.metrics, config.metrics.token))

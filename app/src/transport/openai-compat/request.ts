@@ -1,6 +1,6 @@
 /** A Chat Completions request -> the question, the client's history and its sampling wishes (zod, one sentence per fault). */
 import { z } from 'zod'
-import { editorContextSchema, type EditorContext } from '../../protocol/editor-context.js'
+import { DEFAULT_EDITOR_LIMITS, editorContextSchema, type EditorContext, type EditorLimits } from '../../protocol/editor-context.js'
 import type { ChatMessage, Sampling } from '../../llm/client.js'
 
 export interface CompletionRequestLimits {
@@ -8,6 +8,8 @@ export interface CompletionRequestLimits {
   maxContentChars: number
   /** How many earlier user/assistant messages are sent to the model at most (HISTORY_MAX_TURNS). */
   maxHistory: number
+  /** Bounds of the `editor` extension (EDITOR_MAX_*). */
+  editor?: EditorLimits
 }
 
 export interface CompletionRequest {
@@ -46,8 +48,17 @@ const Body = z.object({
   max_completion_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   n: nullable(z.literal(1, { error: 'must be 1: this service returns one choice' })),
   // An extension (OpenAI's own `metadata` is something else): send it with extra_body in the Python SDK.
-  editor: editorContextSchema().optional(),
+  editor: z.unknown().optional(),
 })
+
+/** The editor schema of each set of bounds, built once. */
+const editorSchemas = new Map<string, ReturnType<typeof editorContextSchema>>()
+function editorSchemaFor(limits: EditorLimits) {
+  const key = `${limits.maxCodeChars}:${limits.maxOutputChars}`
+  let schema = editorSchemas.get(key)
+  if (!schema) editorSchemas.set(key, (schema = editorContextSchema(limits)))
+  return schema
+}
 
 const textOf = (content: string | { text: string }[]) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''))
 
@@ -59,6 +70,12 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
     return { ok: false, error: param ? `${param} ${issue.message}` : `The body ${issue.message}`, ...(param ? { param } : {}) }
   }
   const data = parsed.data
+  const editor = data.editor === undefined ? undefined : editorSchemaFor(limits.editor ?? DEFAULT_EDITOR_LIMITS).safeParse(data.editor)
+  if (editor && !editor.success) {
+    const issue = editor.error.issues[0]!
+    const param = ['editor', ...issue.path].join('.')
+    return { ok: false, param, error: `${param} ${issue.message}` }
+  }
   const messages: ChatMessage[] = data.messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: textOf(m.content) }))
   const tooLong = messages.findIndex((m) => m.content.length > limits.maxContentChars)
   if (tooLong >= 0) {
@@ -78,7 +95,7 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
       sampling: { ...(maxTokens !== undefined ? { maxTokens } : {}), ...(data.temperature !== undefined ? { temperature: data.temperature } : {}) },
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
-      editor: data.editor,
+      editor: editor?.data,
     },
   }
 }

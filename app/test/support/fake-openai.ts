@@ -18,9 +18,19 @@ export type FakeMode =
   | 'truncated' // a few chunks, then a clean end of the response without finish_reason or [DONE]
   | 'huge' // many large chunks as fast as possible
 
+/** A tool call the fake makes when asked with `[[tools:NAME]]` and offered tools (see `toolCalls`). */
+export interface FakeToolCall {
+  name: string
+  /** The arguments as JSON text; streamed in pieces, as a real model does. */
+  arguments: string
+}
+
 export interface FakeRequest {
   model: string
-  messages: { role: string; content: string }[]
+  messages: { role: string; content: string | null; tool_call_id?: string; tool_calls?: unknown[] }[]
+  /** Names of the tools offered, and the tool_choice. */
+  tools: string[]
+  toolChoice: unknown
   stream: boolean
   includeUsage: boolean
   maxTokens: number | undefined
@@ -41,6 +51,8 @@ export interface FakeOpenAiOptions {
   /** For `huge`: chunk count and size. */
   hugeChunks?: number
   hugeChunkBytes?: number
+  /** Tool calls by name, made by a question with `[[tools:NAME]]` while no tool result is in the conversation. */
+  toolCalls?: Record<string, FakeToolCall[]>
 }
 
 export interface FakeOpenAi {
@@ -86,13 +98,14 @@ export const CANNED_ANSWERS: Record<string, string> = {
   ].join(''),
 }
 
-function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } {
-  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } = { clean: text.replace(DIRECTIVE, '') }
+function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string; tools?: string } {
+  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string; tools?: string } = { clean: text.replace(DIRECTIVE, '') }
   for (const [, key, value] of text.matchAll(DIRECTIVE)) {
     if (key === 'mode') out.mode = value as FakeMode
     if (key === 'delay') out.delay = Number(value)
     if (key === 'words') out.words = Number(value)
     if (key === 'answer') out.answer = value
+    if (key === 'tools') out.tools = value
   }
   return out
 }
@@ -105,6 +118,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     failures: 1,
     hugeChunks: 400,
     hugeChunkBytes: 64 * 1024,
+    toolCalls: {},
     ...opts,
   }
   const requests: FakeRequest[] = []
@@ -143,18 +157,23 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     for await (const part of req) raw += part
     const body = JSON.parse(raw) as {
       model: string
-      messages: { role: string; content: string }[]
+      messages: FakeRequest['messages']
+      tools?: { function: { name: string } }[]
+      tool_choice?: unknown
       stream?: boolean
       stream_options?: { include_usage?: boolean }
       max_tokens?: number
       temperature?: number
     }
     const question = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? ''
+    const offered = (body.tools ?? []).map((t) => t.function.name)
     const directives = parseDirectives(question)
     const mode = directives.mode ?? options.defaultMode
     const record: FakeRequest = {
       model: body.model,
       messages: body.messages,
+      tools: offered,
+      toolChoice: body.tool_choice,
       stream: body.stream === true,
       includeUsage: body.stream_options?.include_usage === true,
       maxTokens: body.max_tokens,
@@ -193,6 +212,17 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], usage: null })
 
+    const calls = directives.tools === undefined ? undefined : options.toolCalls[directives.tools]
+    if (calls && offered.length > 0 && !body.messages.some((m) => m.role === 'tool')) {
+      chunk({ role: 'assistant', content: null })
+      calls.forEach((call, index) => {
+        chunk({ tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] })
+        for (const piece of call.arguments.match(/[\s\S]{1,16}/g) ?? []) chunk({ tool_calls: [{ index, function: { arguments: piece } }] })
+      })
+      chunk({}, 'tool_calls')
+      if (record.includeUsage) send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage: { prompt_tokens: 10, completion_tokens: calls.length * 5, total_tokens: 10 + calls.length * 5 } })
+      return void res.end('data: [DONE]\n\n')
+    }
     const pieces =
       mode === 'huge'
         ? Array.from({ length: options.hugeChunks }, (_, i) => `${i}:`.padEnd(options.hugeChunkBytes, 'x'))
@@ -215,7 +245,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     }
     chunk({}, 'stop')
     if (record.includeUsage) {
-      const promptTokens = body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0)
+      const promptTokens = body.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
       send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } })
     }
     res.end('data: [DONE]\n\n')

@@ -75,7 +75,7 @@ async function askOnce(options: ProtocolBenchOptions, protocol: HttpProtocol, ke
         // The upstream saw the whole user message (with the editor block on the AI SDK path): its answer's pieces.
         const upstreamKey = [...fake.emits.keys()].find((k) => k.endsWith(clean))!
         emits = fake.emits.get(upstreamKey)!
-        expected = fake.chunksFor(fake.requests.findLast((r) => r.messages.at(-1)!.content.endsWith(clean))!.messages.at(-1)!.content)
+        expected = fake.chunksFor(fake.requests.findLast((r) => r.messages.at(-1)!.content!.endsWith(clean))!.messages.at(-1)!.content!)
         let length = 0
         boundaries = expected.map((piece) => (length += piece.length))
       }

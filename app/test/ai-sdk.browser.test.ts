@@ -50,7 +50,7 @@ async function ask(page: Page, question: string): Promise<void> {
   await page.click('#send')
 }
 
-const upstreamFor = (question: string) => fake.whenReceived((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`))
+const upstreamFor = (question: string) => fake.whenReceived((r) => r.messages.at(-1)!.content!.endsWith(`My question: ${question}`))
 
 describe('the useChat page', () => {
   it('streams an answer with the editor state and shows its sources', async () => {
@@ -58,9 +58,9 @@ describe('the useChat page', () => {
     const question = '[[words:20]] How do I associate a token with an account?'
     await ask(page, question)
     const upstream = await upstreamFor(question)
-    expect(upstream.messages.at(-1)!.content).toContain('Mode: code-review. Language: typescript.')
+    expect(upstream.messages.at(-1)!.content!).toContain('Mode: code-review. Language: typescript.')
     await page.locator('#status', { hasText: 'ready' }).waitFor()
-    const expected = fake.answerFor(upstream.messages.at(-1)!.content)
+    const expected = fake.answerFor(upstream.messages.at(-1)!.content!)
     expect(await page.locator('article.assistant .text').innerText()).toBe(expected)
     expect(await page.locator('article.assistant .sources li').count()).toBeGreaterThan(0)
     expect(await page.locator('article.assistant .sources li[data-source-id="guide:token-associate"]').count()).toBe(1)
@@ -73,7 +73,7 @@ describe('the useChat page', () => {
     await ask(page, question)
     await page.locator('article.assistant .text', { hasText: 'word3' }).waitFor()
     await page.click('#stop')
-    const aborted = await fake.whenAborted((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`))
+    const aborted = await fake.whenAborted((r) => r.messages.at(-1)!.content!.endsWith(`My question: ${question}`))
     expect(aborted.aborted).toBe(true)
     await page.locator('#status', { hasText: 'ready' }).waitFor()
     const shown = await page.locator('article.assistant .text').innerText()
@@ -91,7 +91,7 @@ describe('the useChat page', () => {
     await page.locator('#status', { hasText: 'ready' }).waitFor()
     await page.locator('article.assistant .text', { hasText: 'done.' }).waitFor()
     const upstream = await upstreamFor(question)
-    expect(await page.locator('article.assistant .text').innerText()).toBe(fake.answerFor(upstream.messages.at(-1)!.content))
+    expect(await page.locator('article.assistant .text').innerText()).toBe(fake.answerFor(upstream.messages.at(-1)!.content!))
     expect(await page.locator('article.assistant').count()).toBe(1)
     expect(consoleErrors).toEqual([])
     await page.close()

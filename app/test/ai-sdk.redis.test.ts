@@ -55,8 +55,8 @@ describe('resume through reconnectToStream on another instance', () => {
     const resumed = await transportFor(b, 'erin').reconnectToStream({ chatId })
     expect(resumed).not.toBeNull()
     const chunks = await drain(resumed!)
-    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content.endsWith(question))!
-    expect(textOf(chunks)).toBe(fake.answerFor(upstream.messages.at(-1)!.content))
+    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content!.endsWith(question))!
+    expect(textOf(chunks)).toBe(fake.answerFor(upstream.messages.at(-1)!.content!))
     expect(chunks[0]).toMatchObject({ type: 'start' })
     expect(chunks.filter((c) => c.type === 'start')).toHaveLength(1)
     expect(chunks.filter((c) => c.type === 'text-start')).toHaveLength(1)

@@ -79,7 +79,7 @@ describe('Stop', () => {
     const asked = performance.now()
     const stop = await fetch(`${gateway.http}${CHAT}/${chatId}/stream`, { method: 'DELETE', headers: { 'x-user-id': 'bob' } })
     expect(stop.status).toBe(202)
-    await fake.whenAborted((r) => r.messages.at(-1)!.content.endsWith(question))
+    await fake.whenAborted((r) => r.messages.at(-1)!.content!.endsWith(question))
     expect(performance.now() - asked).toBeLessThan(1000)
     for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
     expect(chunks.at(-1)).toEqual({ type: 'abort' })

@@ -63,8 +63,8 @@ describe.each(clients)('with %s as the client', (_name, ai) => {
   it('streams the model answer: text equal to the upstream, start to finish, usage and model as metadata', async () => {
     const question = '[[words:30]] How do I associate a token?'
     const { chunks, message, text } = await ask(ai, model.http, [userMessage(question)])
-    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`))!
-    expect(text).toBe(fake.answerFor(upstream.messages.at(-1)!.content))
+    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content!.endsWith(`My question: ${question}`))!
+    expect(text).toBe(fake.answerFor(upstream.messages.at(-1)!.content!))
     const types = chunks.map((c) => c.type)
     expect(types.slice(0, 3)).toEqual(['start', 'start-step', 'text-start'])
     expect(types.slice(-3)).toEqual(['message-metadata', 'finish-step', 'finish'])
@@ -111,7 +111,7 @@ describe('the conversation', () => {
     ]
     const question = 'and the second?'
     await ask(aiV5, model.http, [...earlier, userMessage(question)], { chatId })
-    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`))!
+    const upstream = fake.requests.find((r) => r.messages.at(-1)!.content!.endsWith(`My question: ${question}`))!
     const turns = upstream.messages.filter((m) => m.role !== 'system')
     expect(turns.slice(0, 2)).toEqual([
       { role: 'user', content: 'first question' },
@@ -127,7 +127,7 @@ describe('the conversation', () => {
 })
 
 describe('the same editor state on every way in', () => {
-  const lastContentOf = (question: string) => fake.whenReceived((r) => r.messages.at(-1)!.content.endsWith(`My question: ${question}`)).then((r) => r.messages.at(-1)!.content)
+  const lastContentOf = (question: string) => fake.whenReceived((r) => r.messages.at(-1)!.content!.endsWith(`My question: ${question}`)).then((r) => r.messages.at(-1)!.content!)
 
   it('the WebSocket chat frame carries it as metadata', async () => {
     const socket = await connect(model.ws)

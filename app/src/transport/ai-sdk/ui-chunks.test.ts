@@ -1,4 +1,6 @@
-import { uiMessageChunkSchema as v5Schema } from 'ai'
+import * as aiV5 from 'ai'
+import { uiMessageChunkSchema as v5Schema, type UIMessage } from 'ai'
+import * as aiLatest from 'ai-latest'
 import { uiMessageChunkSchema as latestSchema } from 'ai-latest'
 import { describe, expect, it } from 'vitest'
 import { frames, type ServerFrame } from '../../protocol/frames.js'
@@ -6,6 +8,7 @@ import { createUiChunkEncoder, DONE, sseChunk, uiFinishReason, type UiChunk } fr
 
 const ids = { messageId: 'm-1', conversationId: 'c-1' }
 const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 }
+const change = { mode: 'replace', code: 'b', contextBefore: 'a', contextAfter: 'c' }
 
 /** Every frame sequence the encoder meets: an answer, a stopped one, a failed one, one cut for a slow reader. */
 const runs: Record<string, ServerFrame[]> = {
@@ -29,6 +32,13 @@ const runs: Record<string, ServerFrame[]> = {
   failedEarly: [frames.start(ids, 'gpt-4o'), frames.error('upstream_timeout', 'No first token', ids)],
   slow: [frames.start(ids, 'gpt-4o'), frames.delta(ids, 0, 'x'), frames.slowConsumer(ids)],
   length: [frames.start(ids, 'gpt-4o'), frames.delta(ids, 0, 'x'), frames.complete(ids, { model: 'gpt-4o', finishReason: 'length', usage })],
+  tool: [
+    frames.start(ids, 'gpt-4o'),
+    frames.delta(ids, 0, 'Here is the fix.'),
+    frames.tool(ids, 1, { toolCallId: 'call-1', toolName: 'proposeCode', input: { changes: [change] }, output: { proposedChanges: [change], appliedChanges: [{ mode: 'replace', code: 'b', startLine: 2, endLine: 2 }] } }),
+    frames.delta(ids, 2, 'It replaces line 2.'),
+    frames.complete(ids, { model: 'gpt-4o', finishReason: 'stop', usage }),
+  ],
 }
 
 const encodeAll = (list: ServerFrame[]): UiChunk[] => {
@@ -67,6 +77,20 @@ describe('the UI message chunk encoder', () => {
     expect(encoder.encode(frames.delta(ids, 9, 'late'))).toEqual([])
   })
 
+  it.each([
+    ['ai v5', aiV5],
+    ['ai current major', aiLatest as unknown as typeof aiV5],
+  ])('gives %s a tool-proposeCode part with its output between two text parts', async (_name, ai) => {
+    const chunks = encodeAll(runs.tool!)
+    const stream = new ReadableStream({ start: (c) => (chunks.forEach((chunk) => c.enqueue(chunk)), c.close()) })
+    let message: UIMessage | undefined
+    for await (const state of ai.readUIMessageStream({ stream })) message = state
+    const parts = message!.parts.filter((p) => p.type !== 'step-start')
+    expect(parts.map((p) => p.type)).toEqual(['text', 'tool-proposeCode', 'text'])
+    expect(parts[1]).toMatchObject({ toolCallId: 'call-1', state: 'output-available', input: { changes: [change] }, output: { appliedChanges: [{ startLine: 2, endLine: 2 }] } })
+    expect(chunks.filter((c) => c.type === 'text-start').map((c) => c.type === 'text-start' && c.id)).toEqual(['text-m-1', 'text-m-1-1'])
+  })
+
   it('maps upstream finish reasons to the spelling both ai majors accept', () => {
     expect(['stop', 'length', 'content_filter', 'tool_calls', 'cancelled', 'whatever'].map(uiFinishReason)).toEqual(['stop', 'length', 'content-filter', 'tool-calls', 'other', 'other'])
   })
@@ -78,7 +102,7 @@ describe('the UI message chunk encoder', () => {
     const validator = schema() as { validate?: (value: unknown) => { success: boolean; error?: unknown } | PromiseLike<{ success: boolean; error?: unknown }> }
     const all = Object.values(runs).flatMap(encodeAll)
     // Every member of UiChunk appears once at least.
-    expect(new Set(all.map((c) => c.type)).size).toBe(11)
+    expect(new Set(all.map((c) => c.type)).size).toBe(13)
     for (const chunk of all) {
       const result = await validator.validate!(chunk)
       expect(result.success, `${JSON.stringify(chunk)}: ${String(result.error)}`).toBe(true)

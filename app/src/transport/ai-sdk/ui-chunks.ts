@@ -16,6 +16,8 @@ export type UiChunk =
   | { type: 'text-start'; id: string }
   | { type: 'text-delta'; id: string; delta: string }
   | { type: 'text-end'; id: string }
+  | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown }
+  | { type: 'tool-output-available'; toolCallId: string; output: unknown }
   | { type: 'source-document'; sourceId: string; mediaType: string; title: string; filename?: string }
   | { type: 'message-metadata'; messageMetadata: FinishMetadata }
   | { type: 'finish-step' }
@@ -47,8 +49,8 @@ export interface UiChunkEncoder {
   readonly ended: boolean
 }
 
-/** The AI SDK needs one id per text part; an answer has one text part. */
-const textIdOf = (messageId: string) => `text-${messageId}`
+/** The AI SDK needs one id per text part: an answer has one, and one more after each tool call. */
+const textIdOf = (messageId: string, part: number) => (part === 0 ? `text-${messageId}` : `text-${messageId}-${part}`)
 
 /**
  * A source of the knowledge base as a `source-document` part: guides are Markdown files of this server's
@@ -61,6 +63,7 @@ export function sourceChunk(source: Source): UiChunk {
 
 export function createUiChunkEncoder(): UiChunkEncoder {
   let textId: string | undefined
+  let textParts = 0
   let model = ''
   let ended = false
 
@@ -97,8 +100,20 @@ export function createUiChunkEncoder(): UiChunkEncoder {
         case 'chat_delta': {
           const content = frame.content ?? ''
           if (content === '') return []
-          const open: UiChunk[] = textId === undefined ? [{ type: 'text-start', id: (textId = textIdOf(frame.messageId!)) }] : []
+          const open: UiChunk[] = textId === undefined ? [{ type: 'text-start', id: (textId = textIdOf(frame.messageId!, textParts++)) }] : []
           return [...open, { type: 'text-delta', id: textId, delta: content }]
+        }
+        case 'chat_tool': {
+          // A tool the server ran (proposeCode): its call and result end the step; the explanation is the next step.
+          if (!frame.tool) return []
+          const { toolCallId, toolName, input, output } = frame.tool
+          return [
+            ...closeText(),
+            { type: 'tool-input-available', toolCallId, toolName, input },
+            { type: 'tool-output-available', toolCallId, output },
+            { type: 'finish-step' },
+            { type: 'start-step' },
+          ]
         }
         case 'chat_complete':
           ended = true

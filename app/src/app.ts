@@ -9,6 +9,8 @@ import { healthRoutes, statsRoutes } from './ops/health.js'
 import { metricsRoutes } from './ops/metrics-routes.js'
 import { createOriginPolicy } from './ops/origins.js'
 import { playgroundRoutes } from './page/playground-routes.js'
+import { qualityRoutes } from './quality/quality-routes.js'
+import { traceRequests } from './telemetry/instrument.js'
 import type { Services } from './services.js'
 import { historyRoutes } from './transport/ai-sdk/history-routes.js'
 import { aiSdkRoutes } from './transport/ai-sdk/routes.js'
@@ -22,10 +24,14 @@ import { wsRoutes } from './transport/ws-routes.js'
 
 export type AppEnv = { Variables: { socket: SocketIdentity } }
 
+/** Ratings per client a minute: a person rates a few answers; more is a script. */
+const FEEDBACK_PER_MINUTE = 30
+
 export function buildApp(services: Services): Hono<AppEnv> {
   const { config, logger, state, guard } = services
   const originAllowed = createOriginPolicy(config.cors.origins)
   const app = new Hono<AppEnv>()
+  app.use('*', traceRequests(services.telemetry))
   const corsPolicy = cors({
     origin: (origin) => (originAllowed(origin) ? origin : null),
     // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
@@ -61,6 +67,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
   app.use('/api/stats', guardStats(services))
   app.route('/', statsRoutes(services.connections))
   app.route('/', conversationRoutes({ conversations: services.conversations, coordinator: services.coordinator, guard }))
+  app.route('/', qualityRoutes({ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
   const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }
   // The AI SDK body first on the shared POST path: it hands every other body on to the native SSE route.

@@ -53,3 +53,24 @@ describe('the Playground settings', () => {
     expect(config.aiSdk).toEqual({ maxMessages: 200, maxParts: 10 })
   })
 })
+
+describe('observability settings (OTEL_* the OpenTelemetry way)', () => {
+  const telemetry = (env: Record<string, string>) => buildConfig(parseEnv(env), {}, 'v').telemetry
+
+  it('tracing is off without an endpoint, and with OTEL_TRACES_EXPORTER=none', () => {
+    expect(telemetry({}).tracesEndpoint).toBeUndefined()
+    expect(telemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }).tracesEndpoint).toBeUndefined()
+  })
+
+  it('the base endpoint gets /v1/traces; the traces endpoint is used as is', () => {
+    expect(telemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracesEndpoint).toBe('http://collector:4318/v1/traces')
+    expect(telemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/traces' }).tracesEndpoint).toBe('http://b:9999/traces')
+  })
+
+  it('names the bad variable and what it allows', () => {
+    expect(() => parseEnv({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER must be one of always_on, .*parentbased_traceidratio/)
+    expect(() => parseEnv({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG must be at most 1/)
+    expect(() => parseEnv({ GOOGLE_CLOUD_PROJECT: 'Bad Project' })).toThrow(/GOOGLE_CLOUD_PROJECT must be a Google Cloud project id/)
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/)
+  })
+})

@@ -154,6 +154,21 @@ const EnvSchema = z.object({
   SECRET_MANAGER_ENDPOINT: nonEmpty.optional(),
 
   PLAYGROUND_ENABLED: bool.default(true),
+
+  // Observability (docs/observability.md): the project names traces in logs; OTEL_* as OpenTelemetry defines them.
+  GOOGLE_CLOUD_PROJECT: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: 'must be a Google Cloud project id, e.g. my-project-123' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
+  OTEL_SERVICE_NAME: nonEmpty.default('hedera-playground-assistant'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: num(0, 1).default(1),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -230,6 +245,28 @@ export interface Config {
   redis: { url: string | undefined; password: string | undefined }
   /** GET / serves the playground page (the API is the same either way). */
   playground: { enabled: boolean }
+  telemetry: TelemetrySettings
+}
+
+export type TraceSampler = Env['OTEL_TRACES_SAMPLER']
+
+export interface TelemetrySettings {
+  /** GOOGLE_CLOUD_PROJECT: log lines name their trace as projects/P/traces/ID. */
+  project: string | undefined
+  /** Spans are exported only when this is set (an OTLP/HTTP traces URL, e.g. https://collector:4318/v1/traces). */
+  tracesEndpoint: string | undefined
+  serviceName: string
+  sampler: TraceSampler
+  /** The ratio of the *traceidratio samplers (0..1). */
+  samplerRatio: number
+}
+
+/** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, else OTEL_EXPORTER_OTLP_ENDPOINT + v1/traces (the spec's rule); none when the exporter is off. */
+function tracesEndpointOf(env: Env): string | undefined {
+  if (env.OTEL_TRACES_EXPORTER === 'none') return undefined
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined
+  return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
 }
 
 export class ConfigError extends Error {
@@ -372,6 +409,13 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     metrics: { port: env.METRICS_PORT, token: pick('METRICS_TOKEN') },
     redis: { url: env.REDIS_URL, password: pick('REDIS_PASSWORD') },
     playground: { enabled: env.PLAYGROUND_ENABLED },
+    telemetry: {
+      project: env.GOOGLE_CLOUD_PROJECT,
+      tracesEndpoint: tracesEndpointOf(env),
+      serviceName: env.OTEL_SERVICE_NAME,
+      sampler: env.OTEL_TRACES_SAMPLER,
+      samplerRatio: env.OTEL_TRACES_SAMPLER_ARG,
+    },
   }
   if (config.llm.provider === 'openai' && !config.openai.apiKey) {
     throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_API_KEY_SECRET); set one, or set LLM_PROVIDER=offline to answer from the built-in knowledge base')

@@ -33,7 +33,7 @@ export interface RunningServer {
 export const CLOSE_SERVICE_RESTART = 1012
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const services = buildServices(options)
+  const services = await buildServices(options)
   const { config, logger, connections, metrics, answers, state } = services
   const app = buildApp(services)
   const wss = new WebSocketServer({
@@ -73,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       metricsServer?.close()
       await services.conversations.close()
       await services.coordinator.close()
+      await services.tracer?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'))
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         if ('closeAllConnections' in server) server.closeAllConnections()

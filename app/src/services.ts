@@ -14,6 +14,10 @@ import type { LlmClient } from './llm/client.js'
 import { ConnectionRegistry } from './ops/connections.js'
 import type { ServiceState } from './ops/health.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
+import { createQualityRecorder } from './quality/quality-recorder.js'
+import { createMemoryQualityStore, type QualityStore } from './quality/quality-store.js'
+import { instrumentAnswers, instrumentCoordinator, instrumentGuard, instrumentKnowledge, instrumentLlm, streamSpanHooks, type TelemetryOptions } from './telemetry/instrument.js'
+import { createTracer, type Tracer } from './telemetry/tracer.js'
 
 export interface ServerOptions {
   config: Config
@@ -31,6 +35,8 @@ export interface ServerOptions {
   clock?: () => number
   /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
   knowledge?: KnowledgeBase
+  /** Quality signals and feedback (a shared store for many instances); in memory by default. */
+  quality?: QualityStore
 }
 
 export interface Services {
@@ -46,9 +52,13 @@ export interface Services {
   /** The one way a transport starts an answer. */
   start: GuardedStart
   knowledge: KnowledgeBase | undefined
+  /** Trace scopes of requests and answers; spans when OTEL_* set an endpoint. */
+  telemetry: TelemetryOptions
+  tracer: Tracer | undefined
+  quality: QualityStore
 }
 
-export function buildServices(options: ServerOptions): Services {
+export async function buildServices(options: ServerOptions): Promise<Services> {
   const { config, logger } = options
   const connections = new ConnectionRegistry()
   const conversations =
@@ -59,11 +69,19 @@ export function buildServices(options: ServerOptions): Services {
       maxConversations: config.history.maxConversations,
       maxPerUser: config.history.maxPerUser,
     })
-  const coordinator = options.coordinator ?? createLocalCoordinator()
+  // Trace scopes and, when OTEL_* set an endpoint, spans around the steps below.
+  const tracer = await createTracer(config.telemetry, config.version, logger)
+  const telemetry: TelemetryOptions = { tracer, project: config.telemetry.project, logger, logContent: config.log.content }
+  const coordinator = instrumentCoordinator(options.coordinator ?? createLocalCoordinator())
+  // Quality signals are kept as long as conversations are.
+  const qualityStore = options.quality ?? createMemoryQualityStore({ retentionMs: config.history.idleTtlMs, maxEntries: config.history.maxConversations })
+  const quality = createQualityRecorder({ store: qualityStore, logContent: config.log.content })
+  const knowledge = options.knowledge && instrumentKnowledge(quality.knowledge(options.knowledge), telemetry)
   // The answer service is made below; the gauge reads it only when scraped, after that.
   const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
-  const answers = createAnswerService({
-    llm: options.llm,
+  const hooks = [metrics.hooks, streamSpanHooks(telemetry), quality.hooks, ...(options.hooks ? [options.hooks] : [])]
+  const service = createAnswerService({
+    llm: options.llm && instrumentLlm(quality.llm(options.llm), config.llm.provider, telemetry),
     conversations,
     coordinator,
     // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
@@ -77,18 +95,22 @@ export function buildServices(options: ServerOptions): Services {
     retainedMax: config.answers.retainedMax,
     logMaxFrames: config.answers.logMaxFrames,
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
-    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(knowledge ? { knowledge } : {}),
     // The offline client reads the knowledge base itself; grounding is for a model.
     grounding: config.knowledge.enabled && config.llm.provider === 'openai',
-    hooks: options.hooks ? combineHooks(metrics.hooks, options.hooks) : metrics.hooks,
+    hooks: combineHooks(...hooks),
   })
-  const guard = createGuard({
+  const answers = instrumentAnswers(quality.answers(service), telemetry)
+  const guard = instrumentGuard(
+    createGuard({
     authenticate: createAuthenticator(config.auth),
     limiter: options.limiter ?? createMemoryLimiter(config.rateLimits, options.clock),
     trustedProxyHops: config.trustedProxyHops,
     onRefused: (limit) => metrics.rateLimited(limit),
-    onAuthRefused: (transport) => metrics.authRefused(transport),
-  })
+      onAuthRefused: (transport) => metrics.authRefused(transport),
+    }),
+    telemetry,
+  )
   const state: ServiceState = {
     draining: false,
     startedAt: Date.now(),
@@ -98,7 +120,13 @@ export function buildServices(options: ServerOptions): Services {
     llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
-  return { config, logger, state, connections, conversations, coordinator, metrics, guard, answers, start: createGuardedStart(guard, answers), knowledge: options.knowledge }
+  return {
+    ...{ config, logger, state, connections, conversations, coordinator, metrics, guard, answers, telemetry, tracer },
+    start: createGuardedStart(guard, answers),
+    // The search endpoint reads the knowledge base directly (no answer, no quality signal).
+    knowledge: options.knowledge,
+    quality: qualityStore,
+  }
 }
 
 function combineHooks(...all: AnswerHooks[]): AnswerHooks {

@@ -89,6 +89,20 @@ describe('the playground page in headless Chromium', () => {
     expect(await page.locator('article.user').last().textContent()).toBe(question)
   })
 
+  it('rates a finished answer with a thumb: once, recorded by the server for that answer', async () => {
+    const answer = await finished(await ask(page, 'How do I rate an answer?'))
+    const thumbs = answer.locator('.feedback button')
+    expect(await thumbs.count()).toBe(2)
+    await answer.locator('.feedback button[data-rating="down"]').click()
+    await answer.locator('.feedback-status', { hasText: 'Thanks for the feedback.' }).waitFor()
+    expect(await answer.locator('.feedback button[data-rating="down"]').getAttribute('aria-pressed')).toBe('true')
+    expect(await thumbs.first().isDisabled()).toBe(true)
+    // The page sent it for this answer: the server now refuses a second rating of the same answer.
+    const sent = requests.find((url) => url.includes('/feedback'))!
+    const again = await fetch(`${api.http}${new URL(sent).pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"rating":"up"}' })
+    expect(again.status).toBe(409)
+  })
+
   it('Shift+Enter adds a line; Enter sends both lines as one question', async () => {
     const before = await answers(page).count()
     const box = page.locator('#question')

@@ -1,6 +1,7 @@
 /** The playground page: a chat UI on the client package, same origin as the server, no inline script. */
 import { connect, type Client, type ConnectionEvent, type ConversationSummary } from '../src/index.js'
 import { answerNotes } from './answer-notes.js'
+import { feedbackButtons } from './feedback.js'
 import { renderMarkdown } from './markdown.js'
 
 interface ServerInfo {
@@ -165,6 +166,7 @@ async function ask(question: string) {
         text = event.text
         paint()
         showNotes(answer, event.metadata)
+        if (event.metadata.finishReason !== 'cancelled') answer.append(feedbackButtons({ messageId: event.messageId, token: () => token }))
         answer.dataset.state = 'complete'
       } else if (event.type === 'error') {
         cancelAnimationFrame(frame)

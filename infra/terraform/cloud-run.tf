@@ -11,6 +11,7 @@ locals {
 
   cloud_run_env = merge(
     local.settings_env,
+    local.observability_env,
     { TRUSTED_PROXY_HOPS = tostring(coalesce(var.trusted_proxy_hops, 1)) },
     var.enable_redis ? { REDIS_URL = local.redis_url } : {},
     # Node trusts Memorystore's per-instance server CA, mounted from Secret Manager below.

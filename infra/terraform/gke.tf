@@ -28,7 +28,8 @@ module "gke" {
   rate_limits         = merge(var.rate_limits, { daily_token_limit = var.daily_token_limit })
   # The chart's L4 LoadBalancer (externalTrafficPolicy Local) adds no proxy hop in front of the pods.
   trusted_proxy_hops = coalesce(var.trusted_proxy_hops, 0)
-  env                = var.env
+  # The chart's observability values are left empty, so these pass through its env map.
+  env = merge(local.observability_env, var.env)
 
   depends_on = [google_project_service.this]
 }

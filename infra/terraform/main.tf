@@ -14,6 +14,7 @@ locals {
     var.enable_cloud_run ? ["run.googleapis.com"] : [],
     var.enable_gke ? ["container.googleapis.com"] : [],
     var.enable_redis ? ["redis.googleapis.com"] : [],
+    var.enable_tracing ? ["cloudtrace.googleapis.com", "telemetry.googleapis.com"] : [],
     local.create_network ? ["compute.googleapis.com"] : [],
   )
 
@@ -43,6 +44,30 @@ locals {
     TOKEN_BUDGET_PERIOD               = var.token_budget_period
     AUTH_GATEWAY_HEADER               = var.auth_gateway_header
   } : k => v if v != null && v != "" }
+
+  # Logs name their trace in this project; traces go to Cloud Trace's OTLP endpoint when enable_tracing.
+  observability_env = merge(
+    { GOOGLE_CLOUD_PROJECT = var.project_id },
+    var.enable_tracing ? {
+      OTEL_EXPORTER_OTLP_ENDPOINT = "https://telemetry.googleapis.com"
+      OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+      OTEL_TRACES_SAMPLER_ARG     = tostring(var.trace_sample_ratio)
+    } : {},
+  )
+
+  # The service accounts the server runs as: they write spans when tracing is on.
+  runtime_members = merge(
+    var.enable_cloud_run ? { cloud_run = "serviceAccount:${module.cloud_run[0].service_account_email}" } : {},
+    var.enable_gke ? { gke = "serviceAccount:${module.gke[0].service_account_email}" } : {},
+  )
+}
+
+resource "google_project_iam_member" "trace_agent" {
+  for_each = var.enable_tracing ? local.runtime_members : {}
+
+  project = var.project_id
+  role    = "roles/cloudtrace.agent"
+  member  = each.value
 }
 
 resource "google_project_service" "this" {

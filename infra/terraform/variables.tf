@@ -257,6 +257,23 @@ variable "jwt_secret_secret_id" {
 
 # --- Server settings (docs/contract.md) ---------------------------------------------------------
 
+variable "enable_tracing" {
+  description = "Export OpenTelemetry traces to Cloud Trace (OTLP at telemetry.googleapis.com) and grant the runtime service accounts roles/cloudtrace.agent. See docs/observability.md."
+  type        = bool
+  default     = false
+}
+
+variable "trace_sample_ratio" {
+  description = "OTEL_TRACES_SAMPLER_ARG with enable_tracing: the share of new traces kept (parentbased_traceidratio: a caller's sampled decision is followed)."
+  type        = number
+  default     = 0.1
+
+  validation {
+    condition     = var.trace_sample_ratio >= 0 && var.trace_sample_ratio <= 1
+    error_message = "trace_sample_ratio must be between 0 and 1."
+  }
+}
+
 variable "openai_model" {
   description = "OPENAI_MODEL: the OpenAI chat model the server asks."
   type        = string

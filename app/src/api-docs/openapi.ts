@@ -19,6 +19,7 @@ import {
 } from '../protocol/http-schemas.js'
 import { aiSdkBodySchema } from '../transport/ai-sdk/request.js'
 import { RenameSchema } from '../transport/conversation-routes.js'
+import { FeedbackSchema } from '../quality/quality-routes.js'
 import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
 
 export interface ApiDocumentSettings {
@@ -51,6 +52,25 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
     ChatHistory: jsonSchemaOf(ChatHistorySchema, 'output'),
     Stopped: jsonSchemaOf(StoppedSchema, 'output'),
     RenameRequest: jsonSchemaOf(RenameSchema, 'input'),
+    FeedbackRequest: jsonSchemaOf(FeedbackSchema, 'input'),
+    FeedbackSaved: {
+      type: 'object',
+      required: ['messageId', 'rating'],
+      properties: { messageId: { type: 'string' }, rating: { type: 'string', enum: ['up', 'down'] } },
+    },
+    QualityReport: {
+      type: 'object',
+      required: ['since', 'answers', 'withSignals', 'totals', 'groups', 'content'],
+      description: 'docs/observability.md: the answers with quality signals, grouped worst first',
+      properties: {
+        since: { type: 'string', format: 'date-time' },
+        answers: { type: 'integer', minimum: 0 },
+        withSignals: { type: 'integer', minimum: 0 },
+        totals: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+        groups: { type: 'array', items: { type: 'object', required: ['key', 'answers', 'signals', 'sources'] } },
+        content: { type: 'boolean', description: 'Whether questions are kept (LOG_CONTENT)' },
+      },
+    },
     ServerFrame: jsonSchemaOf(ServerFrameSchema, 'output'),
     Error: jsonSchemaOf(ErrorBodySchema, 'output'),
     Health: jsonSchemaOf(HealthSchema, 'output'),
@@ -219,6 +239,33 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
         delete: {
           summary: 'Delete a conversation and its history',
           responses: { '204': { description: 'Deleted' }, '400': problem('conversationId is malformed'), '404': problem('Unknown, expired, or not yours'), ...authRefusals },
+        },
+      },
+      '/api/playground/assistant/answers/{messageId}/feedback': {
+        parameters: [pathId('messageId', 'The answer')],
+        post: {
+          summary: "Rate an answer: its owner, once, at most 30 ratings a minute",
+          requestBody: { required: true, content: json('FeedbackRequest') },
+          responses: {
+            '201': { description: 'Saved', content: json('FeedbackSaved') },
+            '400': problem('messageId or the body is invalid'),
+            '404': problem('Unknown, not yours, or older than the history kept'),
+            '409': problem('Already rated'),
+            ...authRefusals,
+          },
+        },
+      },
+      '/api/admin/quality': {
+        get: {
+          summary: 'The questions served worst (ADMIN_TOKEN)',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'hours', in: 'query', required: false, description: 'The window in hours (default 24)', schema: { type: 'string', pattern: '^\\d{1,4}$' } }],
+          responses: {
+            '200': { description: 'The report', content: json('QualityReport') },
+            '400': problem('hours is invalid'),
+            '401': problem('The admin token is missing or wrong'),
+            '403': problem('ADMIN_TOKEN is not set on the server'),
+          },
         },
       },
       '/metrics': {

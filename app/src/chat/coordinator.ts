@@ -10,6 +10,8 @@ export interface AnswerMeta {
   messageId: string
   conversationId: string
   userId: string | undefined
+  /** The answer's W3C traceparent (telemetry): an instance resuming it logs under the same trace. */
+  trace?: string
 }
 
 export interface FollowOptions {

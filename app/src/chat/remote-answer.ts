@@ -11,10 +11,13 @@ export class RemoteAnswer implements AnswerView {
   readonly finished = false
   readonly ids: AnswerIds
   readonly userId: string | undefined
+  /** The traceparent the answer started under (telemetry). */
+  readonly trace: string | undefined
 
   constructor(meta: AnswerMeta, private readonly coordinator: Coordinator, private readonly staleMs: number) {
     this.ids = { messageId: meta.messageId, conversationId: meta.conversationId }
     this.userId = meta.userId
+    this.trace = meta.trace
   }
 
   attach(subscriber: Subscriber, lastSeq = -1): ReplayResult {

@@ -128,6 +128,13 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- with $v.redis.passwordSecretVersion }}{{ $_ := set $e "REDIS_PASSWORD_SECRET" . }}{{ end }}
 {{- /* Metrics always on a port of their own: the server's default (0) would serve them on the public port */}}
 {{- $_ := set $e "METRICS_PORT" (toString $v.metrics.port) }}
+{{- /* Observability: trace fields in logs; OTLP traces only when an endpoint is set */}}
+{{- with $v.observability.googleCloudProject }}{{ $_ := set $e "GOOGLE_CLOUD_PROJECT" . }}{{ end }}
+{{- with $v.observability.tracing.endpoint }}
+{{- $_ := set $e "OTEL_EXPORTER_OTLP_ENDPOINT" . }}
+{{- $_ := set $e "OTEL_TRACES_SAMPLER" $v.observability.tracing.sampler }}
+{{- $_ := set $e "OTEL_TRACES_SAMPLER_ARG" (toString $v.observability.tracing.ratio) }}
+{{- end }}
 {{- /* Extra env: may not replace what the chart sets from a value */}}
 {{- range $name, $val := $v.env }}
 {{- if hasKey $e $name }}

@@ -141,3 +141,13 @@ def test_gateway_identity_and_a_monthly_budget_reach_the_config(defaults):
     assert "TOKEN_BUDGET_PERIOD" not in defaults.config
     assert "tokenBudgetPeriod" in render_error({"rateLimits": {"tokenBudgetPeriod": "week"}})
     assert "gatewayHeader" in render_error({"auth": {"mode": "gateway", "gatewayHeader": "authorization"}})
+
+
+def test_observability_sets_the_trace_settings_only_when_given(defaults):
+    assert not [k for k in defaults.config if k.startswith("OTEL_") or k == "GOOGLE_CLOUD_PROJECT"]
+    rendered = render({"observability": {"googleCloudProject": "my-project-1",
+                                         "tracing": {"endpoint": "https://telemetry.googleapis.com", "ratio": 0.25}}})
+    assert rendered.config["GOOGLE_CLOUD_PROJECT"] == "my-project-1"
+    assert rendered.config["OTEL_EXPORTER_OTLP_ENDPOINT"] == "https://telemetry.googleapis.com"
+    assert rendered.config["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"
+    assert rendered.config["OTEL_TRACES_SAMPLER_ARG"] == "0.25"

@@ -40,3 +40,10 @@ def test_cloud_run_reaches_redis_by_direct_vpc_egress_only_when_enabled():
     assert module["vpc_egress"].startswith("${var.enable_redis ? {")
     assert 'egress = "PRIVATE_RANGES_ONLY"' in module["vpc_egress"]
     assert module["vpc_egress"].endswith(": null}")
+
+
+def test_trace_writer_role_follows_enable_tracing():
+    assert ROOT_VARS["enable_tracing"]["default"] is False
+    binding = resources(TF_ROOT, "google_project_iam_member")[("google_project_iam_member", "trace_agent")]
+    assert binding["role"] == "roles/cloudtrace.agent"
+    assert binding["for_each"] == "${var.enable_tracing ? local.runtime_members : {}}"

@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { runInScope } from '../telemetry/log-context.js'
+import { createLogger, REPORTED_ERROR_EVENT } from './logger.js'
+
+function capture() {
+  const lines: Record<string, unknown>[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  return { lines, logger: createLogger('debug', sink) }
+}
+const trace = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true }
+
+describe('createLogger', () => {
+  it('writes severity and message', () => {
+    const { lines, logger } = capture()
+    logger.warn({ event: 'x' }, 'careful')
+    expect(lines[0]).toMatchObject({ severity: 'WARNING', message: 'careful', event: 'x' })
+    expect(lines[0]).not.toHaveProperty('logging.googleapis.com/spanId')
+  })
+
+  it('adds the trace fields of the scope to every line, with the project when known', () => {
+    const { lines, logger } = capture()
+    runInScope({ trace, project: 'my-proj' }, () => logger.info('inside'))
+    runInScope({ trace, project: undefined }, () => logger.debug('no project'))
+    expect(lines[0]).toMatchObject({
+      'logging.googleapis.com/trace': `projects/my-proj/traces/${trace.traceId}`,
+      'logging.googleapis.com/spanId': trace.spanId,
+      'logging.googleapis.com/trace_sampled': true,
+    })
+    expect(lines[1]).toMatchObject({ traceId: trace.traceId, 'logging.googleapis.com/spanId': trace.spanId })
+    expect(lines[1]).not.toHaveProperty('logging.googleapis.com/trace')
+  })
+
+  it('shapes logged errors for Error Reporting: @type and the stack in the message', () => {
+    const { lines, logger } = capture()
+    logger.error({ err: new Error('boom'), messageId: 'm1' }, 'answer failed unexpectedly')
+    logger.warn({ err: new Error('minor') }, 'retrying')
+    expect(lines[0]!['@type']).toBe(REPORTED_ERROR_EVENT)
+    expect(lines[0]!.message).toMatch(/^answer failed unexpectedly\nError: boom\n\s+at /)
+    expect(lines[0]).toMatchObject({ severity: 'ERROR', messageId: 'm1' })
+    expect(lines[1]).not.toHaveProperty('@type')
+    expect(lines[1]!.message).toBe('retrying')
+  })
+})

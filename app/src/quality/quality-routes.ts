@@ -1,0 +1,89 @@
+/** Feedback on an answer (its owner, once, rate-limited) and the operator's quality report (behind ADMIN_TOKEN). */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { isAdmissionRefusal, operatorTokenMatches, type Guard } from '../guard/guard.js'
+import { describeIssues, IdSchema } from '../protocol/frames.js'
+import { httpError, refusalResponse } from '../transport/http-error.js'
+import { buildQualityReport } from './quality-report.js'
+import { FEEDBACK_REASONS, type QualityStore } from './quality-store.js'
+
+export const FeedbackSchema = z.object({
+  rating: z.enum(['up', 'down'], { error: 'must be "up" or "down"' }),
+  reason: z.enum(FEEDBACK_REASONS, { error: `must be one of ${FEEDBACK_REASONS.join(', ')}` }).optional(),
+  comment: z.string({ error: 'must be a string' }).max(1000, { message: 'must be at most 1000 characters' }).optional(),
+})
+
+export interface QualityRouteDeps {
+  store: QualityStore
+  guard: Guard
+  adminToken: string | undefined
+  /** LOG_CONTENT: a comment is the user's text, kept only when content may be. */
+  logContent: boolean
+  /** Feedback requests per client key and minute. */
+  feedbackPerMinute: number
+  now?: () => number
+}
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+export function qualityRoutes(deps: QualityRouteDeps): Hono {
+  const app = new Hono()
+  const now = deps.now ?? Date.now
+  const allowFeedback = fixedWindow(deps.feedbackPerMinute, MINUTE, now)
+
+  app.post('/api/playground/assistant/answers/:messageId/feedback', async (c) => {
+    const admission = await deps.guard.admit(c)
+    if (isAdmissionRefusal(admission)) return refusalResponse(admission)
+    const retryAfter = allowFeedback(admission.key)
+    if (retryAfter) return httpError('rate_limited', `At most ${deps.feedbackPerMinute} ratings a minute; try again in ${retryAfter} s`, { extra: { retryAfter } })
+    const id = IdSchema.safeParse(c.req.param('messageId'))
+    if (!id.success) return httpError('invalid_message', `messageId ${describeIssues(id.error)}`)
+    const body: unknown = await c.req.json().catch(() => undefined)
+    const parsed = FeedbackSchema.safeParse(body)
+    if (!parsed.success) return httpError('invalid_message', `Invalid feedback: ${describeIssues(parsed.error)}; send {"rating":"up"|"down","reason"?,"comment"?}`)
+    const { rating, reason, comment } = parsed.data
+    const result = deps.store.feedback(id.data, admission.identity.userId, { rating, ...(reason ? { reason } : {}), ...(comment && deps.logContent ? { comment } : {}) })
+    switch (result) {
+      case 'saved':
+        return c.json({ messageId: id.data, rating }, 201)
+      case 'already_rated':
+        return httpError('invalid_message', `Answer ${id.data} is already rated; an answer takes one rating`, { status: 409 })
+      // Someone else's answer looks like an unknown one: its existence is not revealed.
+      case 'forbidden':
+      case 'unknown_answer':
+        return httpError('unknown_answer', `No answer ${id.data} to rate (unknown, not yours, or older than the history kept)`)
+    }
+  })
+
+  app.get('/api/admin/quality', (c) => {
+    if (!deps.adminToken) return httpError('forbidden', 'The quality report needs ADMIN_TOKEN to be set on the server')
+    if (!operatorTokenMatches(deps.adminToken, c)) return httpError('unauthorized', 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>')
+    const hours = c.req.query('hours') ?? '24'
+    if (!/^\d{1,4}$/.test(hours) || Number(hours) < 1) return httpError('invalid_message', 'hours must be a whole number from 1 to 9999, e.g. ?hours=24')
+    const sinceMs = Math.min(Number(hours) * 3_600_000, 366 * DAY)
+    return c.json(buildQualityReport(deps.store.recent(sinceMs), sinceMs, now()))
+  })
+  return app
+}
+
+/** A count per key per window; returns the seconds to wait when over, else 0. Keys expire with their window. */
+function fixedWindow(limit: number, windowMs: number, now: () => number): (key: string) => number {
+  const windows = new Map<string, { start: number; count: number }>()
+  return function allow(key) {
+    const at = now()
+    for (const [k, w] of windows) {
+      if (at - w.start < windowMs) break
+      windows.delete(k)
+    }
+    let window = windows.get(key)
+    if (!window || at - window.start >= windowMs) {
+      windows.delete(key)
+      window = { start: at, count: 0 }
+      windows.set(key, window)
+    }
+    if (window.count >= limit) return Math.max(1, Math.ceil((window.start + windowMs - at) / 1000))
+    window.count++
+    return 0
+  }
+}

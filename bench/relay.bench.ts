@@ -6,7 +6,9 @@
  *   - bare: the leanest hand-written relay (node:http + `ws` + a node:http upstream, a minimal SSE split,
  *           one send per token), bench/bare-relay-server.js
  * Workloads: saturation (many chats, no delay between tokens: CPU per 1k tokens and tokens/s), paced (a token
- * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes).
+ * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes); and
+ * protocols: this server's AI SDK UI message stream against its native SSE stream, paced, over HTTP
+ * (bench/http-protocols.ts).
  * Tokens are counted from the fake upstream's stamps, so a delta that carries several tokens counts them all;
  * latency is per token, from its upstream emit to the receipt of the frame that completes it.
  * This server runs with the product's defaults, knowledge grounding on (BENCH_KNOWLEDGE=off turns it off to
@@ -27,6 +29,7 @@ import { startProcess, type ServerProcess } from '../app/test/support/process.js
 import { startRedis, type RedisServer } from '../app/test/support/redis-server.js'
 import { buildServer } from './build.js'
 import { groundingReport } from './grounding.bench.js'
+import { compareHttpProtocols, type ProtocolResult } from './http-protocols.js'
 import { cpuMs, rssBytes } from './proc-stats.js'
 import { renderChart } from './svg-chart.js'
 
@@ -38,7 +41,8 @@ const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 5)
 const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const WITH_REDIS = process.env.BENCH_REDIS !== '0'
-const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced').split(','))
+const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 50)
+const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced,protocols').split(','))
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
@@ -275,6 +279,30 @@ function printFigures(servers: Server[], figures: Figure[]): void {
   }
 }
 
+/** The AI SDK stream against native SSE on this server, same workload, rounds alternating (bench/http-protocols.ts). */
+async function printProtocols(server: Server, fake: FakeOpenAi): Promise<void> {
+  const [sse, aiSdk] = await compareHttpProtocols({
+    base: `http://127.0.0.1:${server.process.port}`,
+    pid: server.process.child.pid!,
+    fake,
+    clients: HTTP_CLIENTS,
+    chats: PACED_CHATS,
+    tokens: TOKENS,
+    paceMs: PACE_MS,
+    rounds: ROUNDS,
+  })
+  console.log(`\nprotocols: ${HTTP_CLIENTS} HTTP clients x ${PACED_CHATS} chats x ${ROUNDS} rounds (alternating), a token every ${PACE_MS} ms, this server`)
+  console.log('| figure | native SSE | AI SDK stream | AI SDK / SSE |\n|---|---|---|---|')
+  const rows: [string, (r: ProtocolResult) => number, number][] = [
+    ['CPU per 1k tokens (ms)', (r) => (r.cpuMs / r.tokens) * 1000, 1],
+    ['relay latency p50 (ms)', (r) => percentile(r.latencies, 50), 2],
+    ['relay latency p99 (ms)', (r) => percentile(r.latencies, 99), 2],
+  ]
+  for (const [label, value, digits] of rows) {
+    console.log(`| ${label} | ${value(sse!).toFixed(digits)} | ${value(aiSdk!).toFixed(digits)} | ×${(value(aiSdk!) / value(sse!)).toFixed(2)} |`)
+  }
+}
+
 async function main() {
   // Before any server starts, so nothing else competes for the CPU it measures.
   for (const line of await groundingReport()) console.log(line)
@@ -339,7 +367,8 @@ async function main() {
         { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
       )
     }
-    printFigures(servers, figures)
+    if (figures.length > 0) printFigures(servers, figures)
+    if (WORKLOADS.has('protocols')) await printProtocols(servers[0]!, fake)
     if (CHART && figures.length > 0) {
       const shown = figures.filter((f) => f.chart)
       writeFileSync(

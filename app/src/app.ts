@@ -12,6 +12,8 @@ import { playgroundRoutes } from './page/playground-routes.js'
 import { qualityRoutes } from './quality/quality-routes.js'
 import { traceRequests } from './telemetry/instrument.js'
 import type { Services } from './services.js'
+import { historyRoutes } from './transport/ai-sdk/history-routes.js'
+import { aiSdkRoutes } from './transport/ai-sdk/routes.js'
 import { conversationRoutes } from './transport/conversation-routes.js'
 import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
@@ -52,7 +54,14 @@ export function buildApp(services: Services): Hono<AppEnv> {
     }),
   )
   app.route('/', healthRoutes(state))
-  const openApi = openApiDocument({ version: config.version, maxContentChars: config.limits.maxContentChars, authMode: config.auth.mode })
+  const openApi = openApiDocument({
+    version: config.version,
+    maxContentChars: config.limits.maxContentChars,
+    authMode: config.auth.mode,
+    aiSdk: config.aiSdk,
+    editor: config.editor,
+    gatewayHeader: config.auth.gatewayHeader,
+  })
   app.get('/api/openapi.json', (c) => c.json(openApi))
   app.use('*', methodNotAllowed(allowedMethodsOf(openApi)))
   if (config.playground.enabled) app.route('/', playgroundRoutes())
@@ -63,7 +72,18 @@ export function buildApp(services: Services): Hono<AppEnv> {
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
   if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed }))
   const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }
-  app.route('/', sseChatRoutes({ ...streams, answers: services.answers }))
+  // The AI SDK body first on the shared POST path: it hands every other body on to the native SSE route.
+  app.route('/', historyRoutes({ conversations: services.conversations, guard }))
+  app.route(
+    '/',
+    aiSdkRoutes({
+      ...streams,
+      answers: services.answers,
+      coordinator: services.coordinator,
+      limits: { ...config.aiSdk, ...config.editor, maxContentChars: config.limits.maxContentChars, maxHistory: config.history.maxTurns },
+    }),
+  )
+  app.route('/', sseChatRoutes({ ...streams, answers: services.answers, editorLimits: config.editor }))
   app.route(
     '/',
     openAiCompatRoutes({
@@ -72,6 +92,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
       createdAt: Math.floor(state.startedAt / 1000),
       maxHistory: config.history.maxTurns,
       maxBodyBytes: maxBody,
+      editorLimits: config.editor,
     }),
   )
   if (config.metrics.port === 0) app.route('/', metricsRoutes(services.metrics, config.metrics.token))

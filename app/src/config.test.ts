@@ -32,6 +32,28 @@ describe('values read from Secret Manager get the checks of the environment', ()
   })
 })
 
+describe('the Playground settings', () => {
+  it('AUTH_MODE=gateway is never the default, reads x-user-id unless told otherwise, and refuses a header name that is not x-', () => {
+    expect(buildConfig(parseEnv({}), {}, 'test').auth.mode).toBe('none')
+    const gateway = buildConfig(parseEnv({ AUTH_MODE: 'gateway' }), {}, 'test')
+    expect(gateway.auth).toMatchObject({ mode: 'gateway', gatewayHeader: 'x-user-id' })
+    expect(buildConfig(parseEnv({ AUTH_MODE: 'gateway', AUTH_GATEWAY_HEADER: 'X-Portal-User' }), {}, 'test').auth.gatewayHeader).toBe('x-portal-user')
+    expect(() => parseEnv({ AUTH_GATEWAY_HEADER: 'authorization' })).toThrow('AUTH_GATEWAY_HEADER must be a header name starting with x-, e.g. x-user-id')
+  })
+
+  it('the token budget runs per day by default, per month when asked, and nothing else', () => {
+    expect(buildConfig(parseEnv({}), {}, 'test').rateLimits.tokenBudgetPeriod).toBe('day')
+    expect(buildConfig(parseEnv({ TOKEN_BUDGET_PERIOD: 'month', DAILY_TOKEN_LIMIT: '100000' }), {}, 'test').rateLimits).toMatchObject({ tokenBudgetPeriod: 'month', dailyTokens: 100_000 })
+    expect(() => parseEnv({ TOKEN_BUDGET_PERIOD: 'week' })).toThrow('TOKEN_BUDGET_PERIOD must be one of day, month')
+  })
+
+  it('editor and AI SDK bounds have defaults and can be set', () => {
+    const config = buildConfig(parseEnv({ EDITOR_MAX_CODE_CHARS: '5000', AI_SDK_MAX_PARTS: '10' }), {}, 'test')
+    expect(config.editor).toEqual({ maxCodeChars: 5000, maxOutputChars: 50_000 })
+    expect(config.aiSdk).toEqual({ maxMessages: 200, maxParts: 10 })
+  })
+})
+
 describe('observability settings (OTEL_* the OpenTelemetry way)', () => {
   const telemetry = (env: Record<string, string>) => buildConfig(parseEnv(env), {}, 'v').telemetry
 

@@ -1,6 +1,8 @@
 /** Environment -> one typed, validated Config. Nothing else in the server reads `process.env`. */
 import { z } from 'zod'
+import { DEFAULT_GATEWAY_HEADER } from './guard/auth.js'
 import type { LimitSettings } from './guard/limits.js'
+import { DEFAULT_EDITOR_LIMITS } from './protocol/editor-context.js'
 
 const int = (min: number, max: number) =>
   z
@@ -112,7 +114,18 @@ const EnvSchema = z.object({
   HISTORY_MAX_CONVERSATIONS: int(1, 10_000_000).default(10_000),
   HISTORY_MAX_PER_USER: int(1, 10_000).default(100),
 
-  AUTH_MODE: z.enum(['none', 'token', 'jwt']).default('none'),
+  EDITOR_MAX_CODE_CHARS: int(0, 1_000_000).default(DEFAULT_EDITOR_LIMITS.maxCodeChars),
+  EDITOR_MAX_OUTPUT_CHARS: int(0, 1_000_000).default(DEFAULT_EDITOR_LIMITS.maxOutputChars),
+  AI_SDK_MAX_MESSAGES: int(1, 10_000).default(200),
+  AI_SDK_MAX_PARTS: int(1, 10_000).default(100),
+
+  AUTH_MODE: z.enum(['none', 'token', 'jwt', 'gateway']).default('none'),
+  AUTH_GATEWAY_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^x-[a-z0-9-]{1,62}$/, { message: 'must be a header name starting with x-, e.g. x-user-id' })
+    .default(DEFAULT_GATEWAY_HEADER),
   API_TOKENS: tokenList.optional(),
   API_TOKENS_SECRET: secretVersion.optional(),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters for HS256' }).optional(),
@@ -127,6 +140,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_SOCKETS_PER_USER: int(0, 10_000).default(0),
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
   DAILY_TOKEN_LIMIT: int(0, 1_000_000_000).default(0),
+  TOKEN_BUDGET_PERIOD: z.enum(['day', 'month']).default('day'),
   ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   ADMIN_TOKEN_SECRET: secretVersion.optional(),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
@@ -210,6 +224,10 @@ export interface Config {
   shutdownGraceMs: number
   answers: { resumeGraceMs: number; retentionMs: number; retainedMax: number; logMaxFrames: number; deltaCoalesceMs: number }
   history: { maxTurns: number; idleTtlMs: number; maxConversations: number; maxPerUser: number }
+  /** Bounds of the editor state a question carries (larger is refused, naming the field). */
+  editor: { maxCodeChars: number; maxOutputChars: number }
+  /** Bounds of an AI SDK chat body (the Playground's `useChat`). */
+  aiSdk: { maxMessages: number; maxParts: number }
   auth: {
     mode: Env['AUTH_MODE']
     apiTokens: string[]
@@ -217,6 +235,8 @@ export interface Config {
     jwksUrl: string | undefined
     issuer: string | undefined
     audience: string | undefined
+    /** AUTH_MODE=gateway: the header holding the user id the gateway vouches for. */
+    gatewayHeader: string
   }
   trustedProxyHops: number
   rateLimits: LimitSettings
@@ -364,6 +384,8 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       maxConversations: env.HISTORY_MAX_CONVERSATIONS,
       maxPerUser: env.HISTORY_MAX_PER_USER,
     },
+    editor: { maxCodeChars: env.EDITOR_MAX_CODE_CHARS, maxOutputChars: env.EDITOR_MAX_OUTPUT_CHARS },
+    aiSdk: { maxMessages: env.AI_SDK_MAX_MESSAGES, maxParts: env.AI_SDK_MAX_PARTS },
     auth: {
       mode: env.AUTH_MODE,
       apiTokens,
@@ -371,6 +393,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       jwksUrl: env.JWT_JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      gatewayHeader: env.AUTH_GATEWAY_HEADER,
     },
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     rateLimits: {
@@ -379,6 +402,7 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
       concurrentAnswers: env.RATE_LIMIT_CONCURRENT_ANSWERS,
       socketsPerUser: env.RATE_LIMIT_SOCKETS_PER_USER,
       dailyTokens: env.DAILY_TOKEN_LIMIT,
+      tokenBudgetPeriod: env.TOKEN_BUDGET_PERIOD,
       windowMs: env.RATE_LIMIT_WINDOW_MS,
     },
     adminToken: pick('ADMIN_TOKEN'),

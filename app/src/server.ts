@@ -103,7 +103,7 @@ function socketDepsOf(services: Services, clock: (() => number) | undefined): So
       if (userId === undefined) return true
       return (await conversations.ownerOf(conversationId)) === userId
     },
-    schema: clientMessageSchema(config.limits.maxContentChars),
+    schema: clientMessageSchema(config.limits.maxContentChars, config.editor),
     maxBufferedBytes: config.limits.wsMaxBufferedBytes,
     maxMessagesPerSecond: config.limits.wsMaxMessagesPerSecond,
     onRejectedFrame: (reason) => metrics.frameRejected(reason),

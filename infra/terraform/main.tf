@@ -41,6 +41,8 @@ locals {
     RATE_LIMIT_CONCURRENT_ANSWERS     = var.rate_limits.concurrent_answers == null ? null : tostring(var.rate_limits.concurrent_answers)
     RATE_LIMIT_SOCKETS_PER_USER       = var.rate_limits.sockets_per_user == null ? null : tostring(var.rate_limits.sockets_per_user)
     DAILY_TOKEN_LIMIT                 = var.daily_token_limit == null ? null : tostring(var.daily_token_limit)
+    TOKEN_BUDGET_PERIOD               = var.token_budget_period
+    AUTH_GATEWAY_HEADER               = var.auth_gateway_header
   } : k => v if v != null && v != "" }
 
   # Logs name their trace in this project; traces go to Cloud Trace's OTLP endpoint when enable_tracing.

@@ -257,9 +257,31 @@ variable "cors_origins" {
 }
 
 variable "auth_mode" {
-  description = "AUTH_MODE: none, token (needs api_tokens_secret_id) or jwt (needs jwt_jwks_url or jwt_secret_secret_id). Validated by the runtime modules."
+  description = "AUTH_MODE: none, token (needs api_tokens_secret_id), jwt (needs jwt_jwks_url or jwt_secret_secret_id) or gateway (the user id from auth_gateway_header, set by a gateway that strips client copies). Validated by the runtime modules."
   type        = string
   default     = "none"
+}
+
+variable "auth_gateway_header" {
+  description = "AUTH_GATEWAY_HEADER: with auth_mode = gateway, the header the gateway sets to the user id; empty keeps the server's default (x-user-id)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.auth_gateway_header == "" || can(regex("^x-[a-zA-Z0-9-]{1,62}$", var.auth_gateway_header))
+    error_message = "auth_gateway_header must be a header name starting with x-, e.g. x-user-id."
+  }
+}
+
+variable "token_budget_period" {
+  description = "TOKEN_BUDGET_PERIOD: day (UTC) or month (UTC calendar month), the period of daily_token_limit; empty keeps the server's default (day)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = contains(["", "day", "month"], var.token_budget_period)
+    error_message = "token_budget_period must be day, month or empty."
+  }
 }
 
 variable "jwt_issuer" {

@@ -2,17 +2,22 @@
  * The OpenAPI 3.1 description of the HTTP and SSE endpoints (GET /api/openapi.json), built from the zod
  * schemas the server validates requests with and the schemas of its responses, so it cannot drift.
  */
+import { DEFAULT_EDITOR_LIMITS, editorContextSchema, type EditorLimits } from '../protocol/editor-context.js'
 import { ChatRequestSchema, IdSchema } from '../protocol/frames.js'
 import {
+  ChatHistorySchema,
   ConversationListSchema,
   ConversationSchema,
   ErrorBodySchema,
   HealthSchema,
   InfoSchema,
+  PlaygroundErrorBodySchema,
   RenamedSchema,
   ServerFrameSchema,
   StatsSchema,
+  StoppedSchema,
 } from '../protocol/http-schemas.js'
+import { aiSdkBodySchema } from '../transport/ai-sdk/request.js'
 import { RenameSchema } from '../transport/conversation-routes.js'
 import { FeedbackSchema } from '../quality/quality-routes.js'
 import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
@@ -20,19 +25,32 @@ import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
 export interface ApiDocumentSettings {
   version: string
   maxContentChars: number
-  authMode: 'none' | 'token' | 'jwt'
+  authMode: 'none' | 'token' | 'jwt' | 'gateway'
+  /** The bounds the server checks the AI SDK body and the editor state against (defaults when absent). */
+  aiSdk?: { maxMessages: number; maxParts: number }
+  editor?: EditorLimits
+  /** AUTH_MODE=gateway: the header holding the user id. */
+  gatewayHeader?: string
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } })
 const problem = (description: string) => ({ description, content: json('Error') })
+/** A refusal on a path the Playground's frontend calls: the Playground's error fields beside this server's. */
+const playgroundProblem = (description: string) => ({ description, content: json('PlaygroundError') })
 
 const SSE_DESCRIPTION =
   'Server-Sent Events: `chat_start`, then `chat_delta` events (the SSE `id` is the delta `seq`), then `chat_complete`, or an `error`. Each event\'s data is one ServerFrame (JSON).'
 
 export function openApiDocument(settings: ApiDocumentSettings): Record<string, unknown> {
+  const editor = settings.editor ?? DEFAULT_EDITOR_LIMITS
   const schemas: Record<string, JsonSchema> = {
-    ChatRequest: jsonSchemaOf(ChatRequestSchema(settings.maxContentChars), 'input'),
+    ChatRequest: jsonSchemaOf(ChatRequestSchema(settings.maxContentChars, editor), 'input'),
+    AiSdkChatRequest: jsonSchemaOf(aiSdkBodySchema(settings.aiSdk ?? { maxMessages: 200, maxParts: 100 }), 'input'),
+    EditorContext: jsonSchemaOf(editorContextSchema(editor), 'input'),
+    PlaygroundError: jsonSchemaOf(PlaygroundErrorBodySchema, 'output'),
+    ChatHistory: jsonSchemaOf(ChatHistorySchema, 'output'),
+    Stopped: jsonSchemaOf(StoppedSchema, 'output'),
     RenameRequest: jsonSchemaOf(RenameSchema, 'input'),
     FeedbackRequest: jsonSchemaOf(FeedbackSchema, 'input'),
     FeedbackSaved: {
@@ -87,6 +105,17 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
     // itemSchema (as in OpenAPI 3.2) describes one event; schema the whole stream, as a list of events.
     content: { 'text/event-stream': { schema: { type: 'array', items: ref('SseEvent') }, itemSchema: ref('SseEvent') } },
   }
+  const playgroundRefusals = {
+    '401': playgroundProblem('A missing or bad credential (AUTH_MODE token or jwt), or no user header (AUTH_MODE=gateway)'),
+    '429': playgroundProblem('A rate limit or the token budget; `retryAfter` and the Retry-After header say when to try again'),
+  }
+  const uiStream = {
+    description:
+      'An AI SDK UI message stream (`x-vercel-ai-ui-message-stream: v1`): one UIMessageChunk (JSON) per `data:` line: start, start-step, text-start, text-delta, text-end, source-document, message-metadata, finish-step, finish (or abort, or error), then `data: [DONE]`. See docs/ai-sdk.md.',
+    headers: { 'x-vercel-ai-ui-message-stream': { description: 'v1', schema: { type: 'string', const: 'v1' } } },
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  }
+  const chatId = pathId('chatId', 'The chat id (the AI SDK `id`): the conversation')
   const health = {
     get: {
       summary: 'Readiness and health',
@@ -105,10 +134,13 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
     servers: [{ url: '/' }],
     components: {
       schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token or JWT, when AUTH_MODE is token or jwt' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token or JWT, when AUTH_MODE is token or jwt' },
+        gateway: { type: 'apiKey', in: 'header', name: settings.gatewayHeader ?? 'x-user-id', description: 'The user id a trusted gateway sets, when AUTH_MODE=gateway' },
+      },
     },
-    // Anonymous access is allowed when AUTH_MODE=none; a bearer credential otherwise.
-    security: settings.authMode === 'none' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+    // Anonymous access is allowed when AUTH_MODE=none; a bearer credential, or the gateway's header, otherwise.
+    security: settings.authMode === 'none' ? [{}, { bearer: [] }] : settings.authMode === 'gateway' ? [{ gateway: [] }] : [{ bearer: [] }],
     paths: {
       '/health': health,
       '/api/playground/assistant/health': health,
@@ -122,17 +154,52 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
       },
       '/api/playground/assistant/chat': {
         post: {
-          summary: 'Ask a question; the answer streams back as SSE',
-          description: 'With `messageId` of a known answer and a `Last-Event-ID` header, resumes that answer instead.',
-          requestBody: { required: true, content: json('ChatRequest') },
+          summary: 'Ask a question; the answer streams back as SSE, or as an AI SDK UI message stream',
+          description:
+            'The body decides the protocol: `{ content }` (ChatRequest) streams this server\'s SSE events; with `messageId` of a known answer and a `Last-Event-ID` header it resumes that answer instead. The AI SDK chat body (AiSdkChatRequest: `{ id, messages, trigger }`, what `useChat` sends) streams a UI message stream; its last message carries the editor state (EditorContext) as `metadata`.',
+          requestBody: { required: true, content: { 'application/json': { schema: { anyOf: [ref('ChatRequest'), ref('AiSdkChatRequest')] } } } },
           responses: {
-            '200': sse,
-            '400': problem('The body is not JSON, or a field is missing or invalid'),
-            '409': problem('The conversation is still answering a question'),
+            '200': { ...sse, description: `${SSE_DESCRIPTION} For the AI SDK body: ${uiStream.description}`, headers: { ...sse.headers, ...uiStream.headers } },
+            '400': playgroundProblem('The body is not JSON, or a field is missing or invalid (`details.field` names it on the AI SDK path)'),
+            '403': playgroundProblem('The conversation belongs to another user'),
+            '409': playgroundProblem('The conversation is still answering a question'),
             '413': problem('The body is over WS_MAX_PAYLOAD_BYTES'),
             '415': problem('The body is not application/json'),
-            '503': problem('No model is configured, the server is shutting down, or the shared store is unreachable'),
-            ...authRefusals,
+            '503': playgroundProblem('No model is configured, the server is shutting down, or the shared store is unreachable'),
+            ...playgroundRefusals,
+          },
+        },
+      },
+      '/api/playground/assistant/chat/{chatId}/stream': {
+        parameters: [chatId],
+        get: {
+          summary: 'Resume the answer streaming in a chat (useChat with resume: true)',
+          responses: {
+            '200': uiStream,
+            '204': { description: 'No answer of this chat is streaming (or it is another user\'s)' },
+            '400': playgroundProblem('chatId is malformed'),
+            ...playgroundRefusals,
+          },
+        },
+        delete: {
+          summary: 'Stop the answer streaming in a chat: its upstream request is aborted',
+          responses: {
+            '202': { description: 'Cancelled', content: json('Stopped') },
+            '204': { description: 'No answer of this chat is streaming (or it is another user\'s)' },
+            '400': playgroundProblem('chatId is malformed'),
+            ...playgroundRefusals,
+          },
+        },
+      },
+      '/api/playground/assistant/chat/history/{conversationId}': {
+        get: {
+          summary: "A conversation's turns as AI SDK UI messages, for its owner",
+          parameters: [pathId('conversationId', 'The conversation (the AI SDK chat id)')],
+          responses: {
+            '200': { description: 'Its turns, oldest first', content: json('ChatHistory') },
+            '400': playgroundProblem('conversationId is malformed'),
+            '404': playgroundProblem('Unknown, expired, or not yours'),
+            ...playgroundRefusals,
           },
         },
       },

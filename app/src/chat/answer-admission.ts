@@ -40,7 +40,7 @@ export async function admitAnswer(deps: AdmissionDeps, request: StartRequest, me
     return { ok: false, code: 'busy', error: 'This conversation is still answering; wait for chat_complete or send cancel first', messageId }
   }
   try {
-    if (userId !== undefined && !request.conversationId && !request.history && conversations.setOwner) await conversations.setOwner(conversationId, userId)
+    if (userId !== undefined && !request.conversationId && (!request.history || request.keepTurn) && conversations.setOwner) await conversations.setOwner(conversationId, userId)
   } catch (error) {
     await releaseAfterFailure(deps, meta)
     throw error

@@ -6,7 +6,7 @@ import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, t
 import type { Answer } from './answer.js'
 import type { ConversationStore } from './conversations.js'
 import type { Coordinator } from './coordinator.js'
-import { buildGrounding, buildMessages } from './prompt.js'
+import { buildGrounding, buildMessages, renderEditorContext, retrievalQuery } from './prompt.js'
 import { ZERO_USAGE, type AnswerHooks, type Outcome, type StartRequest } from './start-request.js'
 
 export interface GenerationDeps {
@@ -76,8 +76,9 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
       throw new LlmError('upstream_error', 'The conversation history could not be read; try again')
     }
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
-    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(content, recentTurns, undefined, request.language)) : undefined
-    const messages = buildMessages(deps.systemPrompt, history, content, grounding)
+    const language = request.language ?? request.editor?.language
+    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(retrievalQuery(content, request.editor), recentTurns, undefined, language)) : undefined
+    const messages = buildMessages(deps.systemPrompt, history, content, grounding, editorBlockOf(request))
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
     const tools = deps.tools?.(request, answer)
@@ -114,7 +115,7 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
 function failedEnding(deps: GenerationDeps, answer: Answer, request: StartRequest, error: unknown): Ending {
   if (error instanceof LlmAbortedError || answer.controller.signal.aborted) {
     // Without a usage chunk the spend is estimated, so cancelling never makes an answer free.
-    const usage = estimateUsage(buildMessages(deps.systemPrompt, request.history ?? [], request.content), answer.text)
+    const usage = estimateUsage(buildMessages(deps.systemPrompt, request.history ?? [], request.content, undefined, editorBlockOf(request)), answer.text)
     return { outcome: 'cancelled', usage, terminal: frames.complete(answer.ids, { model: deps.llm.model, finishReason: 'cancelled', usage, usageEstimated: true }) }
   }
   const llmError = error instanceof LlmError ? error : undefined
@@ -127,7 +128,7 @@ function failedEnding(deps: GenerationDeps, answer: Answer, request: StartReques
 
 /** Saves the question and the answer as a turn of the conversation (not for stateless or failed answers). */
 async function saveTurn(deps: GenerationDeps, answer: Answer, request: StartRequest, outcome: Outcome): Promise<boolean> {
-  if (answer.text.length === 0 || outcome === 'failed' || request.history !== undefined) return false
+  if (answer.text.length === 0 || outcome === 'failed' || isStateless(request)) return false
   try {
     await deps.conversations.append(answer.ids.conversationId, [
       { role: 'user', content: request.content },
@@ -151,7 +152,7 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
       outcome,
       ...(answer.cancelReason ? { cancelReason: answer.cancelReason } : {}),
       ...(code ? { code } : {}),
-      ...(request.history !== undefined ? { stateless: true } : {}),
+      ...(isStateless(request) ? { stateless: true } : {}),
       deltas: answer.deltaCount,
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
@@ -163,6 +164,12 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
     'answer finished',
   )
 }
+
+/** The editor state as the model reads it, when the question came with one. */
+const editorBlockOf = (request: StartRequest) => (request.editor ? renderEditorContext(request.editor) : undefined)
+
+/** The client keeps the conversation and the server keeps nothing (the OpenAI way). */
+const isStateless = (request: StartRequest) => request.history !== undefined && !request.keepTurn
 
 /** About four characters a token: close enough to bill a cancelled answer, and never zero. */
 function estimateUsage(messages: { content: string }[], answer: string): Usage {

@@ -53,6 +53,8 @@ export interface Coordinator {
   append(messageId: string, index: number, frame: ServerFrame, json: string): void
   /** Meta of an answer running or kept on any instance. */
   meta(messageId: string): Promise<AnswerMeta | undefined>
+  /** The messageId of the answer streaming in a conversation now (its busy claim), on any instance. */
+  activeAnswer(conversationId: string): Promise<string | undefined>
   /**
    * Frames of an answer produced elsewhere, after `afterIndex`, then live until its terminal frame; each with
    * the JSON it was stored as, passed to sockets as is.
@@ -90,6 +92,9 @@ export function createLocalCoordinator(): Coordinator {
     heartbeat: () => () => {},
     async meta() {
       return undefined
+    },
+    async activeAnswer(conversationId) {
+      return claims.get(conversationId)
     },
     follow() {
       return (async function* () {

@@ -64,6 +64,17 @@ describe('claim and meta are one step (item 8)', () => {
   })
 })
 
+describe('the active answer of a conversation', () => {
+  it('is the claimed answer on every instance while it streams, and none once released', async () => {
+    const [one, two] = [await coordinatorAs(), await coordinatorAs()]
+    expect(await two.activeAnswer('c-9')).toBeUndefined()
+    expect(await one.claim(meta('9'), 60_000)).toBe('claimed')
+    expect(await two.activeAnswer('c-9')).toBe('m-9')
+    await one.release(meta('9'))
+    expect(await two.activeAnswer('c-9')).toBeUndefined()
+  })
+})
+
 describe('a failed release is retried (item 8)', () => {
   it('release refused once by Redis still frees the conversation when Redis accepts again', async () => {
     await admin.call('ACL', 'SETUSER', 'flaky', 'on', '>pw-0123456789abcdef', '+@all', '&*', '~*')

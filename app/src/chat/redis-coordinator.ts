@@ -115,6 +115,9 @@ export async function createRedisCoordinator(redis: Redis, options: RedisCoordin
       const text = await redis.get(metaKey(messageId))
       return text ? (JSON.parse(text) as AnswerMeta) : undefined
     },
+    async activeAnswer(conversationId) {
+      return (await redis.get(busyKey(conversationId))) ?? undefined
+    },
     async *follow(messageId, afterIndex, followOptions) {
       // The producer's heartbeat is checked beside the frames: a dead producer shows in seconds, not staleMs.
       const dead = new AbortController()

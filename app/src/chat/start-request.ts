@@ -1,5 +1,6 @@
 /** What a transport asks of the answer service, and what it gets back: one typed object for every protocol. */
 import type { ChatMessage, Sampling } from '../llm/client.js'
+import type { EditorContext } from '../protocol/editor-context.js'
 import type { ErrorCode, Usage } from '../protocol/frames.js'
 import type { Answer } from './answer.js'
 
@@ -21,6 +22,13 @@ export interface StartRequest {
    * stored history: nothing is read from or saved to the conversation store, and no conversation is owned.
    */
   history?: ChatMessage[] | undefined
+  /**
+   * With `history`: still save the turn under `conversationId` and give the conversation to the user (the AI SDK
+   * way: the client sends the history, the server keeps a copy for the history endpoint).
+   */
+  keepTurn?: boolean | undefined
+  /** The editor state the question came with: the prompt and the retrieval read it. */
+  editor?: EditorContext | undefined
   /** The client's wishes for this answer; the LLM client bounds them by the server's settings. */
   sampling?: Sampling | undefined
   /** The editor's language: the knowledge base answers from that SDK (see knowledge/languages.ts). */

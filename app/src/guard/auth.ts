@@ -1,4 +1,4 @@
-/** Authentication: none, shared API tokens (constant-time), or JWTs (HS256 secret or a JWKS URL) via jose. */
+/** Authentication: none, shared API tokens (constant-time), JWTs (HS256 secret or a JWKS URL) via jose, or a trusted gateway's user header. */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose'
 
@@ -11,22 +11,34 @@ export interface Identity {
 
 export type AuthResult = { ok: true; identity: Identity } | { ok: false; error: string }
 
-export type Authenticator = (credential: string | undefined) => Promise<AuthResult>
+/** The request's headers, for the gateway mode (which reads a header the gateway set, not a credential). */
+export interface HeaderSource {
+  header(name: string): string | undefined
+}
+
+export type Authenticator = (credential: string | undefined, request?: HeaderSource) => Promise<AuthResult>
 
 export interface AuthSettings {
-  mode: 'none' | 'token' | 'jwt'
+  mode: 'none' | 'token' | 'jwt' | 'gateway'
   apiTokens: string[]
   jwtSecret: string | undefined
   jwksUrl: string | undefined
   issuer: string | undefined
   audience: string | undefined
+  /** AUTH_MODE=gateway: the header the gateway sets to the signed-in user's id (lowercase). */
+  gatewayHeader?: string
 }
+
+export const DEFAULT_GATEWAY_HEADER = 'x-user-id'
+/** A user id from the gateway: printable ASCII without spaces, as ids, emails and subjects are; it becomes a limit and owner key. */
+const GATEWAY_USER_ID = /^[\x21-\x7e]{1,256}$/
 
 const ANONYMOUS: AuthResult = { ok: true, identity: { userId: undefined, expiresAt: undefined } }
 const sha256 = (value: string) => createHash('sha256').update(value).digest()
 
 export function createAuthenticator(settings: AuthSettings): Authenticator {
   if (settings.mode === 'none') return async () => ANONYMOUS
+  if (settings.mode === 'gateway') return gatewayAuthenticator(settings.gatewayHeader ?? DEFAULT_GATEWAY_HEADER)
   if (settings.mode === 'token') {
     // Hashing first makes every comparison the same length, so timingSafeEqual never leaks a token's length.
     const known = settings.apiTokens.map((token) => ({ digest: sha256(token), userId: `token:${sha256(token).toString('hex').slice(0, 12)}` }))
@@ -58,6 +70,19 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     } catch (error) {
       return { ok: false, error: describeJwtError(error) }
     }
+  }
+}
+
+/**
+ * Trusts the user id a gateway in front of this server put in `header` after checking the user's session. Only
+ * safe when every request passes that gateway and it strips any copy of the header the client sent.
+ */
+function gatewayAuthenticator(header: string): Authenticator {
+  return async function authenticateGateway(_credential, request) {
+    const value = request?.header(header)?.trim()
+    if (!value) return { ok: false, error: `Missing user: the gateway must set the ${header} header (AUTH_MODE=gateway)` }
+    if (!GATEWAY_USER_ID.test(value)) return { ok: false, error: `The ${header} header must be 1-256 printable characters without spaces` }
+    return { ok: true, identity: { userId: value, expiresAt: undefined } }
   }
 }
 

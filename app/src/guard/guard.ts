@@ -60,7 +60,8 @@ export function createGuard(options: GuardOptions): Guard {
 
   async function admit(c: GuardedRequest, transport = 'http'): Promise<Admission | AdmissionRefusal> {
     const credential = extractCredential({ header: (name) => c.req.header(name), query: (name) => c.req.query(name) })
-    const result = await authenticate(credential)
+    // The request's headers too: AUTH_MODE=gateway reads the user from the one the gateway sets.
+    const result = await authenticate(credential, { header: (name) => c.req.header(name) })
     if (!result.ok) {
       options.onAuthRefused?.(transport)
       return { status: 401, code: 'unauthorized', error: result.error }

@@ -36,6 +36,18 @@ describe('in-memory limiter (fake clock)', () => {
     expect(await limiter.checkSpend('u')).toBeUndefined()
   })
 
+  it('the monthly budget holds across days and resets on the first of the month (UTC)', async () => {
+    let now = Date.UTC(2026, 0, 30, 12, 0, 0)
+    const limiter = createMemoryLimiter(settings({ dailyTokens: 1000, tokenBudgetPeriod: 'month' }), () => now)
+    await limiter.spend('u', 700)
+    now = Date.UTC(2026, 0, 31, 23, 0, 0)
+    await limiter.spend('u', 300)
+    expect(await limiter.checkSpend('u')).toEqual({ limit: 'monthly_tokens', retryAfter: 3600, error: 'The monthly token budget is spent; it resets on the first of the month (UTC)' })
+    expect(await limiter.checkSpend('other')).toBeUndefined()
+    now = Date.UTC(2026, 1, 1, 0, 0, 1)
+    expect(await limiter.checkSpend('u')).toBeUndefined()
+  })
+
   it('slots are bounded per key and come back on release (twice is harmless)', async () => {
     const limiter = createMemoryLimiter(settings({ socketsPerUser: 2 }))
     const a = await limiter.acquire('u', 'sockets')

@@ -1,6 +1,7 @@
-/** Rate limits and the daily spend cap behind one interface; the in-memory limiter holds per instance. */
+/** Rate limits and the token budget (per UTC day or month) behind one interface; the in-memory limiter holds per instance. */
+import { periodKey, secondsToPeriodEnd, type BudgetPeriod } from './budget-period.js'
 
-export type LimitName = 'connections' | 'chats' | 'concurrent_answers' | 'sockets' | 'daily_tokens'
+export type LimitName = 'connections' | 'chats' | 'concurrent_answers' | 'sockets' | 'daily_tokens' | 'monthly_tokens'
 
 export interface Refusal {
   limit: LimitName
@@ -18,7 +19,10 @@ export interface LimitSettings {
   chatsPerWindow: number
   concurrentAnswers: number
   socketsPerUser: number
+  /** Tokens a user may spend per budget period (DAILY_TOKEN_LIMIT; 0 = no budget). */
   dailyTokens: number
+  /** The budget's period (TOKEN_BUDGET_PERIOD): a UTC day (the default) or a UTC calendar month. */
+  tokenBudgetPeriod?: BudgetPeriod
   /** The window of the per-window limits (60 000 ms: "per minute"). */
   windowMs: number
 }
@@ -29,7 +33,7 @@ export interface Limiter {
   hit(key: string, bucket: 'connections' | 'chats'): Promise<Refusal | undefined>
   /** Holds one of a bounded number of slots until released. */
   acquire(key: string, kind: 'concurrent_answers' | 'sockets'): Promise<Slot | Refusal>
-  /** Refuses once today's tokens (UTC day) are spent. */
+  /** Refuses once the period's tokens (UTC day or month) are spent. */
   checkSpend(key: string): Promise<Refusal | undefined>
   spend(key: string, tokens: number): Promise<void>
 }
@@ -38,11 +42,7 @@ export const isRefusal = (value: object | undefined): value is Refusal => value 
 
 const NOOP_SLOT: Slot = { release() {} }
 
-export function secondsToUtcMidnight(now: number): number {
-  const next = new Date(now)
-  next.setUTCHours(24, 0, 0, 0)
-  return Math.max(1, Math.ceil((next.getTime() - now) / 1000))
-}
+export const secondsToUtcMidnight = (now: number): number => secondsToPeriodEnd(now, 'day')
 
 export const REFUSAL_TEXT: Record<LimitName, string> = {
   connections: 'Too many new connections; wait and reconnect',
@@ -50,18 +50,26 @@ export const REFUSAL_TEXT: Record<LimitName, string> = {
   concurrent_answers: 'Too many answers streaming at once; wait for one to finish',
   sockets: 'Too many open connections for this user; close one first',
   daily_tokens: 'The daily token budget is spent; it resets at midnight UTC',
+  monthly_tokens: 'The monthly token budget is spent; it resets on the first of the month (UTC)',
+}
+
+/** The refusal of a spent budget: its limit name, text and Retry-After follow the period. */
+export function budgetRefusal(period: BudgetPeriod, now: number): Refusal {
+  const limit = period === 'month' ? 'monthly_tokens' : 'daily_tokens'
+  return { limit, retryAfter: secondsToPeriodEnd(now, period), error: REFUSAL_TEXT[limit] }
 }
 
 export function createMemoryLimiter(settings: LimitSettings, now: () => number = Date.now): Limiter {
   const buckets = new Map<string, { tokens: number; at: number }>()
   const held = new Map<string, number>()
-  const spent = new Map<string, { day: number; tokens: number }>()
-  const day = () => Math.floor(now() / 86_400_000)
+  const spent = new Map<string, { period: string; tokens: number }>()
+  const budgetPeriod = settings.tokenBudgetPeriod ?? 'day'
+  const period = () => periodKey(now(), budgetPeriod)
 
   // Buckets refill continuously, so a full bucket is the same as no entry: forget those to bound memory.
   const sweep = setInterval(() => {
     for (const [key, bucket] of buckets) if (now() - bucket.at > settings.windowMs) buckets.delete(key)
-    for (const [key, entry] of spent) if (entry.day !== day()) spent.delete(key)
+    for (const [key, entry] of spent) if (entry.period !== period()) spent.delete(key)
   }, Math.max(settings.windowMs, 1000))
   sweep.unref()
 
@@ -101,15 +109,13 @@ export function createMemoryLimiter(settings: LimitSettings, now: () => number =
     async checkSpend(key) {
       if (settings.dailyTokens === 0) return undefined
       const entry = spent.get(key)
-      if (entry && entry.day === day() && entry.tokens >= settings.dailyTokens) {
-        return { limit: 'daily_tokens', retryAfter: secondsToUtcMidnight(now()), error: REFUSAL_TEXT.daily_tokens }
-      }
+      if (entry && entry.period === period() && entry.tokens >= settings.dailyTokens) return budgetRefusal(budgetPeriod, now())
       return undefined
     },
     async spend(key, tokens) {
       if (settings.dailyTokens === 0) return
       const entry = spent.get(key)
-      spent.set(key, { day: day(), tokens: (entry && entry.day === day() ? entry.tokens : 0) + tokens })
+      spent.set(key, { period: period(), tokens: (entry && entry.period === period() ? entry.tokens : 0) + tokens })
     },
   }
 }

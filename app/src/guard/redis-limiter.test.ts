@@ -207,6 +207,21 @@ describe('the daily spend is shared by every instance', () => {
   })
 })
 
+describe('the monthly budget', () => {
+  it('is shared by both instances under a month key that outlives the month, and refuses as monthly_tokens', async () => {
+    const [one, two, keyPrefix] = pair({ dailyTokens: 100, tokenBudgetPeriod: 'month' })
+    await one.spend('u', 60)
+    await two.spend('u', 40)
+    const refusal = await one.checkSpend('u')
+    expect(refusal).toMatchObject({ limit: 'monthly_tokens', error: 'The monthly token budget is spent; it resets on the first of the month (UTC)' })
+    expect(refusal!.retryAfter).toBeLessThanOrEqual(31 * 86_400)
+    const now = new Date()
+    const month = `m${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`
+    expect(await a.get(`${keyPrefix}spend:${month}:u`)).toBe('100')
+    expect(await a.ttl(`${keyPrefix}spend:${month}:u`)).toBeGreaterThan(31 * 86_400)
+  })
+})
+
 describe('a limit of 0 is off', () => {
   it('makes no Redis call: works on a closed client without an error', async () => {
     const closed = createRedis({ url: server.url, name: 'limiter-closed' })

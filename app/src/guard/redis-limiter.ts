@@ -1,7 +1,8 @@
-/** The Limiter on a shared Redis: rate buckets, held slots and the daily spend hold across every server instance. */
+/** The Limiter on a shared Redis: rate buckets, held slots and the token budget hold across every server instance. */
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { REFUSAL_TEXT, secondsToUtcMidnight, type Limiter, type LimitSettings, type Refusal, type Slot } from './limits.js'
+import { periodKey, periodTtlSeconds } from './budget-period.js'
+import { budgetRefusal, REFUSAL_TEXT, type Limiter, type LimitSettings, type Refusal, type Slot } from './limits.js'
 
 export type RedisLimiterOperation = 'hit' | 'acquire' | 'release' | 'refresh' | 'checkSpend' | 'spend'
 
@@ -26,7 +27,6 @@ export interface RedisLimiter extends Limiter {
 
 const DEFAULT_SLOT_TTL_MS = 10 * 60_000
 const DEFAULT_COMMAND_TIMEOUT_MS = 500
-const SPEND_TTL_SECONDS = 2 * 86_400
 
 // Every script reads the clock from Redis (TIME), so instances with skewed clocks see one time.
 // replicate_commands: Redis before 5 refuses writes after TIME without it; later versions ignore it.
@@ -103,7 +103,7 @@ type Scripted = Redis & {
  *   black-holed Redis keeps commands queued far longer than maxRetriesPerRequest suggests.
  * - Scripts go through defineCommand (EVALSHA, with EVAL on NOSCRIPT after a Redis restart), one key each,
  *   so they run on a cluster too.
- * - The spend counter's UTC day comes from this instance's clock: skew only matters for seconds around midnight.
+ * - The spend counter's UTC day or month comes from this instance's clock: skew only matters for seconds around midnight.
  */
 export function createRedisLimiter(redis: Redis, settings: LimitSettings, options: RedisLimiterOptions = {}): RedisLimiter {
   const prefix = options.keyPrefix ?? 'hedera-assistant:limit:'
@@ -133,7 +133,9 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
     }
   }
 
-  const spendKey = (key: string) => `${prefix}spend:${Math.floor(Date.now() / 86_400_000)}:${key}`
+  const budgetPeriod = settings.tokenBudgetPeriod ?? 'day'
+  // A day's key keeps its old shape (spend:<day number>:<key>), so counters survive an upgrade; a month's is spend:m2026-12:<key>.
+  const spendKey = (key: string) => `${prefix}spend:${periodKey(Date.now(), budgetPeriod).replace(/^d/, '')}:${key}`
 
   return {
     async hit(key, bucket) {
@@ -183,7 +185,7 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
       if (settings.dailyTokens === 0) return undefined
       const spent = await guarded('checkSpend', null, () => redis.get(spendKey(key)))
       if (spent === null || Number(spent) < settings.dailyTokens) return undefined
-      return { limit: 'daily_tokens', retryAfter: secondsToUtcMidnight(Date.now()), error: REFUSAL_TEXT.daily_tokens }
+      return budgetRefusal(budgetPeriod, Date.now())
     },
 
     async spend(key, tokens) {
@@ -193,7 +195,7 @@ export function createRedisLimiter(redis: Redis, settings: LimitSettings, option
       if (!(amount > 0)) return
       const counter = spendKey(key)
       await guarded('spend', undefined, async () => {
-        const results = await redis.multi().incrby(counter, amount).expire(counter, SPEND_TTL_SECONDS).exec()
+        const results = await redis.multi().incrby(counter, amount).expire(counter, periodTtlSeconds(budgetPeriod)).exec()
         if (!results) throw new Error('Redis limiter spend transaction was discarded')
         const failed = results.find(([error]) => error)?.[0]
         if (failed) throw failed

@@ -6,7 +6,7 @@ export interface ServiceState {
   draining: boolean
   startedAt: number
   /** So a page knows whether to ask for a token. */
-  authMode: 'none' | 'token' | 'jwt'
+  authMode: 'none' | 'token' | 'jwt' | 'gateway'
   environment: string
   version: string
   /** Who answers chats: pages show an offline banner when provider is "offline". */

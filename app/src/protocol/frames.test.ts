@@ -63,3 +63,22 @@ describe('parseClientMessage never throws and always explains', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
   })
 })
+
+describe('the editor state on a chat frame', () => {
+  it('is accepted as metadata, with code and output defaulting to empty', () => {
+    const parsed = parseClientMessage(JSON.stringify({ type: 'chat', content: 'why?', metadata: { type: 'execution-analysis', language: 'go', currentLine: 3, output: 'INVALID_SIGNATURE' } }), schema)
+    expect(parsed).toEqual({ ok: true, message: { type: 'chat', content: 'why?', metadata: { type: 'execution-analysis', language: 'go', currentLine: 3, code: '', output: 'INVALID_SIGNATURE' } } })
+  })
+
+  it('is refused with the field when its type or size is wrong', () => {
+    const small = clientMessageSchema(1000, { maxCodeChars: 10, maxOutputChars: 10 })
+    expect(parseClientMessage(JSON.stringify({ type: 'chat', content: 'q', metadata: { type: 'chat' } }), small)).toEqual({
+      ok: false,
+      error: 'Invalid chat message: metadata.type must be one of general-assistant, code-review, execution-analysis',
+    })
+    expect(parseClientMessage(JSON.stringify({ type: 'chat', content: 'q', metadata: { type: 'code-review', code: 'x'.repeat(11) } }), small)).toEqual({
+      ok: false,
+      error: 'Invalid chat message: metadata.code must be at most 10 characters',
+    })
+  })
+})

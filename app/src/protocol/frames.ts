@@ -1,5 +1,6 @@
 /** The wire protocol: zod schemas of client messages and builders of server frames (shared by WS and SSE). */
 import { z } from 'zod'
+import { DEFAULT_EDITOR_LIMITS, editorContextSchema, type EditorLimits } from './editor-context.js'
 // The frame types live in wire.ts (no imports), which the client package compiles too.
 import type { AnswerIds, CompleteMetadata, ErrorCode, ServerFrame, ToolEvent } from './wire.js'
 export type { AnswerIds, ApiCheck, ClientFrame, CompleteMetadata, ErrorCode, ServerFrame, Source, ToolEvent, Usage } from './wire.js'
@@ -24,7 +25,8 @@ export const LanguageSchema = z
   .meta({ description: "The editor's language (typescript, javascript, java, rust, go): the SDK the knowledge base answers from" })
 
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
-export function clientMessageSchema(maxChars: number) {
+// `metadata` is the editor state, the same object the AI SDK protocol carries as the last message's metadata.
+export function clientMessageSchema(maxChars: number, editorLimits: EditorLimits = DEFAULT_EDITOR_LIMITS) {
   return z.discriminatedUnion('type', [
     z.object({
       type: z.literal('chat'),
@@ -32,6 +34,7 @@ export function clientMessageSchema(maxChars: number) {
       conversationId: IdSchema.optional(),
       messageId: IdSchema.optional(),
       language: LanguageSchema.optional(),
+      metadata: editorContextSchema(editorLimits).optional(),
     }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('cancel'), messageId: IdSchema }),
@@ -49,12 +52,13 @@ export type ClientMessageSchema = ReturnType<typeof clientMessageSchema>
 export type ClientMessage = z.infer<ClientMessageSchema>
 export const CLIENT_MESSAGE_TYPES = ['chat', 'ping', 'cancel', 'resume', 'subscribe', 'unsubscribe'] as const
 
-export const ChatRequestSchema = (maxChars: number) =>
+export const ChatRequestSchema = (maxChars: number, editorLimits: EditorLimits = DEFAULT_EDITOR_LIMITS) =>
   z.object({
     content: contentSchema(maxChars),
     conversationId: IdSchema.optional(),
     messageId: IdSchema.optional(),
     language: LanguageSchema.optional(),
+    metadata: editorContextSchema(editorLimits).optional(),
   })
 
 export const frames = {

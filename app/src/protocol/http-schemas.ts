@@ -102,6 +102,24 @@ export const ErrorBodySchema = z
   })
   .meta({ description: 'A refusal: a stable code and one sentence saying what was wrong and how to fix it' })
 
+/** A refusal on the Playground's paths: this server's fields and the Playground's (`reason`, `message`, `statusCode`). */
+export const PlaygroundErrorBodySchema = ErrorBodySchema.extend({
+  reason: ErrorCodeSchema.optional(),
+  message: z.string().optional(),
+  statusCode: z.number().int().optional(),
+  details: z.object({ field: z.string() }).optional(),
+}).meta({ description: 'A refusal with this server\'s code and error, and on the AI SDK paths the Playground\'s reason, message, statusCode and details.field' })
+
+/** One stored turn as the AI SDK's UIMessage (GET /api/playground/assistant/chat/history/:conversationId). */
+export const HistoryMessageSchema = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant']),
+  parts: z.array(z.object({ type: z.literal('text'), text: z.string() })),
+})
+export const ChatHistorySchema = z.object({ conversationId: IdSchema, messages: z.array(HistoryMessageSchema) })
+
+export const StoppedSchema = z.object({ stopped: z.string().meta({ description: 'The id of the answer that was cancelled' }) })
+
 export const HealthSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'shutting_down']),
   timestamp: z.string(),
@@ -117,7 +135,7 @@ export const InfoSchema = z.looseObject({
   version: z.string(),
   description: z.string(),
   endpoints: z.record(z.string(), z.string()),
-  auth: z.object({ mode: z.enum(['none', 'token', 'jwt']) }),
+  auth: z.object({ mode: z.enum(['none', 'token', 'jwt', 'gateway']) }),
 })
 
 export const StatsSchema = z.object({

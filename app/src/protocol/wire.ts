@@ -150,9 +150,23 @@ export interface AnswerIds {
   conversationId: string
 }
 
+/** The editor state a question may carry (the Playground's; see editor-context.ts for the bounds). */
+export interface EditorState {
+  type: 'general-assistant' | 'code-review' | 'execution-analysis'
+  language?: string
+  /** The cursor's 1-based line. */
+  currentLine?: number
+  /** The editor's whole file ('' when empty). */
+  code: string
+  /** What the last run printed ('' when nothing). */
+  output: string
+  model?: string
+  useCustomKey?: boolean
+}
+
 /** What a client sends (the server validates these with the zod schemas of frames.ts). */
 export type ClientFrame =
-  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string }
+  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string; metadata?: EditorState }
   | { type: 'ping' }
   | { type: 'cancel'; messageId: string }
   | { type: 'resume'; messageId: string; lastSeq: number }

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono'
 import type { AnswerService, AnswerView } from '../chat/answer-service.js'
 import { isAdmissionRefusal, type Admission, type Guard } from '../guard/guard.js'
 import type { GuardedStart } from '../guard/guarded-start.js'
+import type { EditorLimits } from '../protocol/editor-context.js'
 import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
 import { attachBounded } from './bounded-attach.js'
 import { httpError, refusalResponse } from './http-error.js'
@@ -78,6 +79,8 @@ export interface SseDeps {
   maxContentChars: number
   maxBufferedBytes: number
   guard: Pick<Guard, 'admit'>
+  /** Bounds of the editor state a question may carry as `metadata` (EDITOR_MAX_*). */
+  editorLimits?: EditorLimits
 }
 
 /** Reads `Last-Event-ID` (the last delta seq the client saw); -1 when absent. */
@@ -93,7 +96,7 @@ function lastEventId(header: string | undefined): number | undefined {
  */
 export function sseChatRoutes(deps: SseDeps): Hono {
   const app = new Hono()
-  const schema = ChatRequestSchema(deps.maxContentChars)
+  const schema = ChatRequestSchema(deps.maxContentChars, deps.editorLimits)
 
   const resume = async (admission: Admission, c: Context, messageId: string) => {
     // The client saw the answer end: 204 is how SSE says "do not reconnect".
@@ -120,7 +123,8 @@ export function sseChatRoutes(deps: SseDeps): Hono {
     if (!parsed.success) return httpError('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
     const request = parsed.data
     if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(admission, c, request.messageId)
-    const result = await deps.start(admission, request)
+    const { metadata, ...question } = request
+    const result = await deps.start(admission, { ...question, editor: metadata })
     if (!result.ok) {
       const { code, error, messageId, retryAfter } = result
       return httpError(code, error, { extra: { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) } })

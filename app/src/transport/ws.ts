@@ -202,7 +202,8 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   }
 
   const startChat = async (message: Extract<ClientMessage, { type: 'chat' }>) => {
-    const result = await deps.start(admission, message, { abandoned: () => closed })
+    const { metadata, ...request } = message
+    const result = await deps.start(admission, { ...request, editor: metadata }, { abandoned: () => closed })
     if (closed && !result.ok) return abandoned('chat')
     if (!result.ok) {
       const { code, error, retryAfter } = result

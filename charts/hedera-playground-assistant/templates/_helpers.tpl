@@ -109,6 +109,7 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- with $v.openai.apiKeySecretVersion }}{{ $_ := set $e "OPENAI_API_KEY_SECRET" . }}{{ end }}
 {{- /* Auth */}}
 {{- $_ := set $e "AUTH_MODE" $v.auth.mode }}
+{{- with $v.auth.gatewayHeader }}{{ $_ := set $e "AUTH_GATEWAY_HEADER" . }}{{ end }}
 {{- with $v.auth.tokensSecretVersion }}{{ $_ := set $e "API_TOKENS_SECRET" . }}{{ end }}
 {{- with $v.auth.jwt.secretVersion }}{{ $_ := set $e "JWT_SECRET_SECRET" . }}{{ end }}
 {{- with $v.auth.jwt.jwksUrl }}{{ $_ := set $e "JWT_JWKS_URL" . }}{{ end }}
@@ -121,6 +122,7 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- $val := index $v.rateLimits $key }}
 {{- if not (kindIs "invalid" $val) }}{{ $_ := set $e $envName (toString (int64 $val)) }}{{ end }}
 {{- end }}
+{{- with $v.rateLimits.tokenBudgetPeriod }}{{ $_ := set $e "TOKEN_BUDGET_PERIOD" . }}{{ end }}
 {{- /* Redis */}}
 {{- with $v.redis.url }}{{ $_ := set $e "REDIS_URL" . }}{{ end }}
 {{- with $v.redis.passwordSecretVersion }}{{ $_ := set $e "REDIS_PASSWORD_SECRET" . }}{{ end }}

@@ -1,6 +1,6 @@
 """Ingress + BackendConfig, metrics monitors, NetworkPolicy, and turning parts off."""
 
-from conftest import RELEASE, render
+from conftest import RELEASE, render, render_error
 
 
 def test_ingress_carries_a_backend_config_that_keeps_websockets_open():
@@ -127,6 +127,20 @@ def test_rate_limits_turn_off_with_zero_or_fall_back_to_the_server_default_with_
     assert config["RATE_LIMIT_CHATS_PER_MINUTE"] == "0"
     assert "DAILY_TOKEN_LIMIT" not in config
     assert config["RATE_LIMIT_CONCURRENT_ANSWERS"] == "2"
+
+
+def test_gateway_identity_and_a_monthly_budget_reach_the_config(defaults):
+    # The Playground's deployment: the user from its gateway's header, 100,000 tokens a calendar month.
+    config = render({"auth": {"mode": "gateway", "gatewayHeader": "x-portal-user"}, "rateLimits": {"dailyTokenLimit": 100000, "tokenBudgetPeriod": "month"}}).config
+    assert config["AUTH_MODE"] == "gateway"
+    assert config["AUTH_GATEWAY_HEADER"] == "x-portal-user"
+    assert config["DAILY_TOKEN_LIMIT"] == "100000"
+    assert config["TOKEN_BUDGET_PERIOD"] == "month"
+    # Unset, they keep the server's defaults (x-user-id, a UTC day).
+    assert "AUTH_GATEWAY_HEADER" not in defaults.config
+    assert "TOKEN_BUDGET_PERIOD" not in defaults.config
+    assert "tokenBudgetPeriod" in render_error({"rateLimits": {"tokenBudgetPeriod": "week"}})
+    assert "gatewayHeader" in render_error({"auth": {"mode": "gateway", "gatewayHeader": "authorization"}})
 
 
 def test_observability_sets_the_trace_settings_only_when_given(defaults):

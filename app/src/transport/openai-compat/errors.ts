@@ -31,7 +31,7 @@ export function fromDenial(denial: AdmissionRefusal): OpenAiError {
 
 function rateLimited(message: string, retryAfter: number | undefined, limit: string | undefined): OpenAiError {
   // OpenAI tells a spent budget (insufficient_quota) from a rate (rate_limit_exceeded); so do we.
-  if (limit === 'daily_tokens') return { status: 429, message, type: 'insufficient_quota', code: 'insufficient_quota', retryAfter, retryable: false }
+  if (limit === 'daily_tokens' || limit === 'monthly_tokens') return { status: 429, message, type: 'insufficient_quota', code: 'insufficient_quota', retryAfter, retryable: false }
   return { status: 429, message, type: 'requests', code: 'rate_limit_exceeded', retryAfter }
 }
 

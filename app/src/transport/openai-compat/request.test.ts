@@ -74,3 +74,19 @@ describe('parseCompletionRequest', () => {
     }
   })
 })
+
+describe('the editor extension', () => {
+  const base = { model: 'hedera-assistant', messages: [{ role: 'user', content: 'why?' }] }
+  const bounds = { maxContentChars: 100, maxHistory: 5, editor: { maxCodeChars: 5, maxOutputChars: 5 } }
+
+  it('carries the editor state into the request, checked against the server bounds', () => {
+    const parsed = parseCompletionRequest({ ...base, editor: { type: 'code-review', code: 'ab' } }, bounds)
+    expect(parsed.ok && parsed.request.editor).toEqual({ type: 'code-review', code: 'ab', output: '' })
+    expect(parseCompletionRequest(base, bounds)).toMatchObject({ ok: true, request: { editor: undefined } })
+  })
+
+  it('refuses a bad one naming the parameter', () => {
+    expect(parseCompletionRequest({ ...base, editor: { type: 'code-review', code: 'abcdef' } }, bounds)).toEqual({ ok: false, param: 'editor.code', error: 'editor.code must be at most 5 characters' })
+    expect(parseCompletionRequest({ ...base, editor: { type: 'x' } }, bounds)).toMatchObject({ ok: false, param: 'editor.type' })
+  })
+})

@@ -1,5 +1,6 @@
 /** A Chat Completions request -> the question, the client's history and its sampling wishes (zod, one sentence per fault). */
 import { z } from 'zod'
+import { DEFAULT_EDITOR_LIMITS, editorContextSchema, type EditorContext, type EditorLimits } from '../../protocol/editor-context.js'
 import type { ChatMessage, Sampling } from '../../llm/client.js'
 
 export interface CompletionRequestLimits {
@@ -7,6 +8,8 @@ export interface CompletionRequestLimits {
   maxContentChars: number
   /** How many earlier user/assistant messages are sent to the model at most (HISTORY_MAX_TURNS). */
   maxHistory: number
+  /** Bounds of the `editor` extension (EDITOR_MAX_*). */
+  editor?: EditorLimits
 }
 
 export interface CompletionRequest {
@@ -17,6 +20,8 @@ export interface CompletionRequest {
   sampling: Sampling
   stream: boolean
   includeUsage: boolean
+  /** The `editor` extension: the editor state, as the Playground sends it (docs/ai-sdk.md). */
+  editor: EditorContext | undefined
 }
 
 export type ParsedRequest = { ok: true; request: CompletionRequest } | { ok: false; error: string; param?: string }
@@ -42,7 +47,18 @@ const Body = z.object({
   max_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   max_completion_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   n: nullable(z.literal(1, { error: 'must be 1: this service returns one choice' })),
+  // An extension (OpenAI's own `metadata` is something else): send it with extra_body in the Python SDK.
+  editor: z.unknown().optional(),
 })
+
+/** The editor schema of each set of bounds, built once. */
+const editorSchemas = new Map<string, ReturnType<typeof editorContextSchema>>()
+function editorSchemaFor(limits: EditorLimits) {
+  const key = `${limits.maxCodeChars}:${limits.maxOutputChars}`
+  let schema = editorSchemas.get(key)
+  if (!schema) editorSchemas.set(key, (schema = editorContextSchema(limits)))
+  return schema
+}
 
 const textOf = (content: string | { text: string }[]) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''))
 
@@ -54,6 +70,12 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
     return { ok: false, error: param ? `${param} ${issue.message}` : `The body ${issue.message}`, ...(param ? { param } : {}) }
   }
   const data = parsed.data
+  const editor = data.editor === undefined ? undefined : editorSchemaFor(limits.editor ?? DEFAULT_EDITOR_LIMITS).safeParse(data.editor)
+  if (editor && !editor.success) {
+    const issue = editor.error.issues[0]!
+    const param = ['editor', ...issue.path].join('.')
+    return { ok: false, param, error: `${param} ${issue.message}` }
+  }
   const messages: ChatMessage[] = data.messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: textOf(m.content) }))
   const tooLong = messages.findIndex((m) => m.content.length > limits.maxContentChars)
   if (tooLong >= 0) {
@@ -73,6 +95,7 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
       sampling: { ...(maxTokens !== undefined ? { maxTokens } : {}), ...(data.temperature !== undefined ? { temperature: data.temperature } : {}) },
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
+      editor: editor?.data,
     },
   }
 }

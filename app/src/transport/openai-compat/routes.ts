@@ -9,6 +9,7 @@ import type { AnswerView } from '../../chat/answer-service.js'
 import { isAdmissionRefusal, type Guard } from '../../guard/guard.js'
 import type { GuardedStart } from '../../guard/guarded-start.js'
 import { EVENT_STREAM_HEADERS, readJsonBody } from '../json-body.js'
+import type { EditorLimits } from '../../protocol/editor-context.js'
 import type { CompleteMetadata, ServerFrame } from '../../protocol/frames.js'
 import { chunk, completion, finishReason, hederaExtension, usageChunk, type CompletionIdentity } from './completion-objects.js'
 import { errorBody, errorResponse, fromCode, fromDenial, fromRefused, invalidRequest, modelNotFound, type OpenAiError } from './errors.js'
@@ -26,6 +27,8 @@ export interface OpenAiCompatDeps {
   createdAt: number
   maxContentChars: number
   maxHistory: number
+  /** Bounds of the `editor` extension (EDITOR_MAX_*). */
+  editorLimits?: EditorLimits
   maxBodyBytes: number
   maxBufferedBytes: number
 }
@@ -70,12 +73,12 @@ export function openAiCompatRoutes(deps: OpenAiCompatDeps): Hono {
         : errorResponse(invalidRequest('The body must be JSON like {"model":"' + deps.modelId + '","messages":[{"role":"user","content":"How do I mint a token?"}]}'))
     }
     const body = read.body
-    const parsed = parseCompletionRequest(body, { maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory })
+    const parsed = parseCompletionRequest(body, { maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory, ...(deps.editorLimits ? { editor: deps.editorLimits } : {}) })
     if (!parsed.ok) return errorResponse(invalidRequest(parsed.error, parsed.param))
     const request = parsed.request
     if (request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))
 
-    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling })
+    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling, editor: request.editor })
     if (!result.ok) return errorResponse(fromRefused(result))
     const answer = result.answer
     const feed = followAnswer(answer, deps.maxBufferedBytes)

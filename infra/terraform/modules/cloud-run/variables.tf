@@ -143,8 +143,8 @@ variable "auth_mode" {
   default     = "none"
 
   validation {
-    condition     = contains(["none", "token", "jwt"], var.auth_mode)
-    error_message = "auth_mode must be none, token or jwt."
+    condition     = contains(["none", "token", "jwt", "gateway"], var.auth_mode)
+    error_message = "auth_mode must be none, token, jwt or gateway."
   }
 }
 

@@ -40,6 +40,7 @@ locals {
     }
     auth = {
       mode                = var.auth_mode
+      gatewayHeader       = var.auth_gateway_header
       tokensSecretVersion = lookup(local.secret_versions, "API_TOKENS", "")
       jwt = {
         secretVersion = lookup(local.secret_versions, "JWT_SECRET", "")
@@ -61,6 +62,7 @@ locals {
       concurrentAnswers    = var.rate_limits.concurrent_answers
       socketsPerUser       = var.rate_limits.sockets_per_user
       dailyTokenLimit      = var.rate_limits.daily_token_limit
+      tokenBudgetPeriod    = var.token_budget_period
     }
     logLevel         = var.log_level
     corsOrigins      = var.cors_origins

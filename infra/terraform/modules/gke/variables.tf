@@ -116,8 +116,8 @@ variable "auth_mode" {
   default     = "none"
 
   validation {
-    condition     = contains(["none", "token", "jwt"], var.auth_mode)
-    error_message = "auth_mode must be none, token or jwt."
+    condition     = contains(["none", "token", "jwt", "gateway"], var.auth_mode)
+    error_message = "auth_mode must be none, token, jwt or gateway."
   }
 }
 
@@ -173,6 +173,23 @@ variable "jwt" {
     audience = optional(string, "")
   })
   default = {}
+}
+
+variable "auth_gateway_header" {
+  description = "With auth_mode = gateway, the header the gateway sets to the user id (chart value auth.gatewayHeader, AUTH_GATEWAY_HEADER); empty keeps x-user-id."
+  type        = string
+  default     = ""
+}
+
+variable "token_budget_period" {
+  description = "day or month: the period of the token budget (chart value rateLimits.tokenBudgetPeriod, TOKEN_BUDGET_PERIOD); empty keeps day."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = contains(["", "day", "month"], var.token_budget_period)
+    error_message = "token_budget_period must be day, month or empty."
+  }
 }
 
 variable "rate_limits" {

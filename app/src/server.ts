@@ -25,6 +25,8 @@ import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
+import { userAiKeyRoutes } from './transport/user-ai-key-routes.js'
+import type { Byok } from './keys/byok.js'
 import { createAuthenticator } from './guard/auth.js'
 import { BEARER_PROTOCOL } from './guard/credentials.js'
 import { createGuard, isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
@@ -49,6 +51,8 @@ export interface ServerOptions {
   clock?: () => number
   /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
   knowledge?: KnowledgeBase
+  /** Users' own keys (BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY); the key routes explain how to turn it on when absent. */
+  byok?: Byok
 }
 
 export interface RunningServer {
@@ -106,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     // The offline client reads the knowledge base itself; grounding is for a model.
-    grounding: config.knowledge.enabled && config.llm.provider === 'openai',
+    grounding: config.knowledge.enabled && config.llm.provider !== 'offline',
     hooks: {
       started: (a) => hooks.forEach((h) => h.started?.(a)),
       firstToken: (a, ms) => hooks.forEach((h) => h.firstToken?.(a, ms)),
@@ -183,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   app.route('/', statsRoutes(connections))
   app.route('/', conversationRoutes({ conversations, coordinator, guard }))
+  app.route('/', userAiKeyRoutes({ keys: options.byok?.keys, guard, onError: (reason) => logger.info({ event: 'user_ai_key_refused', reason }, 'a user key request was refused') }))
   if (options.knowledge) app.route('/', knowledgeRoutes({ knowledge: options.knowledge, guard }))
   app.route('/', sseChatRoutes({ answers, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }))
   app.route(

@@ -9,7 +9,7 @@ import { KnowledgeLoadError, loadKnowledge, type KnowledgeBase } from './knowled
 import { createByok, type Byok } from './keys/byok.js'
 import { createProviderClient } from './llm/provider.js'
 import { createLogger } from './ops/logger.js'
-import { connectSharedState, type SharedState } from './redis/shared-state.js'
+import { connectSharedState, type SharedState } from './shared-state.js'
 import { startServer } from './server.js'
 
 /** One JSON line Cloud Logging understands, then exit: used before the logger exists. */

@@ -1,13 +1,8 @@
 /** Who owns which conversation, its title and recency: the interface, and an in-memory store that has it too. */
+import type { ConversationSummary } from '../protocol/wire.js'
 import type { ConversationStore, MemoryStoreOptions, Turn } from './conversations.js'
 
-export interface ConversationSummary {
-  conversationId: string
-  title?: string
-  /** Milliseconds since the epoch. */
-  createdAt: number
-  updatedAt: number
-}
+export type { ConversationSummary } from '../protocol/wire.js'
 
 export interface ConversationIndex {
   /** Claims a conversation for a user: true when it is (now) theirs, false when another user owns it. */

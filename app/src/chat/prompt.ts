@@ -1,6 +1,6 @@
 /** The system prompt, the grounding context and the history window -> the model's messages. */
 import { sourcesOf, type Passage } from '../knowledge/passages.js'
-import type { ChatMessage } from '../llm/openai.js'
+import type { ChatMessage } from '../llm/client.js'
 import type { Source } from '../protocol/frames.js'
 
 export const DEFAULT_SYSTEM_PROMPT = `You are the Hedera Playground assistant, an expert on building with Hedera.

@@ -1,7 +1,7 @@
 /** The guardrails as the transports see them: who is this, may they connect, may they ask. */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { AnswerHooks } from '../chat/answer-service.js'
+import type { AnswerLease } from '../chat/start-request.js'
 import type { Authenticator, Identity } from './auth.js'
 import { clientIp } from './client-ip.js'
 import { extractCredential } from './credentials.js'
@@ -33,11 +33,11 @@ export interface Guard {
   admit(c: GuardedRequest): Promise<Admission | AdmissionRefusal>
   /** Authenticates a WebSocket upgrade and applies the connection limits; the slot is freed on close. */
   admitSocket(c: GuardedRequest): Promise<(Admission & { slot: Slot }) | AdmissionRefusal>
-  /** Applies the per-chat limits; the slot is held until the answer ends (see `bind`). */
-  beforeChat(key: string): Promise<Slot | Refusal>
-  /** Ties an answer to its limit key and slot, so its end frees the slot and counts its tokens. */
-  bind(messageId: string, key: string, slot: Slot): void
-  hooks: AnswerHooks
+  /**
+   * Applies the per-chat limits (rate, budget, concurrent answers). The lease holds the concurrent-answer
+   * slot; the answer ends it, which frees the slot and counts the answer's tokens against `key`'s budget.
+   */
+  beforeChat(key: string): Promise<AnswerLease | Refusal>
 }
 
 export const isAdmissionRefusal = (value: unknown): value is AdmissionRefusal => typeof value === 'object' && value !== null && 'status' in value && 'code' in value
@@ -52,7 +52,6 @@ export interface GuardOptions {
 
 export function createGuard(options: GuardOptions): Guard {
   const { authenticate, limiter } = options
-  const bound = new Map<string, { key: string; slot: Slot }>()
 
   const refuse = (refusal: Refusal): AdmissionRefusal => {
     options.onRefused?.(refusal.limit)
@@ -89,21 +88,25 @@ export function createGuard(options: GuardOptions): Guard {
         return refusal
       }
       const slot = await limiter.acquire(key, 'concurrent_answers')
-      if (isRefusal(slot)) options.onRefused?.(slot.limit)
-      return slot
+      if (isRefusal(slot)) {
+        options.onRefused?.(slot.limit)
+        return slot
+      }
+      return leaseOf(key, slot)
     },
-    bind(messageId, key, slot) {
-      bound.set(messageId, { key, slot })
-    },
-    hooks: {
-      finished(answer, _outcome, info) {
-        const entry = bound.get(answer.ids.messageId)
-        if (!entry) return
-        bound.delete(answer.ids.messageId)
-        entry.slot.release()
-        limiter.spend(entry.key, info.usage.totalTokens).catch(() => {}) // a limiter store outage must not stop answers
+  }
+
+  /** Ends once: a second end (a bug elsewhere) must not free a slot twice or bill twice. */
+  function leaseOf(key: string, slot: Slot): AnswerLease {
+    let ended = false
+    return {
+      end(usage) {
+        if (ended) return
+        ended = true
+        slot.release()
+        if (usage.totalTokens > 0) limiter.spend(key, usage.totalTokens).catch(() => {}) // a limiter store outage must not stop answers
       },
-    },
+    }
   }
 }
 

@@ -34,7 +34,7 @@ export interface Limiter {
   spend(key: string, tokens: number): Promise<void>
 }
 
-export const isRefusal = (value: Slot | Refusal | undefined): value is Refusal => value !== undefined && 'limit' in value
+export const isRefusal = (value: object | undefined): value is Refusal => value !== undefined && 'limit' in value
 
 const NOOP_SLOT: Slot = { release() {} }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { loadKnowledge } from '../knowledge/knowledge-base.js'
 import { OFFLINE_NOTICE } from '../knowledge/offline-answer.js'
 import { createOfflineClient } from './offline.js'
-import { LlmAbortedError } from './openai.js'
+import { LlmAbortedError } from './client.js'
 
 const kb = loadKnowledge(fileURLToPath(new URL('../../../knowledge', import.meta.url)))
 const llm = createOfflineClient(kb)

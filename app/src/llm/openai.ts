@@ -1,59 +1,9 @@
 /** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
 import OpenAI from 'openai'
-import type { Source, Usage } from '../protocol/frames.js'
+import type { Usage } from '../protocol/frames.js'
+import { LlmAbortedError, LlmError, type ChatMessage, type LlmClient, type StreamOptions, type StreamResult } from './client.js'
 import { createHttpFetch, rawBodyOf } from './http-fetch.js'
 import { createSseParser } from './sse-parser.js'
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant'
-  content: string
-}
-
-export interface StreamResult {
-  model: string
-  finishReason: string
-  /** Undefined when the upstream did not report usage. */
-  usage: Usage | undefined
-  /** What the answer was composed from, when the client itself reads the knowledge base (offline). */
-  sources?: Source[]
-}
-
-/** A caller's wishes for one answer; a client bounds them by its own settings (never above). */
-export interface Sampling {
-  maxTokens?: number | undefined
-  temperature?: number | undefined
-}
-
-export interface StreamOptions {
-  signal: AbortSignal
-  onDelta: (text: string) => void
-  sampling?: Sampling
-}
-
-export interface LlmClient {
-  readonly model: string
-  stream(messages: ChatMessage[], options: StreamOptions): Promise<StreamResult>
-}
-
-export type LlmErrorCode = 'upstream_error' | 'upstream_timeout' | 'rate_limited'
-
-/** A failure of the upstream, with the stable code clients see. */
-export class LlmError extends Error {
-  override name = 'LlmError'
-  constructor(
-    readonly code: LlmErrorCode,
-    message: string,
-    readonly retryAfter?: number,
-    readonly status?: number,
-  ) {
-    super(message)
-  }
-}
-
-/** The caller aborted (cancel, disconnect, shutdown): not a failure of the upstream. */
-export class LlmAbortedError extends Error {
-  override name = 'LlmAbortedError'
-}
 
 export interface OpenAiSettings {
   /** A key, or a function the SDK calls before each request (a short-lived token that refreshes). */
@@ -273,3 +223,7 @@ function classify(error: unknown, credentialHint = 'check OPENAI_API_KEY'): Erro
   if (error instanceof OpenAI.OpenAIError && error.cause instanceof Error && error.cause.name === 'TokenError') return new LlmError('upstream_error', error.cause.message)
   return new LlmError('upstream_error', 'The model stream failed')
 }
+
+// The interface moved to client.ts; these names stay importable from here for code written against the old place.
+export { LlmAbortedError, LlmError } from './client.js'
+export type { ChatMessage, LlmClient, LlmErrorCode, Sampling, StreamOptions, StreamResult } from './client.js'

@@ -3,7 +3,8 @@ import type { Config } from '../config.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { createAdcTokenSource, createMetadataTokenSource, type TokenSource } from './google-token.js'
 import { createOfflineClient } from './offline.js'
-import { createOpenAiClient, type LlmClient, type OpenAiSettings } from './openai.js'
+import type { LlmClient } from './client.js'
+import { createOpenAiClient, type OpenAiSettings } from './openai.js'
 import { createVertexClient } from './vertex.js'
 
 /** Sampling bounds, timeouts and retries: the same for every provider and for users' own keys. */

@@ -1,6 +1,7 @@
 /** Per-answer LLM clients on a user's own key (BYOK): the key opened for one answer, the model from the allowlist. */
 import type { UserKeys } from '../keys/user-keys.js'
-import { createOpenAiClient, type LlmClient, type OpenAiSettings } from './openai.js'
+import type { LlmClient } from './client.js'
+import { createOpenAiClient, type OpenAiSettings } from './openai.js'
 
 export type UserClientFactory = (userId: string, model: string | undefined) => Promise<LlmClient>
 

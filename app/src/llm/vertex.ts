@@ -1,5 +1,6 @@
 /** Gemini (and partner models) on Vertex AI through its OpenAI-compatible endpoint: the OpenAI client with a refreshed Google token as its key. */
-import { createOpenAiClient, type LlmClient, type OpenAiSettings } from './openai.js'
+import type { LlmClient } from './client.js'
+import { createOpenAiClient, type OpenAiSettings } from './openai.js'
 import type { TokenSource } from './google-token.js'
 
 export interface VertexSettings extends Omit<OpenAiSettings, 'apiKey' | 'baseURL' | 'credentialHint'> {

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
 import { isRefusal } from '../guard/limits.js'
+import { ZERO_USAGE } from '../chat/start-request.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { httpError, refusalResponse } from './http-error.js'
 
@@ -10,7 +11,7 @@ const DEFAULT_LIMIT = 8
 const MAX_LIMIT = 20
 const SNIPPET_CHARS = 240
 
-export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>; guard: Guard }): Hono {
+export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>; guard: Pick<Guard, 'admit' | 'beforeChat'> }): Hono {
   const app = new Hono()
   app.get('/api/knowledge/search', async function searchKnowledge(c) {
     const admission = await deps.guard.admit(c)
@@ -22,8 +23,8 @@ export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>
     const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit)
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return httpError('invalid_message', `limit must be a whole number from 1 to ${MAX_LIMIT} (got ${JSON.stringify(rawLimit)})`)
     // A search counts against the chat rate limit: it is cheap, but it is the same client asking.
-    const slot = await deps.guard.beforeChat(admission.key)
-    if (isRefusal(slot)) return httpError('rate_limited', slot.error, { extra: { retryAfter: slot.retryAfter } })
+    const lease = await deps.guard.beforeChat(admission.key)
+    if (isRefusal(lease)) return httpError('rate_limited', lease.error, { extra: { retryAfter: lease.retryAfter } })
     try {
       const hits = deps.knowledge.search(q, limit).map(({ passage, score }) => ({
         id: passage.sourceId,
@@ -36,7 +37,7 @@ export function knowledgeRoutes(deps: { knowledge: Pick<KnowledgeBase, 'search'>
       }))
       return c.json({ query: q, hits })
     } finally {
-      slot.release()
+      lease.end(ZERO_USAGE)
     }
   })
   return app

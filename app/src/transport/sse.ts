@@ -2,9 +2,11 @@
 import { Hono, type Context } from 'hono'
 import type { AnswerService, AnswerView } from '../chat/answer-service.js'
 import { isAdmissionRefusal, type Admission, type Guard } from '../guard/guard.js'
-import { isRefusal } from '../guard/limits.js'
-import { ChatRequestSchema, describeIssues, frames, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
+import type { GuardedStart } from '../guard/guarded-start.js'
+import { ChatRequestSchema, describeIssues, IdSchema, isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { attachBounded } from './bounded-attach.js'
 import { httpError, refusalResponse } from './http-error.js'
+import { EVENT_STREAM_HEADERS, readJsonBody } from './json-body.js'
 
 const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
@@ -38,20 +40,22 @@ export function sseResponse(answer: AnswerView, lastSeq: number, maxBufferedByte
             // already closed by the client
           }
         }
-        const subscription = answer.attach((frame, json) => {
-          if ((controller.desiredSize ?? 0) < 0) {
-            if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
-            controller.enqueue(encodeSse(frames.slowConsumer(answer.ids)))
-            return queueMicrotask(close)
-          }
-          controller.enqueue(encodeSse(frame, json))
-          if (isTerminal(frame)) queueMicrotask(close)
-        }, lastSeq)
-        if (!subscription.ok) {
+        const attachment = attachBounded(
+          answer,
+          lastSeq,
+          {
+            // Bytes queued past what the client took: the stream's high-water mark minus its desired size.
+            backlog: () => maxBufferedBytes - (controller.desiredSize ?? 0),
+            send: (frame, json) => controller.enqueue(encodeSse(frame, json)),
+            ended: () => queueMicrotask(close),
+          },
+          maxBufferedBytes,
+        )
+        if (!attachment) {
           subscribed = false
           return
         }
-        detach = subscription.detach
+        detach = attachment.detach
         if (answer.finished) return queueMicrotask(close)
         keepalive = setInterval(() => controller.enqueue(encoder.encode(': keepalive\n\n')), KEEPALIVE_MS)
       },
@@ -64,20 +68,16 @@ export function sseResponse(answer: AnswerView, lastSeq: number, maxBufferedByte
   )
   if (!subscribed) return undefined
   return new Response(stream, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      ...headers,
-    },
+    headers: { ...EVENT_STREAM_HEADERS, ...headers },
   })
 }
 
 export interface SseDeps {
-  answers: AnswerService
+  answers: Pick<AnswerService, 'open'>
+  start: GuardedStart
   maxContentChars: number
   maxBufferedBytes: number
-  guard: Guard
+  guard: Pick<Guard, 'admit'>
 }
 
 /** Reads `Last-Event-ID` (the last delta seq the client saw); -1 when absent. */
@@ -109,29 +109,22 @@ export function sseChatRoutes(deps: SseDeps): Hono {
   app.post('/api/playground/assistant/chat', async (c) => {
     const admission = await deps.guard.admit(c)
     if (isAdmissionRefusal(admission)) return refusalResponse(admission)
-    // JSON only: a cross-site form (text/plain, no CORS preflight) must not be able to start answers.
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
-      return httpError('unsupported_media_type', 'Send the body as JSON with content-type: application/json')
+    const read = await readJsonBody(c)
+    if (!read.ok) {
+      return read.problem === 'media_type'
+        ? httpError('unsupported_media_type', 'Send the body as JSON with content-type: application/json')
+        : httpError('invalid_message', 'The body must be JSON like {"content":"How do I mint a token?"} with content-type application/json')
     }
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      return httpError('invalid_message', 'The body must be JSON like {"content":"How do I mint a token?"} with content-type application/json')
-    }
+    const body = read.body
     const parsed = schema.safeParse(body)
     if (!parsed.success) return httpError('invalid_message', `Invalid chat request: ${describeIssues(parsed.error)}`)
     const request = parsed.data
     if (request.messageId && c.req.header('last-event-id') !== undefined) return resume(admission, c, request.messageId)
-    const slot = await deps.guard.beforeChat(admission.key)
-    if (isRefusal(slot)) return httpError('rate_limited', slot.error, { extra: { retryAfter: slot.retryAfter } })
-    const result = await deps.answers.start({ ...request, userId: admission.identity.userId })
+    const result = await deps.start(admission, request)
     if (!result.ok) {
-      slot.release()
       const { code, error, messageId, retryAfter } = result
       return httpError(code, error, { extra: { ...(messageId ? { messageId } : {}), ...(retryAfter ? { retryAfter } : {}) } })
     }
-    deps.guard.bind(result.answer.ids.messageId, admission.key, slot)
     const response = sseResponse(result.answer, -1, deps.maxBufferedBytes, { 'x-message-id': result.answer.ids.messageId, 'x-conversation-id': result.answer.ids.conversationId })
     return response ?? httpError('internal_error', 'The answer could not be streamed')
   })

@@ -5,13 +5,14 @@ import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import type { AnswerService, AnswerView } from '../chat/answer-service.js'
 import type { Coordinator } from '../chat/coordinator.js'
-import type { Guard } from '../guard/guard.js'
-import { isRefusal, type Slot } from '../guard/limits.js'
+import type { Admission } from '../guard/guard.js'
+import type { GuardedStart } from '../guard/guarded-start.js'
+import type { Slot } from '../guard/limits.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
+import { attachBounded } from './bounded-attach.js'
 import { armExpiry } from './credential-expiry.js'
 import {
   frames,
-  isTerminal,
   parseClientMessage,
   type ClientMessage,
   type ClientMessageSchema,
@@ -27,7 +28,7 @@ export interface SocketDeps {
   maxBufferedBytes: number
   /** Messages a socket may send per second (bursts of twice that); 0 = unlimited. */
   maxMessagesPerSecond: number
-  guard: Guard
+  start: GuardedStart
   coordinator: Coordinator
   /** Whether a user may join a conversation (its owner, or anyone for an anonymous one); creates nothing. */
   mayJoin(conversationId: string, userId: string | undefined): Promise<boolean>
@@ -99,6 +100,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   let attachments = NO_ENTRIES
   let joined = NO_ENTRIES
   const { userId, key } = identity
+  const admission: Admission = { identity: { userId, expiresAt: identity.expiresAt }, key }
   const budget = messageBudget(deps.maxMessagesPerSecond, deps.now ?? performance.now.bind(performance))
   let raw: WebSocket | undefined
   let stopExpiry = () => {}
@@ -147,20 +149,18 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   const attach = (answer: AnswerView, lastSeq = -1): boolean => {
     const messageId = answer.ids.messageId
     attachments.get(messageId)?.()
-    const subscription = answer.attach((frame, json) => {
-      if (raw && raw.bufferedAmount > deps.maxBufferedBytes) {
-        // The peer stopped reading: cut it loose instead of buffering without bound.
-        if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
-        attachments.get(messageId)?.()
-        attachments.delete(messageId)
-        send(frames.slowConsumer(answer.ids), undefined, true)
-        return
-      }
-      send(frame, json)
-      if (isTerminal(frame)) attachments.delete(messageId)
-    }, lastSeq)
-    if (!subscription.ok) return false
-    if (!answer.finished) (attachments === NO_ENTRIES ? (attachments = new Map()) : attachments).set(messageId, subscription.detach)
+    const attachment = attachBounded(
+      answer,
+      lastSeq,
+      {
+        backlog: () => raw?.bufferedAmount ?? 0,
+        send,
+        ended: () => attachments.delete(messageId),
+      },
+      deps.maxBufferedBytes,
+    )
+    if (!attachment) return false
+    if (!answer.finished) (attachments === NO_ENTRIES ? (attachments = new Map()) : attachments).set(messageId, attachment.detach)
     return true
   }
 
@@ -202,23 +202,14 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
   }
 
   const startChat = async (message: Extract<ClientMessage, { type: 'chat' }>) => {
-    const slot = await deps.guard.beforeChat(key)
-    if (closed) {
-      if (!isRefusal(slot)) slot.release()
-      return abandoned('chat')
-    }
-    const conversation = message.conversationId ? { conversationId: message.conversationId } : {}
-    if (isRefusal(slot)) {
-      return send(frames.error('rate_limited', slot.error, { retryAfter: slot.retryAfter, ...conversation, ...(message.messageId ? { messageId: message.messageId } : {}) }))
-    }
-    const result = await deps.answers.start({ ...message, userId })
+    const result = await deps.start(admission, message, { abandoned: () => closed })
+    if (closed && !result.ok) return abandoned('chat')
     if (!result.ok) {
-      slot.release()
       const { code, error, retryAfter } = result
       const messageId = result.messageId ?? message.messageId
+      const conversation = message.conversationId ? { conversationId: message.conversationId } : {}
       return send(frames.error(code, error, { ...(messageId ? { messageId } : {}), ...conversation, ...(retryAfter ? { retryAfter } : {}) }))
     }
-    deps.guard.bind(result.answer.ids.messageId, key, slot)
     if (closed) {
       // Attached and detached at once: nobody listens, so the resume grace rule decides when it is cancelled.
       const subscription = result.answer.attach(() => {})

@@ -8,7 +8,7 @@ import { createByok } from '../../src/keys/byok.js'
 import type { TokenSource } from '../../src/llm/google-token.js'
 import { createProviderClient } from '../../src/llm/provider.js'
 import { createLogger } from '../../src/ops/logger.js'
-import { connectSharedState } from '../../src/redis/shared-state.js'
+import { connectSharedState } from '../../src/shared-state.js'
 import { startServer, type RunningServer } from '../../src/server.js'
 
 export interface TestServer {

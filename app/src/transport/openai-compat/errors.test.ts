@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorResponse, fromCode, fromDenial, fromRefusal, fromRefused } from './errors.js'
+import { errorResponse, fromCode, fromDenial, fromRefused } from './errors.js'
 
 describe('OpenAI error shapes', () => {
   it('a refused credential is 401 invalid_api_key with WWW-Authenticate', async () => {
@@ -10,7 +10,7 @@ describe('OpenAI error shapes', () => {
   })
 
   it('a rate limit is 429 rate_limit_exceeded with Retry-After, and the SDKs may retry', async () => {
-    const response = errorResponse(fromRefusal({ limit: 'chats', retryAfter: 7, error: 'Too many chats; wait' }))
+    const response = errorResponse(fromRefused({ code: 'rate_limited', limit: 'chats', retryAfter: 7, error: 'Too many chats; wait' }))
     expect(response.status).toBe(429)
     expect(response.headers.get('retry-after')).toBe('7')
     expect(response.headers.get('x-should-retry')).toBeNull()
@@ -18,7 +18,7 @@ describe('OpenAI error shapes', () => {
   })
 
   it('a spent daily budget is 429 insufficient_quota that tells the SDKs not to retry', async () => {
-    const response = errorResponse(fromRefusal({ limit: 'daily_tokens', retryAfter: 3600, error: 'The daily token budget is spent' }))
+    const response = errorResponse(fromRefused({ code: 'rate_limited', limit: 'daily_tokens', retryAfter: 3600, error: 'The daily token budget is spent' }))
     expect(response.status).toBe(429)
     expect(response.headers.get('x-should-retry')).toBe('false')
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe('insufficient_quota')

@@ -1,7 +1,6 @@
 /** Errors in OpenAI's shape and status, so the SDKs raise their usual exceptions (AuthenticationError, RateLimitError...). */
-import type { StartRefusal } from '../../chat/answer-service.js'
 import type { AdmissionRefusal } from '../../guard/guard.js'
-import type { Refusal } from '../../guard/limits.js'
+import type { StartDenial } from '../../guard/guarded-start.js'
 import type { ErrorCode } from '../../protocol/frames.js'
 
 export interface OpenAiError {
@@ -30,8 +29,6 @@ export function fromDenial(denial: AdmissionRefusal): OpenAiError {
   return rateLimited(denial.error, denial.retryAfter, denial.limit)
 }
 
-export const fromRefusal = (refusal: Refusal): OpenAiError => rateLimited(refusal.error, refusal.retryAfter, refusal.limit)
-
 function rateLimited(message: string, retryAfter: number | undefined, limit: string | undefined): OpenAiError {
   // OpenAI tells a spent budget (insufficient_quota) from a rate (rate_limit_exceeded); so do we.
   if (limit === 'daily_tokens') return { status: 429, message, type: 'insufficient_quota', code: 'insufficient_quota', retryAfter, retryable: false }
@@ -58,8 +55,9 @@ export function fromCode(code: ErrorCode, message: string, retryAfter?: number):
   return { ...known, message, code, retryAfter }
 }
 
-export const fromRefused = (refused: StartRefusal): OpenAiError =>
-  refused.code === 'rate_limited' ? rateLimited(refused.error, refused.retryAfter, undefined) : fromCode(refused.code, refused.error, refused.retryAfter)
+/** A start that did not happen (limits, budget, busy, ...). */
+export const fromRefused = (refused: Pick<StartDenial, 'code' | 'error' | 'retryAfter' | 'limit'> & { ok?: false }): OpenAiError =>
+  refused.code === 'rate_limited' ? rateLimited(refused.error, refused.retryAfter, refused.limit) : fromCode(refused.code, refused.error, refused.retryAfter)
 
 export function errorBody(error: OpenAiError): { error: { message: string; type: string; code: string | null; param: string | null } } {
   return { error: { message: error.message, type: error.type, code: error.code, param: error.param ?? null } }

@@ -1,6 +1,7 @@
 /** An answer's frames as an async queue: a response pulls them at its own pace, bounded in bytes. */
 import type { AnswerView } from '../../chat/answer-service.js'
-import { frames, isTerminal, type ServerFrame } from '../../protocol/frames.js'
+import { isTerminal, type ServerFrame } from '../../protocol/frames.js'
+import { attachBounded } from '../bounded-attach.js'
 
 export interface FrameFeed {
   /** The next frame; after the terminal one (or `close`), undefined. */
@@ -22,31 +23,19 @@ export function followAnswer(answer: AnswerView, maxBufferedBytes: number): Fram
 
   function push(frame: ServerFrame): void {
     if (ended) return
-    const size = sizeOf(frame)
-    if (buffered + size > maxBufferedBytes) {
-      if (answer.local && answer.subscriberCount <= 1) answer.cancel('slow_consumer')
-      frame = frames.slowConsumer(answer.ids)
-    }
-    if (isTerminal(frame) || frame.code === 'slow_consumer') finish()
+    if (isTerminal(frame) || frame.code === 'slow_consumer') ended = true
     if (waiting) {
       const resolve = waiting
       waiting = undefined
       return resolve(frame)
     }
     queue.push(frame)
-    buffered += size
+    buffered += sizeOf(frame)
   }
 
-  function finish(): void {
-    ended = true
-    // The log may still be replaying to us: detach once that returns.
-    queueMicrotask(() => detach())
-  }
-
-  const subscription = answer.attach(push)
-  if (ended) subscription.detach()
-  else detach = subscription.detach
-  if (!subscription.ok) {
+  const attachment = attachBounded(answer, -1, { backlog: (next) => buffered + sizeOf(next), send: push }, maxBufferedBytes)
+  if (attachment) detach = attachment.detach
+  else {
     ended = true
     queue.push({ type: 'error', code: 'resume_unavailable', error: 'The answer can no longer be followed; send the request again', ...answer.ids })
   }

@@ -1,6 +1,6 @@
 /** A Chat Completions request -> the question, the client's history and its sampling wishes (zod, one sentence per fault). */
 import { z } from 'zod'
-import type { ChatMessage, Sampling } from '../../llm/openai.js'
+import type { ChatMessage, Sampling } from '../../llm/client.js'
 
 export interface CompletionRequestLimits {
   /** Characters one message may have at most (CHAT_MAX_CONTENT_CHARS). */

@@ -5,12 +5,13 @@
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AnswerService, AnswerView } from '../../chat/answer-service.js'
+import type { AnswerView } from '../../chat/answer-service.js'
 import { isAdmissionRefusal, type Guard } from '../../guard/guard.js'
-import { isRefusal } from '../../guard/limits.js'
+import type { GuardedStart } from '../../guard/guarded-start.js'
+import { EVENT_STREAM_HEADERS, readJsonBody } from '../json-body.js'
 import type { CompleteMetadata, ServerFrame } from '../../protocol/frames.js'
 import { chunk, completion, finishReason, hederaExtension, usageChunk, type CompletionIdentity } from './completion-objects.js'
-import { errorBody, errorResponse, fromCode, fromDenial, fromRefusal, fromRefused, invalidRequest, modelNotFound, type OpenAiError } from './errors.js'
+import { errorBody, errorResponse, fromCode, fromDenial, fromRefused, invalidRequest, modelNotFound, type OpenAiError } from './errors.js'
 import { followAnswer, type FrameFeed } from './frame-feed.js'
 import { parseCompletionRequest, type CompletionRequest } from './request.js'
 
@@ -18,8 +19,8 @@ const encoder = new TextEncoder()
 const KEEPALIVE_MS = 15_000
 
 export interface OpenAiCompatDeps {
-  answers: AnswerService
-  guard: Guard
+  start: GuardedStart
+  guard: Pick<Guard, 'admit'>
   modelId: string
   /** When the model "was created" for GET /v1/models: the server's start, in seconds. */
   createdAt: number
@@ -62,30 +63,21 @@ export function openAiCompatRoutes(deps: OpenAiCompatDeps): Hono {
   app.post('/v1/chat/completions', async (c) => {
     const admission = await deps.guard.admit(c)
     if (isAdmissionRefusal(admission)) return errorResponse(fromDenial(admission))
-    // JSON only: a cross-site form (text/plain, no CORS preflight) must not be able to start answers.
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
-      return errorResponse({ status: 415, message: 'Send the body as JSON with content-type: application/json', type: 'invalid_request_error', code: 'unsupported_media_type' })
+    const read = await readJsonBody(c)
+    if (!read.ok) {
+      return read.problem === 'media_type'
+        ? errorResponse({ status: 415, message: 'Send the body as JSON with content-type: application/json', type: 'invalid_request_error', code: 'unsupported_media_type' })
+        : errorResponse(invalidRequest('The body must be JSON like {"model":"' + deps.modelId + '","messages":[{"role":"user","content":"How do I mint a token?"}]}'))
     }
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      return errorResponse(invalidRequest('The body must be JSON like {"model":"' + deps.modelId + '","messages":[{"role":"user","content":"How do I mint a token?"}]}'))
-    }
+    const body = read.body
     const parsed = parseCompletionRequest(body, { maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory })
     if (!parsed.ok) return errorResponse(invalidRequest(parsed.error, parsed.param))
     const request = parsed.request
     if (request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))
 
-    const slot = await deps.guard.beforeChat(admission.key)
-    if (isRefusal(slot)) return errorResponse(fromRefusal(slot))
-    const result = await deps.answers.start({ content: request.question, history: request.history, sampling: request.sampling, userId: admission.identity.userId })
-    if (!result.ok) {
-      slot.release()
-      return errorResponse(fromRefused(result))
-    }
+    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling })
+    if (!result.ok) return errorResponse(fromRefused(result))
     const answer = result.answer
-    deps.guard.bind(answer.ids.messageId, admission.key, slot)
     const feed = followAnswer(answer, deps.maxBufferedBytes)
     // A client that goes away (closes the stream, or gives up on a whole answer) stops the upstream request.
     const signal = c.req.raw.signal
@@ -194,9 +186,7 @@ async function streamed(c: Context, answer: AnswerView, feed: FrameFeed, who: Co
     },
   })
   return c.body(stream, 200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    'x-accel-buffering': 'no',
+    ...EVENT_STREAM_HEADERS,
     'x-message-id': answer.ids.messageId,
   })
 }

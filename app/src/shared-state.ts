@@ -1,15 +1,15 @@
 /** With REDIS_URL: one Redis client, and on it the conversation store, the limiter and the coordinator. */
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { ConversationIndex } from '../chat/conversation-index.js'
-import type { ConversationStore } from '../chat/conversations.js'
-import type { Coordinator } from '../chat/coordinator.js'
-import { createRedisConversationStore } from '../chat/redis-conversations.js'
-import { createRedisCoordinator } from '../chat/redis-coordinator.js'
-import type { Config } from '../config.js'
-import { createRedisLimiter } from '../guard/redis-limiter.js'
-import type { Limiter } from '../guard/limits.js'
-import { createRedis, safeRedisUrl, waitReady } from './connection.js'
+import type { ConversationIndex } from './chat/conversation-index.js'
+import type { ConversationStore } from './chat/conversations.js'
+import type { Coordinator } from './chat/coordinator.js'
+import { createRedisConversationStore } from './chat/redis-conversations.js'
+import { createRedisCoordinator } from './chat/redis-coordinator.js'
+import type { Config } from './config.js'
+import { createRedisLimiter } from './guard/redis-limiter.js'
+import type { Limiter } from './guard/limits.js'
+import { createRedis, safeRedisUrl, waitReady } from './redis/connection.js'
 
 export interface SharedState {
   /** What startServer takes to run as one of many instances. */

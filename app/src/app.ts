@@ -1,0 +1,92 @@
+/** The Hono app: middleware and every route group, built from the services; testable with app.request(). */
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
+import { openApiDocument } from './api-docs/openapi.js'
+import { isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
+import { healthRoutes, statsRoutes } from './ops/health.js'
+import { metricsRoutes } from './ops/metrics-routes.js'
+import { createOriginPolicy } from './ops/origins.js'
+import { playgroundRoutes } from './page/playground-routes.js'
+import type { Services } from './services.js'
+import { conversationRoutes } from './transport/conversation-routes.js'
+import { httpError, refusalResponse } from './transport/http-error.js'
+import { knowledgeRoutes } from './transport/knowledge-routes.js'
+import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
+import { userAiKeyRoutes } from './transport/user-ai-key-routes.js'
+import { sseChatRoutes } from './transport/sse.js'
+import type { SocketIdentity } from './transport/ws.js'
+import { wsRoutes } from './transport/ws-routes.js'
+
+export type AppEnv = { Variables: { socket: SocketIdentity } }
+
+export function buildApp(services: Services): Hono<AppEnv> {
+  const { config, logger, state, guard } = services
+  const originAllowed = createOriginPolicy(config.cors.origins)
+  const app = new Hono<AppEnv>()
+  const corsPolicy = cors({
+    origin: (origin) => (originAllowed(origin) ? origin : null),
+    // With CORS_ORIGINS=* any site may call the API, so none may do it with the visitor's cookies.
+    credentials: !config.cors.origins?.includes('*'),
+    maxAge: 600,
+    // Without these a page cannot read the ids of an SSE answer or when to retry.
+    exposeHeaders: ['x-message-id', 'x-conversation-id', 'retry-after'],
+  })
+  app.use('/api/*', corsPolicy)
+  app.use('/v1/*', corsPolicy)
+  // Request bodies are bounded like socket frames, before anything reads them (a JSON parse of 1 GB would not be).
+  const maxBody = config.limits.wsMaxPayloadBytes
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBody,
+      // The rest of the body is never read, so the connection cannot carry another request: close it.
+      onError: () => httpError('payload_too_large', `The request body is over ${maxBody} bytes; send less`, { headers: { connection: 'close' } }),
+    }),
+  )
+  app.route('/', healthRoutes(state))
+  const openApi = openApiDocument({ version: config.version, maxContentChars: config.limits.maxContentChars, authMode: config.auth.mode })
+  app.get('/api/openapi.json', (c) => c.json(openApi))
+  app.use('*', methodNotAllowed(allowedMethodsOf(openApi)))
+  if (config.playground.enabled) app.route('/', playgroundRoutes())
+  app.use('/api/stats', guardStats(services))
+  app.route('/', statsRoutes(services.connections))
+  app.route('/', conversationRoutes({ conversations: services.conversations, coordinator: services.coordinator, guard }))
+  app.route('/', userAiKeyRoutes({ keys: services.byok?.keys, guard, onError: (reason) => services.logger.info({ event: 'user_ai_key_refused', reason }, 'a user key request was refused') }))
+  if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
+  const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }
+  app.route('/', sseChatRoutes({ ...streams, answers: services.answers }))
+  app.route(
+    '/',
+    openAiCompatRoutes({
+      ...streams,
+      modelId: config.openaiCompat.modelId,
+      createdAt: Math.floor(state.startedAt / 1000),
+      maxHistory: config.history.maxTurns,
+      maxBodyBytes: maxBody,
+    }),
+  )
+  if (config.metrics.port === 0) app.route('/', metricsRoutes(services.metrics, config.metrics.token))
+  app.route('/', wsRoutes({ state, guard, originAllowed }))
+  app.notFound((c) => httpError('not_found', `No route for ${c.req.method} ${c.req.path}; see GET /api/info`))
+  app.onError((err, c) => {
+    logger.error({ err, path: c.req.path }, 'request failed')
+    return httpError('internal_error', 'Internal error')
+  })
+  return app
+}
+
+/** Per-connection detail is for operators: ADMIN_TOKEN when set, else any authenticated user, else open (local development). */
+function guardStats(services: Services): MiddlewareHandler {
+  const { config, guard } = services
+  return async function guardStats(c, next) {
+    if (config.adminToken) {
+      if (!operatorTokenMatches(config.adminToken, c)) return httpError('unauthorized', 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>')
+    } else {
+      const admission = await guard.admit(c)
+      if (isAdmissionRefusal(admission)) return refusalResponse(admission)
+    }
+    await next()
+  }
+}

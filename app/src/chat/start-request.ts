@@ -1,0 +1,42 @@
+/** What a transport asks of the answer service, and what it gets back: one typed object for every protocol. */
+import type { ChatMessage, Sampling } from '../llm/client.js'
+import type { ErrorCode, Usage } from '../protocol/frames.js'
+import type { Answer } from './answer.js'
+
+/**
+ * What an answer holds while it runs and gives back when it ends, whatever the path: the admission slot and
+ * the spend of its tokens. `end` is called exactly once: when the answer ends, or at once when it cannot start.
+ */
+export interface AnswerLease {
+  end(usage: Usage): void
+}
+
+export interface StartRequest {
+  content: string
+  conversationId?: string | undefined
+  messageId?: string | undefined
+  userId?: string | undefined
+  /**
+   * The earlier messages of a conversation the client keeps itself (the OpenAI way), used instead of the
+   * stored history: nothing is read from or saved to the conversation store, and no conversation is owned.
+   */
+  history?: ChatMessage[] | undefined
+  /** The client's wishes for this answer; the LLM client bounds them by the server's settings. */
+  sampling?: Sampling | undefined
+  /** Held by the answer and ended with it (see AnswerLease); the guarded start sets it. */
+  lease?: AnswerLease | undefined
+}
+
+export type StartRefusal = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }
+export type StartResult = { ok: true; answer: Answer } | StartRefusal
+
+export type Outcome = 'completed' | 'cancelled' | 'failed'
+
+/** Observers of answer lifecycles (metrics); every method optional. */
+export interface AnswerHooks {
+  started?(answer: Answer): void
+  firstToken?(answer: Answer, ms: number): void
+  finished?(answer: Answer, outcome: Outcome, info: { usage: Usage; durationMs: number; code?: ErrorCode }): void
+}
+
+export const ZERO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 }

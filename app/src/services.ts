@@ -1,0 +1,114 @@
+/** Builds the server's services once, in one place: stores, answers, limits, metrics, the guarded start. */
+import type { Logger } from 'pino'
+import { createAnswerService, type AnswerHooks, type AnswerService } from './chat/answer-service.js'
+import { createMemoryConversationIndex, type ConversationIndex } from './chat/conversation-index.js'
+import type { ConversationStore } from './chat/conversations.js'
+import { createLocalCoordinator, type Coordinator } from './chat/coordinator.js'
+import type { Config } from './config.js'
+import { createAuthenticator } from './guard/auth.js'
+import { createGuard, type Guard } from './guard/guard.js'
+import { createGuardedStart, type GuardedStart } from './guard/guarded-start.js'
+import { createMemoryLimiter, type Limiter } from './guard/limits.js'
+import type { Byok } from './keys/byok.js'
+import type { KnowledgeBase } from './knowledge/knowledge-base.js'
+import type { LlmClient } from './llm/client.js'
+import { ConnectionRegistry } from './ops/connections.js'
+import type { ServiceState } from './ops/health.js'
+import { createMetrics, type Metrics } from './ops/metrics.js'
+
+export interface ServerOptions {
+  config: Config
+  logger: Logger
+  llm: LlmClient | undefined
+  systemPrompt: string
+  conversations?: ConversationStore & ConversationIndex
+  /** Shared state between instances (Redis); a single instance by default. */
+  coordinator?: Coordinator
+  /** Observers of every answer, beside the metrics (tests). */
+  hooks?: AnswerHooks
+  /** A shared limiter (Redis) for many instances; in-memory by default. */
+  limiter?: Limiter
+  /** The clock of the in-memory limits and the per-socket message budget (ms); tests inject one. */
+  clock?: () => number
+  /** The knowledge base: search endpoint, API check of every answer, and grounding when config.knowledge.enabled. */
+  knowledge?: KnowledgeBase
+  /** Users' own keys (BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY); the key routes explain how to turn it on when absent. */
+  byok?: Byok
+}
+
+export interface Services {
+  config: Config
+  logger: Logger
+  state: ServiceState
+  connections: ConnectionRegistry
+  conversations: ConversationStore & ConversationIndex
+  coordinator: Coordinator
+  metrics: Metrics
+  guard: Guard
+  answers: AnswerService
+  /** The one way a transport starts an answer. */
+  start: GuardedStart
+  knowledge: KnowledgeBase | undefined
+  byok: Byok | undefined
+}
+
+export function buildServices(options: ServerOptions): Services {
+  const { config, logger } = options
+  const connections = new ConnectionRegistry()
+  const conversations =
+    options.conversations ??
+    createMemoryConversationIndex({
+      maxTurns: config.history.maxTurns,
+      idleTtlMs: config.history.idleTtlMs,
+      maxConversations: config.history.maxConversations,
+      maxPerUser: config.history.maxPerUser,
+    })
+  const coordinator = options.coordinator ?? createLocalCoordinator()
+  // The answer service is made below; the gauge reads it only when scraped, after that.
+  const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
+  const answers = createAnswerService({
+    llm: options.llm,
+    conversations,
+    coordinator,
+    // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
+    claimTtlMs: config.openai.answerTimeoutMs + 60_000,
+    staleMs: Math.max(config.openai.idleTimeoutMs, config.openai.firstTokenTimeoutMs) + 2000,
+    systemPrompt: options.systemPrompt,
+    logger,
+    logContent: config.log.content,
+    resumeGraceMs: config.answers.resumeGraceMs,
+    retentionMs: config.answers.retentionMs,
+    retainedMax: config.answers.retainedMax,
+    logMaxFrames: config.answers.logMaxFrames,
+    deltaCoalesceMs: config.answers.deltaCoalesceMs,
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    // The offline client reads the knowledge base itself; grounding is for a model.
+    grounding: config.knowledge.enabled && config.llm.provider !== 'offline',
+    hooks: options.hooks ? combineHooks(metrics.hooks, options.hooks) : metrics.hooks,
+  })
+  const guard = createGuard({
+    authenticate: createAuthenticator(config.auth),
+    limiter: options.limiter ?? createMemoryLimiter(config.rateLimits, options.clock),
+    trustedProxyHops: config.trustedProxyHops,
+    onRefused: (limit) => metrics.rateLimited(limit),
+    onAuthRefused: (transport) => metrics.authRefused(transport),
+  })
+  const state: ServiceState = {
+    draining: false,
+    startedAt: Date.now(),
+    authMode: config.auth.mode,
+    environment: config.env,
+    version: config.version,
+    llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
+    degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
+  }
+  return { config, logger, state, connections, conversations, coordinator, metrics, guard, answers, start: createGuardedStart(guard, answers), knowledge: options.knowledge, byok: options.byok }
+}
+
+function combineHooks(...all: AnswerHooks[]): AnswerHooks {
+  return {
+    started: (a) => all.forEach((h) => h.started?.(a)),
+    firstToken: (a, ms) => all.forEach((h) => h.firstToken?.(a, ms)),
+    finished: (a, outcome, info) => all.forEach((h) => h.finished?.(a, outcome, info)),
+  }
+}

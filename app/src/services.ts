@@ -102,7 +102,7 @@ export function buildServices(options: ServerOptions): Services {
     llm: { provider: config.llm.provider, model: options.llm?.model ?? null },
     degraded: () => (coordinator.healthy() ? undefined : 'the shared store (Redis) is unreachable; new answers are refused until it returns'),
   }
-  return { config, logger, state, connections, conversations, coordinator, metrics, guard, answers, start: createGuardedStart(guard, answers), knowledge: options.knowledge, byok: options.byok }
+  return { config, logger, state, connections, conversations, coordinator, metrics, guard, answers, start: createGuardedStart(guard, answers, options.byok?.clientFor), knowledge: options.knowledge, byok: options.byok }
 }
 
 function combineHooks(...all: AnswerHooks[]): AnswerHooks {

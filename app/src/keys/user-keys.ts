@@ -1,4 +1,5 @@
 /** Users' own model keys: check, verify upstream, seal and store; describe; remove; open for one answer. */
+import type { ErrorCode } from '../protocol/frames.js'
 import { openKey, sealKey } from './envelope.js'
 import { KekError, type KeyEncryptionKey } from './kek.js'
 import type { SealedKeyStore } from './key-store.js'
@@ -30,16 +31,21 @@ const STATUS: Record<UserKeyErrorCode, 400 | 404 | 409 | 503> = {
   byok_store_unavailable: 503,
 }
 
-/** A refusal about a user's key, with the HTTP status it maps to; its message never holds the key. */
+const WIRE_CODE: Record<400 | 404 | 409 | 503, ErrorCode> = { 400: 'invalid_message', 404: 'not_found', 409: 'invalid_message', 503: 'unavailable' }
+
+/** A refusal about a user's key, with the HTTP status and wire code it maps to; its message never holds the key. */
 export class UserKeyError extends Error {
   override name = 'UserKeyError'
   readonly status: 400 | 404 | 409 | 503
+  /** The code of the error frame or body clients see (the BYOK `code` is more precise, sent as `reason` where possible). */
+  readonly wireCode: ErrorCode
   constructor(
     readonly code: UserKeyErrorCode,
     message: string,
   ) {
     super(message)
     this.status = STATUS[code]
+    this.wireCode = WIRE_CODE[this.status]
   }
 }
 

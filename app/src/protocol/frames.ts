@@ -17,6 +17,17 @@ export function contentSchema(maxChars: number) {
     .max(maxChars, { message: `must be at most ${maxChars} characters` })
 }
 
+/** A model id a user's own key may name (checked against BYOK_MODELS when the answer starts). */
+export const ModelIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9._:/-]{1,128}$/, { message: "must be a model id of 1-128 letters, digits, '.', '_', ':', '/' or '-', e.g. gpt-4o-mini" })
+
+/** Run this answer on the user's own stored key (BYOK), with `model` from the operator's list. */
+const customKeyFields = {
+  useCustomKey: z.boolean({ error: 'must be true or false' }).optional(),
+  model: ModelIdSchema.optional(),
+}
+
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
 export function clientMessageSchema(maxChars: number) {
   return z.discriminatedUnion('type', [
@@ -25,6 +36,7 @@ export function clientMessageSchema(maxChars: number) {
       content: contentSchema(maxChars),
       conversationId: IdSchema.optional(),
       messageId: IdSchema.optional(),
+      ...customKeyFields,
     }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('cancel'), messageId: IdSchema }),
@@ -47,6 +59,7 @@ export const ChatRequestSchema = (maxChars: number) =>
     content: contentSchema(maxChars),
     conversationId: IdSchema.optional(),
     messageId: IdSchema.optional(),
+    ...customKeyFields,
   })
 
 export const frames = {

@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono'
 import { isAdmissionRefusal, type Guard } from '../guard/guard.js'
 import { UserKeyError, type UserKeys } from '../keys/user-keys.js'
-import type { ErrorCode } from '../protocol/frames.js'
 import { httpError, refusalResponse } from './http-error.js'
 
 export const USER_AI_KEY_PATH = '/api/playground/assistant/user-ai-key'
@@ -15,11 +14,9 @@ export interface UserAiKeyRouteDeps {
   onError?(code: string, message: string): void
 }
 
-const ERROR_CODE: Record<UserKeyError['status'], ErrorCode> = { 400: 'invalid_message', 404: 'not_found', 409: 'invalid_message', 503: 'unavailable' }
-
 /** A UserKeyError as JSON: the usual error shape plus `reason`, the stable BYOK code. */
 export function userKeyErrorResponse(error: UserKeyError): Response {
-  return httpError(ERROR_CODE[error.status], error.message, { status: error.status, extra: { reason: error.code } })
+  return httpError(error.wireCode, error.message, { status: error.status, extra: { reason: error.code } })
 }
 
 export function userAiKeyRoutes(deps: UserAiKeyRouteDeps): Hono {

@@ -17,6 +17,8 @@ export interface CompletionRequest {
   sampling: Sampling
   stream: boolean
   includeUsage: boolean
+  /** Extension: answer on the caller's own stored key; `model` then names one of BYOK_MODELS. */
+  useCustomKey: boolean
 }
 
 export type ParsedRequest = { ok: true; request: CompletionRequest } | { ok: false; error: string; param?: string }
@@ -42,6 +44,7 @@ const Body = z.object({
   max_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   max_completion_tokens: nullable(z.number({ error: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' })),
   n: nullable(z.literal(1, { error: 'must be 1: this service returns one choice' })),
+  use_custom_key: nullable(z.boolean({ error: 'must be true or false' })),
 })
 
 const textOf = (content: string | { text: string }[]) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''))
@@ -73,6 +76,7 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
       sampling: { ...(maxTokens !== undefined ? { maxTokens } : {}), ...(data.temperature !== undefined ? { temperature: data.temperature } : {}) },
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
+      useCustomKey: data.use_custom_key ?? false,
     },
   }
 }

@@ -14,6 +14,7 @@ import { startFakeKms, type FakeKms } from './support/fake-kms.js'
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
 import { startRedis, type RedisServer } from './support/redis-server.js'
 import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
+import { collectSse, postChat } from './support/sse-client.js'
 import { TOKEN_A, TOKEN_B, USER_KEY_A, USER_KEY_B, keyCall, userIdOf } from './support/user-keys.js'
 
 const KMS_KEY = 'projects/demo/locations/global/keyRings/assistant/cryptoKeys/user-ai-keys'
@@ -51,6 +52,17 @@ afterAll(async () => {
   await Promise.all([fake.close(), kms.close(), redis.stop()])
 })
 
+/** A native SSE chat; the JSON error when it is refused before the stream. */
+async function chat(token: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown; text: string }> {
+  const response = await postChat(srv.http, body, { authorization: `Bearer ${token}` })
+  if (response.headers.get('content-type')?.startsWith('application/json')) {
+    const text = await response.text()
+    return { status: response.status, body: JSON.parse(text) as unknown, text }
+  }
+  const frames = (await collectSse(response)).map((e) => e.frame)
+  return { status: response.status, body: frames.at(-1), text: JSON.stringify(frames) }
+}
+
 async function userKeyError(promise: Promise<unknown>): Promise<UserKeyError> {
   const error = await promise.then(() => undefined, (e: unknown) => e)
   expect(error).toBeInstanceOf(UserKeyError)
@@ -83,17 +95,24 @@ describe("another user and A's key", () => {
     expect((await keyCall(srv, 'POST', TOKEN_A, { apiKey: USER_KEY_A })).status).toBe(201)
   })
 
-  it('B reads nothing, deletes nothing, and A keeps the key', async () => {
+  it('B reads nothing, deletes nothing, chats on no key, and A keeps the key', async () => {
+    const refused = await chat(TOKEN_B, { content: 'B asks with a custom key', useCustomKey: true })
+    expect(refused).toMatchObject({ status: 404, body: { code: 'not_found' } })
     expect((await keyCall(srv, 'GET', TOKEN_B)).body).toMatchObject({ stored: false })
     expect((await keyCall(srv, 'DELETE', TOKEN_B)).status).toBe(404)
     expect((await keyCall(srv, 'GET', TOKEN_A)).body).toMatchObject({ stored: true })
     await expect(userKeyError(byok.clientFor(userIdOf(TOKEN_B), undefined))).resolves.toMatchObject({ code: 'byok_no_key' })
   })
 
-  it("A's sealed record replayed under B's id does not open: B gets no client, no key", async () => {
+  it("A's sealed record replayed under B's id does not open: B gets no client, no key, no answer", async () => {
     const record = await client.get(redisKeyOf(userIdOf(TOKEN_A)))
     await client.set(redisKeyOf(userIdOf(TOKEN_B)), record!)
     try {
+      const before = fake.requests.length
+      const refused = await chat(TOKEN_B, { content: "B tries A's replayed key", useCustomKey: true })
+      expect(refused.status).toBe(400)
+      expect(refused.body).toMatchObject({ code: 'invalid_message', error: 'The stored key cannot be opened for your account; store it again' })
+      expect(fake.requests.length).toBe(before)
       const error = await userKeyError(byok.clientFor(userIdOf(TOKEN_B), undefined))
       expect(error.code).toBe('byok_key_unreadable')
       expect(error.status).toBe(409)
@@ -143,6 +162,10 @@ describe('a KMS outage', () => {
       const use = await userKeyError(byok.clientFor(userIdOf(TOKEN_A), undefined))
       expect(use).toMatchObject({ code: 'byok_kms_unavailable', status: 503 })
       expect(use.message).toMatch(/chat without useCustomKey/)
+
+      const byokChat = await chat(TOKEN_A, { content: 'Own key during a KMS outage', useCustomKey: true })
+      expect(byokChat.status).toBe(503)
+      expect(byokChat.body).toMatchObject({ code: 'unavailable', error: expect.stringMatching(/Cloud KMS\) is unreachable/) as unknown })
 
       const sdk = new OpenAI({ baseURL: `${srv.http}/v1`, apiKey: TOKEN_A, maxRetries: 0 })
       const result = await sdk.chat.completions.create({ model: 'hedera-assistant', messages: [{ role: 'user', content: 'Operator key during a KMS outage' }] })

@@ -41,7 +41,7 @@ describe('grounded model answers', () => {
     expect(context.content).toMatch(/Prefer it over memory.*cite the sources you use as \[n\]/)
     expect(context.content).toMatch(/^\[1\] guide "/m)
     expect(context.content).toContain('TokenAssociateTransaction')
-    expect(context.content.length).toBeLessThanOrEqual(MAX_CONTEXT_CHARS)
+    expect(context.content!.length).toBeLessThanOrEqual(MAX_CONTEXT_CHARS)
     expect(request.messages.at(-1)).toEqual({ role: 'user', content: 'the receiver gets TOKEN_NOT_ASSOCIATED_TO_ACCOUNT, what do I do?' })
     // The sources in chat_complete are the numbered ones, in their order.
     expect(metadata.model).toBe('gpt-4o')

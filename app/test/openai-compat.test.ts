@@ -42,7 +42,7 @@ describe('POST /v1/chat/completions with the openai SDK', () => {
     expect(result.choices[0]!.message.content).toBe(fake.answerFor(question))
     expect(result.choices[0]!.finish_reason).toBe('stop')
     const upstream = upstreamFor(question)!
-    const promptTokens = upstream.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0)
+    const promptTokens = upstream.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
     expect(result.usage).toEqual({ prompt_tokens: promptTokens, completion_tokens: fake.chunksFor(question).length, total_tokens: promptTokens + fake.chunksFor(question).length })
   })
 

@@ -81,7 +81,7 @@ describe('LLM_PROVIDER=vertex', () => {
       const question = '[[mode:usage_each]] How are tokens counted?'
       const { usage } = await ask(srv, question)
       const upstream = fake.requests.at(-1)!
-      const prompt = upstream.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0)
+      const prompt = upstream.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
       const completion = fake.chunksFor(question).length
       expect(usage).toEqual({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
     } finally {

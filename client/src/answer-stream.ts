@@ -1,5 +1,5 @@
 /** One answer's frames -> events, exactly once: replayed frames (seq already seen) are dropped, a gap asks for a resume. */
-import type { CompleteMetadata, ErrorCode, ServerFrame } from './protocol.js'
+import type { CompleteMetadata, ErrorCode, ServerFrame, ToolEvent } from './protocol.js'
 
 /** Codes the client itself reports (the connection was refused or ended for good); the rest are the server's. */
 export type ClientErrorCode = 'policy_violation' | 'connection_closed'
@@ -7,6 +7,8 @@ export type ClientErrorCode = 'policy_violation' | 'connection_closed'
 export type AskEvent =
   | { type: 'start'; messageId: string; conversationId: string; model: string }
   | { type: 'delta'; seq: number; content: string }
+  /** A tool the model called and the server ran (code review: changes placed on lines); numbered like deltas. */
+  | { type: 'tool'; seq: number; tool: ToolEvent }
   /** The connection dropped and was re-established; the answer continues after delta `lastSeq`. */
   | { type: 'resumed'; lastSeq: number }
   | { type: 'complete'; messageId: string; conversationId: string; text: string; metadata: CompleteMetadata }
@@ -51,6 +53,13 @@ export function applyFrame(state: AnswerState, frame: ServerFrame): Step {
       state.lastSeq = seq
       state.text += frame.content ?? ''
       return { events: [{ type: 'delta', seq, content: frame.content ?? '' }] }
+    }
+    case 'chat_tool': {
+      const seq = frame.seq ?? -1
+      if (seq <= state.lastSeq) return { events: [] }
+      if (seq > state.lastSeq + 1) return { events: [], resumeFrom: state.lastSeq }
+      state.lastSeq = seq
+      return frame.tool ? { events: [{ type: 'tool', seq, tool: frame.tool }] } : { events: [] }
     }
     case 'chat_complete': {
       state.finished = true

@@ -8,5 +8,6 @@ export type {
   ErrorCode,
   ServerFrame,
   Source,
+  ToolEvent,
   Usage,
 } from '../../app/src/protocol/wire.js'

@@ -1,6 +1,6 @@
 /** Runs one admitted answer: history, grounding, prompt, the model's stream into the answer's log, the turn saved. */
 import type { Logger } from 'pino'
-import { LlmAbortedError, LlmError, type LlmClient } from '../llm/client.js'
+import { LlmAbortedError, LlmError, type AnswerTools, type LlmClient } from '../llm/client.js'
 import type { Passage } from '../knowledge/passages.js'
 import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, type Usage } from '../protocol/frames.js'
 import type { Answer } from './answer.js'
@@ -23,6 +23,8 @@ export interface GenerationDeps {
     checkApi(markdown: string): ApiCheck
   }
   grounding?: boolean
+  /** Tools the model may call in this answer (code review: proposeCode); the calls run on the server. */
+  tools?(request: StartRequest, answer: Answer): AnswerTools | undefined
 }
 
 interface Ending {
@@ -78,8 +80,10 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     const messages = buildMessages(deps.systemPrompt, history, content, grounding)
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
+    const tools = deps.tools?.(request, answer)
     const result = await deps.llm.stream(messages, {
       signal: answer.controller.signal,
+      ...(tools ? { tools } : {}),
       ...(request.sampling ? { sampling: request.sampling } : {}),
       onDelta: (text) => {
         if (answer.firstTokenAt === undefined) {

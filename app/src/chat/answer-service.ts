@@ -37,6 +37,7 @@ export interface AnswerServiceOptions {
   staleMs: number
   hooks?: AnswerHooks
   knowledge?: GenerationDeps['knowledge']
+  tools?: GenerationDeps['tools']
   /** Put the retrieved passages in front of the model (KNOWLEDGE_ENABLED; off for the offline client, which reads them itself). */
   grounding?: boolean
 }

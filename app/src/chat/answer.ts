@@ -2,7 +2,7 @@
 import { AnswerLog, type ReplayResult, type Subscriber } from './answer-log.js'
 import type { Coordinator } from './coordinator.js'
 import { DeltaCoalescer } from './delta-coalescer.js'
-import { frames, type AnswerIds, type ServerFrame } from '../protocol/frames.js'
+import { frames, type AnswerIds, type ServerFrame, type ToolEvent } from '../protocol/frames.js'
 
 export type CancelReason = 'cancelled' | 'abandoned' | 'slow_consumer' | 'shutdown'
 
@@ -84,6 +84,12 @@ export class Answer implements AnswerView {
   delta(text: string): void {
     this.text += text
     this.coalescer.push(text)
+  }
+
+  /** A tool call the server ran: after the text before it, numbered in the same sequence as the deltas. */
+  tool(event: ToolEvent): void {
+    this.coalescer.flush()
+    this.emit(frames.tool(this.ids, this.nextSeq++, event))
   }
 
   end(frame: ServerFrame): void {

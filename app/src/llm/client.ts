@@ -6,6 +6,30 @@ export interface ChatMessage {
   content: string
 }
 
+/** A function the model may call, offered with a JSON schema of its arguments. */
+export interface ToolSpec {
+  name: string
+  description: string
+  parameters: Record<string, unknown>
+}
+
+/** One call the model made: its arguments as the JSON text it streamed. */
+export interface ToolCall {
+  id: string
+  name: string
+  arguments: string
+}
+
+/**
+ * Tools offered for one answer. The client runs each call the model makes through `run` (on the server,
+ * never the model's code) and sends the result back for one more step, in which the model explains.
+ */
+export interface AnswerTools {
+  specs: ToolSpec[]
+  /** The result the model gets back (JSON-serialisable). Never throws: a bad call gets an error result. */
+  run(call: ToolCall): Promise<unknown>
+}
+
 export interface StreamResult {
   model: string
   finishReason: string
@@ -25,6 +49,8 @@ export interface StreamOptions {
   signal: AbortSignal
   onDelta: (text: string) => void
   sampling?: Sampling
+  /** Offered to the model; a client that cannot call tools ignores them. */
+  tools?: AnswerTools
 }
 
 export interface LlmClient {

@@ -1,7 +1,8 @@
 /** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
 import OpenAI from 'openai'
 import type { Usage } from '../protocol/frames.js'
-import { LlmAbortedError, LlmError, type ChatMessage, type LlmClient, type StreamOptions, type StreamResult } from './client.js'
+import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type StreamResult, type ToolCall } from './client.js'
+import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
 import { createHttpFetch, rawBodyOf } from './http-fetch.js'
 import { createSseParser } from './sse-parser.js'
 
@@ -39,7 +40,8 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
   // checks the request; the streamed body is read raw (see http-fetch.ts), not through the SDK's stream.
   const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0, fetch: createHttpFetch() })
 
-  async function attempt(messages: ChatMessage[], options: StreamOptions, answerSignal: AbortSignal, emitted: { any: boolean }): Promise<StreamResult> {
+  /** One request of one step; its tool calls (if any) come back with the result. */
+  async function attempt(messages: UpstreamMessage[], options: StreamOptions, step: number, answerSignal: AbortSignal, emitted: { any: boolean }): Promise<StepResult> {
     const controller = new AbortController()
     const abort = (reason: unknown) => controller.abort(reason)
     const onOuterAbort = () => abort(answerSignal.reason)
@@ -56,25 +58,29 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
             // A caller may ask for less than the server allows, never more.
             max_tokens: Math.min(options.sampling?.maxTokens ?? settings.maxTokens, settings.maxTokens),
             temperature: Math.min(options.sampling?.temperature ?? settings.temperature, settings.temperature),
+            ...toolRequestFields(options.tools, step),
           },
           { signal: controller.signal, timeout: settings.answerTimeoutMs },
         )
         .asResponse()
       const body = rawBodyOf(response)
       if (!body) throw new LlmError('upstream_error', 'The model stream could not be read')
-      const state: ChunkState = { model: settings.model, finishReason: undefined, usage: undefined, done: false }
+      const state: ChunkState = { model: settings.model, finishReason: undefined, usage: undefined, done: false, text: '', tools: new Map() }
       let firstToken = true
       // One idle timer for the whole answer, pushed back per network read (not per token).
+      const onActivity = () => {
+        if (!firstToken) return
+        firstToken = false
+        clearTimeout(timer)
+        timer = setTimeout(() => abort(new TimeoutSignal('idle')), settings.idleTimeoutMs)
+      }
       const onToken = (text: string) => {
-        if (firstToken) {
-          firstToken = false
-          clearTimeout(timer)
-          timer = setTimeout(() => abort(new TimeoutSignal('idle')), settings.idleTimeoutMs)
-          emitted.any = true
-        }
+        onActivity()
+        emitted.any = true
+        state.text += text
         options.onDelta(text)
       }
-      const parser = createSseParser((data) => readChunk(data, state, onToken))
+      const parser = createSseParser((data) => readChunk(data, state, onToken, onActivity))
       await new Promise<void>((resolve, reject) => {
         body.setEncoding('utf8')
         body.on('data', (text: string) => {
@@ -98,12 +104,25 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
       })
       if (controller.signal.aborted) throw controller.signal.reason
       if (!state.finishReason) throw new LlmError('upstream_error', 'The model stream ended before the answer was finished')
-      return { model: state.model, finishReason: state.finishReason, usage: state.usage }
+      const toolCalls: ToolCall[] = [...state.tools.values()].map((t) => ({ id: t.id, name: t.name, arguments: t.arguments }))
+      return { model: state.model, finishReason: state.finishReason, usage: state.usage, text: state.text, toolCalls }
     } catch (error) {
       throw controller.signal.aborted ? fromAbortReason(controller.signal.reason) : classify(error, settings.credentialHint)
     } finally {
       clearTimeout(timer)
       answerSignal.removeEventListener('abort', onOuterAbort)
+    }
+  }
+
+  /** One step, retried only while nothing reached the client. */
+  async function step(messages: UpstreamMessage[], options: StreamOptions, n: number, signal: AbortSignal, emitted: { any: boolean }): Promise<StepResult> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt(messages, options, n, signal, emitted)
+      } catch (error) {
+        if (!(error instanceof LlmError) || emitted.any || tries >= settings.maxRetries || !isRetryable(error)) throw error
+        await sleep(backoffMs(tries, settings.retryBaseMs, error.retryAfter), signal)
+      }
     }
   }
 
@@ -116,14 +135,17 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
       const answerTimer = setTimeout(() => answerController.abort(new TimeoutSignal('answer')), settings.answerTimeoutMs)
       const emitted = { any: false }
       try {
-        for (let n = 0; ; n++) {
-          try {
-            return await attempt(messages, options, answerController.signal, emitted)
-          } catch (error) {
-            if (!(error instanceof LlmError) || emitted.any || n >= settings.maxRetries || !isRetryable(error)) throw error
-            await sleep(backoffMs(n, settings.retryBaseMs, error.retryAfter), answerController.signal)
-          }
+        let conversation: UpstreamMessage[] = messages
+        let result = await step(conversation, options, 0, answerController.signal, emitted)
+        let usage = result.usage
+        // One round of tools at most: the server runs the calls, then the model explains in a second step.
+        if (options.tools && result.toolCalls.length > 0 && result.finishReason === 'tool_calls') {
+          conversation = await afterToolCalls(conversation, result.text, result.toolCalls, options.tools)
+          if (answerController.signal.aborted) throw fromAbortReason(answerController.signal.reason)
+          result = await step(conversation, options, 1, answerController.signal, emitted)
+          usage = usage && result.usage ? addUsage(usage, result.usage) : undefined
         }
+        return { model: result.model, finishReason: result.finishReason, usage }
       } finally {
         clearTimeout(answerTimer)
         options.signal.removeEventListener('abort', onAbort)
@@ -132,22 +154,34 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
   }
 }
 
+type StepResult = StreamResult & { text: string; toolCalls: ToolCall[] }
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens }
+}
+
 interface ChunkState {
   model: string
   finishReason: string | undefined
   usage: Usage | undefined
   done: boolean
+  /** This step's text, for the assistant message that carries its tool calls. */
+  text: string
+  tools: ToolAccumulator
 }
 
 interface StreamChunk {
   model?: string
-  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[]
+  choices?: {
+    delta?: { content?: string | null; tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[] }
+    finish_reason?: string | null
+  }[]
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null
   error?: { message?: string }
 }
 
 /** One `data:` of the stream: text goes to `onToken`, the rest updates `state`; `[DONE]` ends it. */
-function readChunk(data: string, state: ChunkState, onToken: (text: string) => void): void {
+function readChunk(data: string, state: ChunkState, onToken: (text: string) => void, onActivity: () => void): void {
   if (state.done) return
   if (data === '[DONE]') {
     state.done = true
@@ -164,6 +198,14 @@ function readChunk(data: string, state: ChunkState, onToken: (text: string) => v
   const choice = chunk.choices?.[0]
   const text = choice?.delta?.content
   if (text) onToken(text)
+  for (const piece of choice?.delta?.tool_calls ?? []) {
+    onActivity()
+    const call = state.tools.get(piece.index) ?? { id: '', name: '', arguments: '' }
+    if (piece.id) call.id = piece.id
+    if (piece.function?.name) call.name += piece.function.name
+    if (piece.function?.arguments) call.arguments += piece.function.arguments
+    state.tools.set(piece.index, call)
+  }
   if (choice?.finish_reason) state.finishReason = choice.finish_reason
   if (chunk.usage) {
     state.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens }

@@ -1,8 +1,8 @@
 /** The wire protocol: zod schemas of client messages and builders of server frames (shared by WS and SSE). */
 import { z } from 'zod'
 // The frame types live in wire.ts (no imports), which the client package compiles too.
-import type { AnswerIds, CompleteMetadata, ErrorCode, ServerFrame } from './wire.js'
-export type { AnswerIds, ApiCheck, ClientFrame, CompleteMetadata, ErrorCode, ServerFrame, Source, Usage } from './wire.js'
+import type { AnswerIds, CompleteMetadata, ErrorCode, ServerFrame, ToolEvent } from './wire.js'
+export type { AnswerIds, ApiCheck, ClientFrame, CompleteMetadata, ErrorCode, ServerFrame, Source, ToolEvent, Usage } from './wire.js'
 
 /** Ids become map and Redis keys: a small, safe alphabet. */
 export const IdSchema = z
@@ -65,6 +65,7 @@ export const ChatRequestSchema = (maxChars: number) =>
 export const frames = {
   start: (ids: AnswerIds, model: string): ServerFrame => ({ type: 'chat_start', ...ids, metadata: { model } }),
   delta: (ids: AnswerIds, seq: number, content: string): ServerFrame => ({ type: 'chat_delta', ...ids, seq, content }),
+  tool: (ids: AnswerIds, seq: number, tool: ToolEvent): ServerFrame => ({ type: 'chat_tool', ...ids, seq, tool }),
   complete: (ids: AnswerIds, metadata: CompleteMetadata): ServerFrame => ({ type: 'chat_complete', ...ids, metadata }),
   error: (code: ErrorCode, error: string, extra: Partial<AnswerIds> & { retryAfter?: number } = {}): ServerFrame => ({
     type: 'error',

@@ -51,8 +51,12 @@ export const CompleteMetadataSchema = z.object({
 
 export const ServerFrameSchema = z
   .object({
-    type: z.enum(['chat_start', 'chat_delta', 'chat_complete', 'error', 'pong', 'subscribed', 'unsubscribed', 'conversation_updated']),
+    type: z.enum(['chat_start', 'chat_delta', 'chat_tool', 'chat_complete', 'error', 'pong', 'subscribed', 'unsubscribed', 'conversation_updated']),
     change: z.enum(['turn', 'renamed', 'deleted']).optional(),
+    tool: z
+      .object({ toolCallId: z.string(), toolName: z.string(), input: z.unknown(), output: z.unknown() })
+      .optional()
+      .meta({ description: 'On chat_tool: a tool the model called and the server ran (proposeCode: changes placed on lines)' }),
     content: z.string().optional(),
     messageId: z.string().optional(),
     conversationId: z.string().optional(),

@@ -56,8 +56,18 @@ export interface CompleteMetadata {
   apiCheck?: ApiCheck
 }
 
+/** A tool the model called and the server ran (e.g. `proposeCode`: changes placed on lines of the editor's file). */
+export interface ToolEvent {
+  toolCallId: string
+  toolName: string
+  input: unknown
+  output: unknown
+}
+
 export interface ServerFrame {
-  type: 'chat_start' | 'chat_delta' | 'chat_complete' | 'error' | 'pong' | 'subscribed' | 'unsubscribed' | 'conversation_updated'
+  type: 'chat_start' | 'chat_delta' | 'chat_tool' | 'chat_complete' | 'error' | 'pong' | 'subscribed' | 'unsubscribed' | 'conversation_updated'
+  /** On chat_tool: the call and its result. It takes a `seq` in the answer's order, like a delta. */
+  tool?: ToolEvent
   change?: 'turn' | 'renamed' | 'deleted'
   content?: string
   messageId?: string

@@ -19,9 +19,19 @@ export type FakeMode =
   | 'huge' // many large chunks as fast as possible
   | 'usage_each' // every chunk carries the usage so far (as Vertex AI may); the last one is the total
 
+/** A tool call the fake makes when asked with `[[tools:NAME]]` and offered tools (see `toolCalls`). */
+export interface FakeToolCall {
+  name: string
+  /** The arguments as JSON text; streamed in pieces, as a real model does. */
+  arguments: string
+}
+
 export interface FakeRequest {
   model: string
-  messages: { role: string; content: string }[]
+  messages: { role: string; content: string | null; tool_call_id?: string; tool_calls?: unknown[] }[]
+  /** Names of the tools offered, and the tool_choice. */
+  tools: string[]
+  toolChoice: unknown
   stream: boolean
   includeUsage: boolean
   maxTokens: number | undefined
@@ -44,6 +54,8 @@ export interface FakeOpenAiOptions {
   /** For `huge`: chunk count and size. */
   hugeChunks?: number
   hugeChunkBytes?: number
+  /** Tool calls by name, made by a question with `[[tools:NAME]]` while no tool result is in the conversation. */
+  toolCalls?: Record<string, FakeToolCall[]>
   /** Bearer keys (or tokens) accepted; any other gets 401. Default: every key is accepted. */
   acceptedKeys?: string[] | undefined
 }
@@ -93,13 +105,14 @@ export const CANNED_ANSWERS: Record<string, string> = {
   ].join(''),
 }
 
-function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } {
-  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string } = { clean: text.replace(DIRECTIVE, '') }
+function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string; tools?: string } {
+  const out: { clean: string; mode?: FakeMode; delay?: number; words?: number; answer?: string; tools?: string } = { clean: text.replace(DIRECTIVE, '') }
   for (const [, key, value] of text.matchAll(DIRECTIVE)) {
     if (key === 'mode') out.mode = value as FakeMode
     if (key === 'delay') out.delay = Number(value)
     if (key === 'words') out.words = Number(value)
     if (key === 'answer') out.answer = value
+    if (key === 'tools') out.tools = value
   }
   return out
 }
@@ -112,6 +125,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     failures: 1,
     hugeChunks: 400,
     hugeChunkBytes: 64 * 1024,
+    toolCalls: {},
     ...opts,
   }
   const requests: FakeRequest[] = []
@@ -165,18 +179,23 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     for await (const part of req) raw += part
     const body = JSON.parse(raw) as {
       model: string
-      messages: { role: string; content: string }[]
+      messages: FakeRequest['messages']
+      tools?: { function: { name: string } }[]
+      tool_choice?: unknown
       stream?: boolean
       stream_options?: { include_usage?: boolean }
       max_tokens?: number
       temperature?: number
     }
     const question = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? ''
+    const offered = (body.tools ?? []).map((t) => t.function.name)
     const directives = parseDirectives(question)
     const mode = directives.mode ?? options.defaultMode
     const record: FakeRequest = {
       model: body.model,
       messages: body.messages,
+      tools: offered,
+      toolChoice: body.tool_choice,
       stream: body.stream === true,
       includeUsage: body.stream_options?.include_usage === true,
       maxTokens: body.max_tokens,
@@ -214,12 +233,23 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     const id = `chatcmpl-fake-${requests.length}`
     const created = Math.floor(Date.now() / 1000)
     const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`)
-    const promptTokens = body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0)
+    const promptTokens = body.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
     let sent = 0
     const usageSoFar = () => ({ prompt_tokens: promptTokens, completion_tokens: sent, total_tokens: promptTokens + sent })
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], usage: mode === 'usage_each' ? usageSoFar() : null })
 
+    const calls = directives.tools === undefined ? undefined : options.toolCalls[directives.tools]
+    if (calls && offered.length > 0 && !body.messages.some((m) => m.role === 'tool')) {
+      chunk({ role: 'assistant', content: null })
+      calls.forEach((call, index) => {
+        chunk({ tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] })
+        for (const piece of call.arguments.match(/[\s\S]{1,16}/g) ?? []) chunk({ tool_calls: [{ index, function: { arguments: piece } }] })
+      })
+      chunk({}, 'tool_calls')
+      if (record.includeUsage) send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage: { prompt_tokens: 10, completion_tokens: calls.length * 5, total_tokens: 10 + calls.length * 5 } })
+      return void res.end('data: [DONE]\n\n')
+    }
     const pieces =
       mode === 'huge'
         ? Array.from({ length: options.hugeChunks }, (_, i) => `${i}:`.padEnd(options.hugeChunkBytes, 'x'))

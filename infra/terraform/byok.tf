@@ -35,6 +35,12 @@ resource "google_kms_crypto_key" "user_keys" {
     algorithm        = "GOOGLE_SYMMETRIC_ENCRYPTION"
     protection_level = "SOFTWARE"
   }
+
+  # Destroying the key makes every stored user key unreadable: Terraform refuses (remove it from the state
+  # with `terraform state rm` first if that is really wanted; KMS then schedules destruction itself).
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # Encrypt/decrypt on this one key, not the key ring or the project.

@@ -471,8 +471,8 @@ variable "byok" {
     error_message = "byok.location must be a Cloud KMS location such as global or europe-west1."
   }
   validation {
-    condition     = can(regex("^[0-9]+s$", var.byok.rotation_period)) && try(tonumber(trimsuffix(var.byok.rotation_period, "s")) >= 86400, false)
-    error_message = "byok.rotation_period must be seconds with an s suffix, at least one day (86400s); 7776000s is 90 days."
+    condition     = can(regex("^[0-9]+s$", var.byok.rotation_period)) && try(tonumber(trimsuffix(var.byok.rotation_period, "s")) >= 86400 && tonumber(trimsuffix(var.byok.rotation_period, "s")) <= 7776000, false)
+    error_message = "byok.rotation_period must be seconds with an s suffix, from one day (86400s) to 90 days (7776000s)."
   }
   validation {
     condition     = alltrue([for m in var.byok.models : can(regex("^[A-Za-z0-9._:/-]{1,128}$", m))])

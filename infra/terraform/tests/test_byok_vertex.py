@@ -11,6 +11,7 @@ def test_kms_key_ring_and_key_exist_only_with_byok_kms():
     assert ring["count"] == key["count"] == "${var.byok.kms ? 1 : 0}"
     assert key["purpose"] == "ENCRYPT_DECRYPT"
     assert key["rotation_period"] == "${var.byok.rotation_period}"
+    assert key["lifecycle"][0]["prevent_destroy"] is True
 
 
 def test_runtimes_get_encrypt_decrypt_on_that_key_only():

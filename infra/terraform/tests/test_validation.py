@@ -83,6 +83,7 @@ def test_cloud_run_refuses(cloud_run, extra, message):
     ({"vertex": '{location = "US Central"}'}, False),
     ({"byok": '{models = ["gpt-4o-mini"]}'}, False),
     ({"byok": '{kms = true, rotation_period = "3600s"}'}, False),
+    ({"byok": '{kms = true, rotation_period = "31536000s"}'}, False),
     ({"byok": '{kms = true, key_ring = "bad/ring"}'}, False),
 ])
 def test_root_variables(root, extra, ok):

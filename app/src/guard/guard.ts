@@ -36,8 +36,8 @@ export interface Guard {
   /**
    * Applies the per-chat limits (rate, budget, concurrent answers). The lease holds the concurrent-answer
    * slot; the answer ends it, which frees the slot and counts the answer's tokens against `key`'s budget.
+   * `ownKey`: the answer runs on the user's own key, so the budget is neither checked nor spent (rate limits still apply).
    */
-  /** `ownKey`: the answer runs on the user's own key, so the token budget is neither checked nor spent (rate limits still apply). */
   beforeChat(key: string, options?: { ownKey?: boolean }): Promise<AnswerLease | Refusal>
 }
 

@@ -36,7 +36,8 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The knowledge base the server loads at start (offline answers, grounding, API check); the SDK is not needed.
+# The knowledge base the server loads at start (offline answers, grounding, API check). The code checks read
+# the SDK's, TypeScript's and @types/node's declaration files from node_modules (runtime dependencies).
 COPY knowledge/api-index.json ./knowledge/api-index.json
 COPY knowledge/guides ./knowledge/guides
 # The image's `node` user (uid/gid 1000), given by number so that Kubernetes'

@@ -9,6 +9,8 @@
  * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes).
  * Tokens are counted from the fake upstream's stamps, so a delta that carries several tokens counts them all;
  * latency is per token, from its upstream emit to the receipt of the frame that completes it.
+ * This server runs with the product's defaults, knowledge grounding on (BENCH_KNOWLEDGE=off turns it off to
+ * compare); grounding's own CPU per question is reported first, in process (bench/grounding.bench.ts).
  * Traffic goes to 127.0.0.1 only; counts and time are bounded (about two minutes by default).
  *
  *   npm run bench
@@ -24,6 +26,7 @@ import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-opena
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
 import { startRedis, type RedisServer } from '../app/test/support/redis-server.js'
 import { buildServer } from './build.js'
+import { groundingReport } from './grounding.bench.js'
 import { cpuMs, rssBytes } from './proc-stats.js'
 import { renderChart } from './svg-chart.js'
 
@@ -38,6 +41,7 @@ const WITH_REDIS = process.env.BENCH_REDIS !== '0'
 const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced').split(','))
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
+const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
 
 interface Server {
   name: string
@@ -64,6 +68,8 @@ interface RoundResult {
   tokens: number
   frames: number
   latencies: number[]
+  /** Per answer: ms from sending the question to the first delta (grounding, admission and the upstream's first token). */
+  ttft: number[]
   answers: number
   /** Redis calls by command while this server ran the round (only this server uses Redis). */
   redisCalls: Map<string, number>
@@ -138,6 +144,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
     let boundaries: number[] = []
     let received = ''
     let next = 0
+    let sentAt = 0
     const timer = setTimeout(() => reject(new Error(`${key}: timed out`)), 120_000)
     function ask() {
       chat++
@@ -155,12 +162,14 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
       for (const piece of pieces) boundaries.push((length += piece.length))
       received = ''
       next = 0
+      sentAt = performance.now()
       ws.send(JSON.stringify({ type: 'chat', content: question, messageId: clean.replace(/ /g, '-') }))
     }
     function onMessage(data: WebSocket.RawData) {
       const now = performance.now()
       const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; content?: string; error?: string }
       if (frame.type === 'chat_delta') {
+        if (received === '') result.ttft.push(now - sentAt)
         result.frames++
         received += frame.content
         const emits = fake.emits.get(clean)!
@@ -179,7 +188,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
   })
 }
 
-const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], answers: 0, redisCalls: new Map() })
+const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], ttft: [], answers: 0, redisCalls: new Map() })
 
 async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
   const sockets = await openSockets(server.process.ws, CLIENTS)
@@ -216,11 +225,15 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
       total.tokens += result.tokens
       total.frames += result.frames
       total.latencies.push(...result.latencies)
+      total.ttft.push(...result.ttft)
       total.answers += result.answers
       for (const [command, calls] of result.redisCalls) total.redisCalls.set(command, (total.redisCalls.get(command) ?? 0) + calls)
     }
   }
-  for (const total of totals) total.latencies.sort((a, b) => a - b)
+  for (const total of totals) {
+    total.latencies.sort((a, b) => a - b)
+    total.ttft.sort((a, b) => a - b)
+  }
   return totals
 }
 
@@ -263,6 +276,8 @@ function printFigures(servers: Server[], figures: Figure[]): void {
 }
 
 async function main() {
+  // Before any server starts, so nothing else competes for the CPU it measures.
+  for (const line of await groundingReport()) console.log(line)
   const fake = await startFakeOpenAi({ chunkDelayMs: PACE_MS })
   const redis: RedisServer | undefined = WITH_REDIS ? await startRedis() : undefined
   const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }
@@ -274,6 +289,7 @@ async function main() {
     RATE_LIMIT_CONCURRENT_ANSWERS: '10000',
     RATE_LIMIT_SOCKETS_PER_USER: '10000',
     DAILY_TOKEN_LIMIT: '1000000000',
+    ...(KNOWLEDGE ? {} : { KNOWLEDGE_ENABLED: 'false' }),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }
   if (PROFILE_DIR) {
@@ -293,7 +309,8 @@ async function main() {
   try {
     console.log(
       `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (alternating), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
-        `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}`,
+        `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}, ` +
+        `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}`,
     )
     const figures: Figure[] = []
     // Memory first, on processes that have not yet grown their heaps for streaming.
@@ -309,6 +326,7 @@ async function main() {
         { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
         { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
         { label: 'saturation: tokens per frame', unit: 'tokens', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
+        { label: 'saturation: time to first token p50', unit: 'ms', values: saturation.map((r) => percentile(r.ttft, 50)), digits: 1, chart: ['TTFT p50 ms', 'saturation'] },
       )
     }
     if (WORKLOADS.has('paced')) {

@@ -19,7 +19,7 @@ export interface GenerationDeps {
   hooks: AnswerHooks
   /** The knowledge base: grounds model answers (when `grounding`) and checks every answer's SDK names. */
   knowledge?: {
-    retrieve(question: string, recentTurns: string[]): Passage[]
+    retrieve(question: string, recentTurns: string[]): readonly Passage[]
     checkApi(markdown: string): ApiCheck
   }
   grounding?: boolean

@@ -32,6 +32,16 @@ describe('buildGrounding', () => {
     ])
   })
 
+  it('is built once per retrieval: the same question and turns give the same block, the same text as built fresh', () => {
+    const passages = kb.retrieve('freeze an account for my token', ['how do I create a token'])
+    const first = buildGrounding(passages)!
+    expect(buildGrounding(kb.retrieve('freeze an account for my token', ['how do I create a token']))).toBe(first)
+    // A copy is not the cached retrieval: built again, to the same text.
+    const fresh = buildGrounding([...passages])!
+    expect(fresh).not.toBe(first)
+    expect(fresh).toEqual(first)
+  })
+
   it('goes between the system prompt and the history', () => {
     const grounding = buildGrounding(kb.retrieve('mint an nft'))!
     const messages = buildMessages('custom', [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], 'mint an nft', grounding)

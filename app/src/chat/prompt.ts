@@ -25,23 +25,50 @@ export interface Grounding {
   sources: Source[]
 }
 
+const GROUNDING_HEAD =
+  'Reference material from this assistant\'s knowledge base, chosen for the question (the SDK is @hiero-ledger/sdk). ' +
+  'Prefer it over memory when they disagree, use only SDK names that appear in it or that you are sure exist, and cite the sources you use as [n]. ' +
+  'If it does not cover the question, say so and answer from general knowledge.'
+
+/** Each passage's text as the block shows it, made once per passage (passages live as long as the knowledge base). */
+const passageTexts = new WeakMap<Passage, string>()
+/**
+ * Blocks already built, by the retrieval they came from: the knowledge base returns the same frozen array for the
+ * same question and recent turns, so a retried or repeated question reuses its block instead of building it again.
+ */
+const groundings = new WeakMap<readonly Passage[], Grounding | null>()
+
+function passageText(p: Passage): string {
+  let text = passageTexts.get(p)
+  if (text === undefined) {
+    text = p.kind === 'guide' ? `${p.heading}\n${p.text}` : p.text
+    passageTexts.set(p, text)
+  }
+  return text
+}
+
 /**
  * The context block for one question: passages grouped by source and numbered [1], [2]..., each source's text
  * cut to fit, added while the whole stays under MAX_CONTEXT_CHARS. Undefined when nothing was retrieved.
  */
-export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS): Grounding | undefined {
-  const head =
-    'Reference material from this assistant\'s knowledge base, chosen for the question (the SDK is @hiero-ledger/sdk). ' +
-    'Prefer it over memory when they disagree, use only SDK names that appear in it or that you are sure exist, and cite the sources you use as [n]. ' +
-    'If it does not cover the question, say so and answer from general knowledge.'
+export function buildGrounding(passages: readonly Passage[], maxChars = MAX_CONTEXT_CHARS): Grounding | undefined {
+  const reusable = maxChars === MAX_CONTEXT_CHARS && Object.isFrozen(passages)
+  const known = reusable ? groundings.get(passages) : undefined
+  if (known !== undefined) return known ?? undefined
+  const grounding = composeGrounding(passages, maxChars)
+  if (reusable) groundings.set(passages, grounding ?? null)
+  return grounding
+}
+
+function composeGrounding(passages: readonly Passage[], maxChars: number): Grounding | undefined {
   const sources: Source[] = []
   const blocks: string[] = []
-  let used = head.length
+  let used = GROUNDING_HEAD.length
   for (const source of sourcesOf(passages)) {
     const own = passages.filter((p) => p.kind === source.kind && p.sourceId === source.id)
     const n = sources.length + 1
     const label = source.kind === 'guide' ? `guide "${source.title}"` : `SDK reference: ${source.id}`
-    let text = own.map((p) => (p.kind === 'guide' ? `${p.heading}\n${p.text}` : p.text)).join('\n\n').slice(0, MAX_PASSAGE_CHARS)
+    let text = (own.length === 1 ? passageText(own[0]!) : own.map(passageText).join('\n\n')).slice(0, MAX_PASSAGE_CHARS)
     const example = own[0]?.example
     if (example && used + text.length + example.length < maxChars * 0.8) text += `\n\nExample:\n\`\`\`ts\n${example.trimEnd()}\n\`\`\``
     const entry = `[${n}] ${label}\n${text}`
@@ -51,7 +78,7 @@ export function buildGrounding(passages: Passage[], maxChars = MAX_CONTEXT_CHARS
     blocks.push(entry)
   }
   if (sources.length === 0) return undefined
-  return { block: [head, ...blocks].join('\n\n'), sources }
+  return { block: [GROUNDING_HEAD, ...blocks].join('\n\n'), sources }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * knowledge/eval/questions.json, the retrieval eval set: questions as developers ask them, each pointing at
- * a guide that exists and at SDK names that exist, and every guide answering at least one question.
+ * knowledge/eval/questions.json (the tuning set) and held-out.json (never tuned on): questions as developers
+ * ask them, each pointing at a guide that exists and at SDK names that exist, every guide answering at least
+ * one tuning question, and no question in both sets.
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -16,8 +17,13 @@ const questionSchema = z.strictObject({
   apis: z.array(z.string().min(1)).min(1),
   guide: z.string().min(1),
 })
-const parsed = z.array(questionSchema).safeParse(JSON.parse(readFileSync(join(root, 'knowledge', 'eval', 'questions.json'), 'utf8')))
-const questions = parsed.success ? parsed.data : []
+const readSet = (name: string) => z.array(questionSchema).safeParse(JSON.parse(readFileSync(join(root, 'knowledge', 'eval', name), 'utf8')))
+const parsed = readSet('questions.json')
+const parsedHeldOut = readSet('held-out.json')
+const tuning = parsed.success ? parsed.data : []
+const heldOut = parsedHeldOut.success ? parsedHeldOut.data : []
+/** Both sets: every check on a question's guide, names and wording applies to the held-out ones too. */
+const questions = [...tuning, ...heldOut]
 const guides = new Map(readGuides(join(root, 'knowledge', 'guides')).map((guide) => [guide.id, guide]))
 let names: SdkNames
 
@@ -39,16 +45,18 @@ function mentions(code: string, api: string): boolean {
 }
 
 describe('eval questions', () => {
-  it('parse as { question, apis, guide } entries, at least 70, none repeated', () => {
+  it('parse as { question, apis, guide } entries, at least 70 to tune on and 40 held out, none repeated', () => {
     expect(parsed.error?.issues ?? []).toEqual([])
-    expect(questions.length).toBeGreaterThanOrEqual(70)
+    expect(parsedHeldOut.error?.issues ?? []).toEqual([])
+    expect(tuning.length).toBeGreaterThanOrEqual(70)
+    expect(heldOut.length).toBeGreaterThanOrEqual(40)
     const texts = questions.map((q) => q.question.toLowerCase())
     expect(texts.filter((text, index) => texts.indexOf(text) !== index)).toEqual([])
   })
 
   it('each point at a guide that exists, and every guide answers at least one', () => {
     expect(questions.filter((q) => !guides.has(q.guide)).map((q) => `${q.guide}: "${q.question}"`)).toEqual([])
-    const answered = new Set(questions.map((q) => q.guide))
+    const answered = new Set(tuning.map((q) => q.guide))
     expect([...guides.keys()].filter((id) => !answered.has(id))).toEqual([])
   })
 

@@ -69,4 +69,34 @@ describe('retrieve', () => {
     expect(passages.filter((p) => p.sourceId === 'topic-submit').length).toBeLessThanOrEqual(2)
     expect(kb.retrieve('how do i do it?')).toEqual([])
   })
+
+  it('bounds a pasted question: thousands of words after the question change nothing, and it still answers', () => {
+    const question = 'post a message to hcs'
+    const padded = `${question} ${'the and of '.repeat(20_000)}`
+    expect(kb.retrieve(padded).map((p) => p.id)).toEqual(kb.retrieve(question).map((p) => p.id))
+    const log = `${question} ${Array.from({ length: 20_000 }, (_, n) => `frame${n}`).join(' ')}`
+    expect(kb.retrieve(log)[0]?.sourceId).toBe('topic-submit')
+  })
+})
+
+describe('retrieval caches', () => {
+  const cached = loadKnowledge(knowledgeDir())
+  const uncached = loadKnowledge(knowledgeDir(), { cacheSize: 0 })
+  const questions: [string, string[]][] = [
+    ['let a dapp spend my hbar', []],
+    ['and what if it is bigger than that?', ['how do I submit a message to a topic']],
+    ['TokenAssociateTransaction INSUFFICIENT_PAYER_BALANCE', ['let a dapp spend my hbar', 'post a message to hcs']],
+    ['asociate a tokn', []],
+  ]
+
+  it('return the same frozen passages for the same question and turns, and what an uncached search finds', () => {
+    for (const [question, turns] of questions) {
+      const first = cached.retrieve(question, turns)
+      expect(Object.isFrozen(first)).toBe(true)
+      expect(cached.retrieve(question, [...turns])).toBe(first)
+      expect(first.map((p) => p.id)).toEqual(uncached.retrieve(question, turns).map((p) => p.id))
+    }
+    // Other turns, another retrieval.
+    expect(cached.retrieve('and what if it is bigger than that?', ['let a dapp spend my hbar'])).not.toBe(cached.retrieve('and what if it is bigger than that?', ['how do I submit a message to a topic']))
+  })
 })

@@ -21,7 +21,7 @@ const MAX_RELATED = 4
 const MAX_METHODS = 12
 const MAX_GUIDE_APIS = 6
 
-export function composeOfflineAnswer(passages: Passage[], guides: Guide[], index: ApiIndex, question = ''): OfflineAnswer {
+export function composeOfflineAnswer(passages: readonly Passage[], guides: Guide[], index: ApiIndex, question = ''): OfflineAnswer {
   const guideById = new Map(guides.map((g) => [g.id, g]))
   const main = passages.find((p) => p.kind === 'guide')
   if (!main && passages.length === 0) return { body: nothingMatched(guides), sources: [] }

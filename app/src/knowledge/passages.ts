@@ -70,7 +70,7 @@ function apiPassage(entry: ApiClass, enumOf: ApiEnum | undefined, version: strin
 }
 
 /** One source per guide or class, in the order of the passages. */
-export function sourcesOf(passages: Passage[]): Source[] {
+export function sourcesOf(passages: readonly Passage[]): Source[] {
   const seen = new Set<string>()
   const sources: Source[] = []
   for (const p of passages) {

@@ -1,7 +1,8 @@
-/** The MiniSearch index over every passage (BM25, field boosts, prefix and fuzzy), built once at start. */
-import MiniSearch from 'minisearch'
+/** The MiniSearch index over every passage (BM25, field boosts, prefix and fuzzy where they pay), built once at start. */
+import MiniSearch, { type SearchResult } from 'minisearch'
+import { createLru } from './lru.js'
 import type { Passage, SearchField } from './passages.js'
-import { processQueryTerm, processTerm, tokenize } from './terms.js'
+import { boundedQuery, processQueryTerm, processTerm, tokenize } from './terms.js'
 
 export interface Hit {
   passage: Passage
@@ -9,17 +10,40 @@ export interface Hit {
 }
 
 export interface SearchIndex {
-  search(query: string, limit: number): Hit[]
+  /**
+   * Ranked hits for the first `maxWords` distinct words of the query (MAX_QUERY_WORDS by default); the same frozen
+   * array for the same query while it is cached.
+   */
+  search(query: string, limit: number, maxWords?: number): readonly Hit[]
+  /** The same ranking from one MiniSearch query over all the words, uncached: the reference `search` must equal. */
+  searchWhole(query: string, limit: number, maxWords?: number): Hit[]
   readonly size: number
+}
+
+export interface SearchIndexOptions {
+  /** Entries of the query and the word cache (default 512 queries, 2048 words); 0 turns both off. */
+  cacheSize?: number
 }
 
 /** How much a match in each field counts: what a passage is about weighs more than what it mentions. */
 export const FIELD_BOOSTS = { title: 3, heading: 1.5, tags: 3, apis: 2, text: 1 }
 /** API entries are long lists of names; a guide section that matches as well is the better answer. */
 const GUIDE_BOOST = 1.6
+/**
+ * Distinct words searched per query. Each word costs a walk of the index per field (up to ~0.4 ms for a common
+ * one never searched before), so this bounds a query's CPU whatever is pasted; the eval's longest question has 11.
+ */
+export const MAX_QUERY_WORDS = 24
+/** Hits kept per cached query: what rank() asks for. */
+const CACHED_HITS = 40
+const DEFAULT_CACHE_SIZE = 512
+/** Distinct words whose hits are kept: a developer vocabulary is a few thousand words, the common ones say most. */
+const DEFAULT_WORD_CACHE = 2048
 
-export function buildSearchIndex(passages: Passage[]): SearchIndex {
+export function buildSearchIndex(passages: Passage[], options: SearchIndexOptions = {}): SearchIndex {
   const byId = new Map(passages.map((p) => [p.id, p]))
+  // Every term the documents hold: a query term found here needs no fuzzy match, which is most of the cost.
+  const vocabulary = new Set<string>()
   const mini = new MiniSearch<Passage>({
     fields: ['title', 'heading', 'tags', 'apis', 'text'],
     extractField: (doc, field) => {
@@ -30,11 +54,16 @@ export function buildSearchIndex(passages: Passage[]): SearchIndex {
       return Array.isArray(value) ? value.join(' ') : String(value ?? '')
     },
     tokenize,
-    processTerm,
+    processTerm: function indexTerm(term) {
+      const processed = processTerm(term)
+      if (processed) vocabulary.add(processed)
+      return processed
+    },
     searchOptions: {
       boost: FIELD_BOOSTS,
-      prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      prefix: (term) => term.length >= 4 && !vocabulary.has(term),
+      // A typo ("asociate") has no exact term; a known word does, and its fuzzy neighbours only add noise and CPU.
+      fuzzy: (term) => (term.length >= 6 && !vocabulary.has(term) ? 0.2 : false),
       maxFuzzy: 2,
       weights: { prefix: 0.4, fuzzy: 0.3 },
       combineWith: 'OR',
@@ -43,13 +72,109 @@ export function buildSearchIndex(passages: Passage[]): SearchIndex {
     },
   })
   mini.addAll(passages)
+  const indexOf = new Map(passages.map((p, n) => [p.id, n]))
+  const words = createLru<string, WordHits>(options.cacheSize ?? DEFAULT_WORD_CACHE)
+  const queries = createLru<string, readonly Hit[]>(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+
+  /** One word's hits, from the cache or from the index. */
+  function hitsOfWord(word: string): WordHits {
+    let hits = words.get(word)
+    if (!hits) {
+      hits = wordHits(mini.search(word), indexOf)
+      words.set(word, hits)
+    }
+    return hits
+  }
+
   return {
     size: passages.length,
-    search(query, limit) {
+    search(query, limit, maxWords = MAX_QUERY_WORDS) {
+      const bounded = boundedQuery(query, maxWords)
+      if (limit <= CACHED_HITS) {
+        const cached = queries.get(bounded)
+        if (cached) return limit < cached.length ? cached.slice(0, limit) : cached
+      }
+      const ranked = combine(bounded ? bounded.split(' ').map(hitsOfWord) : [], passages, Math.max(limit, CACHED_HITS))
+      const hits = Object.freeze(ranked)
+      queries.set(bounded, hits)
+      return limit < hits.length ? hits.slice(0, limit) : hits
+    },
+    searchWhole(query, limit, maxWords = MAX_QUERY_WORDS) {
       return mini
-        .search(query)
+        .search(boundedQuery(query, maxWords))
         .slice(0, limit)
         .map((result) => ({ passage: byId.get(result.id as string)!, score: result.score }))
     },
   }
+}
+
+/**
+ * One word's matches as MiniSearch scored them, kept compact: the passages (by index), each one's score before
+ * MiniSearch multiplies it by the number of query terms matched, and which of the word's terms matched (a bit each).
+ */
+interface WordHits {
+  docs: Int32Array
+  raw: Float64Array
+  terms: string[]
+  masks: Uint32Array
+}
+
+function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHits {
+  const terms: string[] = []
+  const docs = new Int32Array(results.length)
+  const raw = new Float64Array(results.length)
+  const masks = new Uint32Array(results.length)
+  for (const [k, result] of results.entries()) {
+    docs[k] = indexOf.get(result.id as string)!
+    raw[k] = result.score / (result.queryTerms.length || 1)
+    let mask = 0
+    for (const term of result.queryTerms) {
+      let bit = terms.indexOf(term)
+      if (bit < 0) bit = terms.push(term) - 1
+      mask |= 1 << Math.min(bit, 31)
+    }
+    masks[k] = mask
+  }
+  return { docs, raw, terms, masks }
+}
+
+/**
+ * What MiniSearch returns for all the words in one OR query, from each word's own hits: per passage the sum of
+ * the words' scores, times the number of distinct query terms it matched. Searching word by word gives the same
+ * ranking and lets every word's work be reused by the next question that says it.
+ */
+function combine(perWord: WordHits[], passages: Passage[], keep: number): Hit[] {
+  const termIds = new Map<string, number>()
+  for (const word of perWord) for (const term of word.terms) if (!termIds.has(term)) termIds.set(term, termIds.size)
+  const chunks = Math.max(1, Math.ceil(termIds.size / 32))
+  const score = new Float64Array(passages.length)
+  const matched = new Uint32Array(passages.length * chunks)
+  const touched: number[] = []
+  for (const word of perWord) {
+    const ids = word.terms.map((term) => termIds.get(term)!)
+    for (let k = 0; k < word.docs.length; k++) {
+      const doc = word.docs[k]!
+      if (score[doc] === 0) touched.push(doc)
+      score[doc] = score[doc]! + word.raw[k]!
+      for (let mask = word.masks[k]!, bit = 0; mask !== 0; mask >>>= 1, bit++) {
+        if ((mask & 1) === 0) continue
+        const id = ids[bit]!
+        const at = doc * chunks + (id >> 5)
+        matched[at] = matched[at]! | (1 << (id & 31))
+      }
+    }
+  }
+  const ranked = touched.map((doc) => {
+    let quality = 0
+    for (let c = 0; c < chunks; c++) quality += bitCount(matched[doc * chunks + c]!)
+    return { passage: passages[doc]!, score: score[doc]! * (quality || 1) }
+  })
+  ranked.sort((a, b) => b.score - a.score)
+  return ranked.length > keep ? ranked.slice(0, keep) : ranked
+}
+
+function bitCount(n: number): number {
+  let count = 0
+  for (let v = n; v !== 0; v &= v - 1) count++
+  return count
 }

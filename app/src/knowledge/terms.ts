@@ -123,6 +123,24 @@ export function tokenize(text: string): string[] {
   return out
 }
 
+/**
+ * The first `maxWords` distinct words of a question that can become search terms (stop words and one-letter words
+ * dropped, case ignored), joined by spaces. A pasted log of thousands of words costs as much as a sentence, and a
+ * word said twice counts once. The scan stops at the bound, so it is linear in what it keeps, not in the input.
+ */
+export function boundedQuery(text: string, maxWords: number): string {
+  const seen = new Set<string>()
+  const words: string[] = []
+  for (const [word] of text.matchAll(WORD)) {
+    const key = word.toLowerCase()
+    if (key.length < 2 || STOP_WORDS.has(key) || seen.has(key)) continue
+    seen.add(key)
+    words.push(word)
+    if (words.length >= maxWords) break
+  }
+  return words.join(' ')
+}
+
 /** Lower-cases, drops stop words and strips common English endings so "associating" meets "associate". */
 export function processTerm(term: string): string | null {
   const lower = term.toLowerCase()

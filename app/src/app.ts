@@ -19,6 +19,7 @@ import { httpError, refusalResponse } from './transport/http-error.js'
 import { knowledgeRoutes } from './transport/knowledge-routes.js'
 import { mcpRoutes } from './transport/mcp-routes.js'
 import { openAiCompatRoutes } from './transport/openai-compat/routes.js'
+import { userAiKeyRoutes } from './transport/user-ai-key-routes.js'
 import { sseChatRoutes } from './transport/sse.js'
 import type { SocketIdentity } from './transport/ws.js'
 import { wsRoutes } from './transport/ws-routes.js'
@@ -69,6 +70,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
   app.route('/', statsRoutes(services.connections))
   app.route('/', conversationRoutes({ conversations: services.conversations, coordinator: services.coordinator, guard }))
   app.route('/', qualityRoutes({ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
+  app.route('/', userAiKeyRoutes({ keys: services.byok?.keys, guard, onError: (reason) => services.logger.info({ event: 'user_ai_key_refused', reason }, 'a user key request was refused') }))
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
   if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed }))
   const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }

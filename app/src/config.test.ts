@@ -74,3 +74,41 @@ describe('observability settings (OTEL_* the OpenTelemetry way)', () => {
     expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/)
   })
 })
+
+describe("users' own keys (BYOK) and Vertex AI settings", () => {
+  const build = (env: Record<string, string>, secrets: Record<string, string> = {}) => buildConfig(parseEnv(env), secrets, 'test')
+  const LOCAL = Buffer.alloc(32, 1).toString('base64')
+  const KMS = 'projects/p/locations/global/keyRings/r/cryptoKeys/k'
+
+  it('is off by default and on with a local key or a KMS key; the allowlist defaults to OPENAI_MODEL', () => {
+    expect(build({}).byok.enabled).toBe(false)
+    expect(build({ BYOK_LOCAL_KEY: LOCAL }).byok).toMatchObject({ enabled: true, models: ['gpt-4o'] })
+    expect(build({ BYOK_KMS_KEY_NAME: KMS, BYOK_MODELS: 'gpt-4o-mini, gpt-4.1' }).byok).toMatchObject({ enabled: true, kmsKeyName: KMS, models: ['gpt-4o-mini', 'gpt-4.1'] })
+    expect(build({}, { BYOK_LOCAL_KEY: LOCAL }).byok.localKey?.length).toBe(32)
+  })
+
+  it('refuses a local key that is not 32 bytes without repeating it, both kinds at once, and models without a key', () => {
+    const short = Buffer.alloc(16, 1).toString('base64')
+    expect(() => parseEnv({ BYOK_LOCAL_KEY: short })).toThrow(/BYOK_LOCAL_KEY must be 32 random bytes in base64 .*openssl rand -base64 32$/)
+    expect(() => parseEnv({ BYOK_LOCAL_KEY: short })).not.toThrow(new RegExp(short.slice(0, 10)))
+    expect(() => build({}, { BYOK_LOCAL_KEY: short })).toThrow(/secret named by BYOK_LOCAL_KEY_SECRET must be 32 random bytes/)
+    expect(() => build({ BYOK_LOCAL_KEY: LOCAL, BYOK_KMS_KEY_NAME: KMS })).toThrow(/either BYOK_KMS_KEY_NAME .* or BYOK_LOCAL_KEY/)
+    expect(() => build({ BYOK_MODELS: 'gpt-4o' })).toThrow(/BYOK_MODELS needs BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY/)
+    expect(() => parseEnv({ BYOK_KMS_KEY_NAME: 'projects/p/keyRings/r' })).toThrow(/BYOK_KMS_KEY_NAME must look like projects\/PROJECT\/locations\/LOCATION\/keyRings\/RING\/cryptoKeys\/KEY/)
+    expect(() => parseEnv({ BYOK_MODELS: 'gpt 4o' })).toThrow(/BYOK_MODELS must be a comma-separated list of model ids/)
+  })
+
+  it('LLM_PROVIDER=vertex needs a project and a location, and checks their shape and the model', () => {
+    expect(build({ LLM_PROVIDER: 'vertex', VERTEX_PROJECT: 'my-project', VERTEX_LOCATION: 'us-central1' }).vertex).toEqual({
+      project: 'my-project',
+      location: 'us-central1',
+      model: 'google/gemini-2.5-flash',
+      apiRoot: undefined,
+      metadataHost: undefined,
+    })
+    expect(() => build({ LLM_PROVIDER: 'vertex', VERTEX_PROJECT: 'my-project' })).toThrow(/needs VERTEX_PROJECT and VERTEX_LOCATION/)
+    expect(() => parseEnv({ VERTEX_PROJECT: 'My Project' })).toThrow(/VERTEX_PROJECT must be a Google Cloud project id/)
+    expect(() => parseEnv({ VERTEX_MODEL: 'gemini-2.5-flash' })).toThrow(/VERTEX_MODEL must be publisher\/model, e.g. google\/gemini-2.5-flash/)
+    expect(() => parseEnv({ GCE_METADATA_HOST: 'http://metadata' })).toThrow(/GCE_METADATA_HOST must be host or host:port/)
+  })
+})

@@ -41,6 +41,33 @@ const url = z
   .trim()
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: 'must be an http(s) URL' })
 
+const kmsKeyName = z
+  .string()
+  .trim()
+  .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, {
+    message: 'must look like projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY',
+  })
+
+/** 32 bytes, base64: `openssl rand -base64 32`. */
+const localKek = z
+  .string()
+  .trim()
+  .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 random bytes in base64 (44 characters); make one with: openssl rand -base64 32',
+  })
+
+const modelList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((m) => /^[A-Za-z0-9._:/-]{1,128}$/.test(m)), {
+    message: 'must be a comma-separated list of model ids, e.g. gpt-4o-mini,gpt-4o',
+  })
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'must be host or host:port, e.g. metadata.google.internal or 127.0.0.1:8080' })
+
 const redisUrl = z
   .string()
   .trim()
@@ -89,7 +116,19 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, { message: "must be 1-128 letters, digits, '.', '_', ':' or '-', e.g. hedera-assistant" })
     .default('hedera-assistant'),
 
-  LLM_PROVIDER: z.enum(['offline', 'openai']).optional(),
+  LLM_PROVIDER: z.enum(['offline', 'openai', 'vertex']).optional(),
+  VERTEX_PROJECT: z.string().trim().regex(/^[a-z][a-z0-9:.-]{4,62}$/, { message: 'must be a Google Cloud project id, e.g. my-project-123' }).optional(),
+  VERTEX_LOCATION: z.string().trim().regex(/^[a-z0-9-]{2,40}$/, { message: 'must be a Vertex AI location, e.g. us-central1 or global' }).optional(),
+  VERTEX_MODEL: z.string().trim().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._@-]+$/, { message: 'must be publisher/model, e.g. google/gemini-2.5-flash' }).default('google/gemini-2.5-flash'),
+  VERTEX_API_ENDPOINT: url.optional(),
+  GCE_METADATA_HOST: hostPort.optional(),
+
+  BYOK_KMS_KEY_NAME: kmsKeyName.optional(),
+  BYOK_KMS_ENDPOINT: hostPort.optional(),
+  BYOK_KMS_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  BYOK_LOCAL_KEY: localKek.optional(),
+  BYOK_LOCAL_KEY_SECRET: secretVersion.optional(),
+  BYOK_MODELS: modelList.optional(),
   KNOWLEDGE_ENABLED: bool.default(true),
   KNOWLEDGE_DIR: nonEmpty.optional(),
 
@@ -184,6 +223,7 @@ export const SECRET_SETTINGS = [
   'ADMIN_TOKEN',
   'METRICS_TOKEN',
   'REDIS_PASSWORD',
+  'BYOK_LOCAL_KEY',
 ] as const
 export type SecretSetting = (typeof SECRET_SETTINGS)[number]
 
@@ -207,8 +247,21 @@ export interface Config {
   }
   /** The OpenAI-compatible endpoint (/v1/chat/completions, /v1/models). */
   openaiCompat: { modelId: string }
-  /** Who answers: the model (openai) or the built-in knowledge base (offline). */
-  llm: { provider: 'offline' | 'openai' }
+  /** Who answers: a model (openai, or Gemini on vertex) or the built-in knowledge base (offline). */
+  llm: { provider: 'offline' | 'openai' | 'vertex' }
+  /** Vertex AI's OpenAI-compatible endpoint; the token comes from the metadata server (metadataHost) or ADC. */
+  vertex: { project: string | undefined; location: string | undefined; model: string; apiRoot: string | undefined; metadataHost: string | undefined }
+  /** Users' own OpenAI keys: off unless a key-encryption key is configured (KMS or local). */
+  byok: {
+    enabled: boolean
+    kmsKeyName: string | undefined
+    kmsEndpoint: string | undefined
+    kmsTimeoutMs: number
+    /** 32 bytes; only when no KMS key is named. */
+    localKey: Buffer | undefined
+    /** The models a user's key may be used with; the first is the default. */
+    models: string[]
+  }
   /** Grounding of model answers in the knowledge base; the folder holding api-index.json and guides/. */
   knowledge: { enabled: boolean; dir: string | undefined }
   systemPrompt: string | undefined
@@ -359,6 +412,8 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     openaiCompat: { modelId: env.OPENAI_COMPAT_MODEL_ID },
     // No key means the offline knowledge base answers: the first `npm start` shows the product working.
     llm: { provider: env.LLM_PROVIDER ?? (pick('OPENAI_API_KEY') ? 'openai' : 'offline') },
+    vertex: { project: env.VERTEX_PROJECT, location: env.VERTEX_LOCATION, model: env.VERTEX_MODEL, apiRoot: env.VERTEX_API_ENDPOINT, metadataHost: env.GCE_METADATA_HOST },
+    byok: byokOf(env, pick('BYOK_LOCAL_KEY')),
     knowledge: { enabled: env.KNOWLEDGE_ENABLED, dir: env.KNOWLEDGE_DIR },
     systemPrompt: env.SYSTEM_PROMPT,
     systemPromptFile: env.SYSTEM_PROMPT_FILE,
@@ -420,6 +475,9 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
   if (config.llm.provider === 'openai' && !config.openai.apiKey) {
     throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_API_KEY_SECRET); set one, or set LLM_PROVIDER=offline to answer from the built-in knowledge base')
   }
+  if (config.llm.provider === 'vertex' && (!config.vertex.project || !config.vertex.location)) {
+    throw new ConfigError('Invalid configuration: LLM_PROVIDER=vertex needs VERTEX_PROJECT and VERTEX_LOCATION (e.g. us-central1); the token comes from the service account, no key is needed')
+  }
   const { auth } = config
   if (auth.mode === 'token' && auth.apiTokens.length === 0) {
     throw new ConfigError('Invalid configuration: AUTH_MODE=token needs API_TOKENS (or API_TOKENS_SECRET)')
@@ -431,4 +489,22 @@ export function buildConfig(env: Env, secrets: Partial<Record<SecretSetting, str
     throw new ConfigError('Invalid configuration: JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE so tokens of other apps are refused')
   }
   return config
+}
+
+/** BYOK settings: on when a KMS key or a local key-encryption key is set (never both). */
+function byokOf(env: Env, localKey: string | undefined): Config['byok'] {
+  if (env.BYOK_KMS_KEY_NAME && localKey) {
+    throw new ConfigError('Invalid configuration: set either BYOK_KMS_KEY_NAME (Cloud KMS) or BYOK_LOCAL_KEY (a local key), not both')
+  }
+  if (env.BYOK_MODELS && !env.BYOK_KMS_KEY_NAME && !localKey) {
+    throw new ConfigError('Invalid configuration: BYOK_MODELS needs BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY, which turn users\' own keys on')
+  }
+  return {
+    enabled: Boolean(env.BYOK_KMS_KEY_NAME || localKey),
+    kmsKeyName: env.BYOK_KMS_KEY_NAME,
+    kmsEndpoint: env.BYOK_KMS_ENDPOINT,
+    kmsTimeoutMs: env.BYOK_KMS_TIMEOUT_MS,
+    localKey: localKey ? Buffer.from(localKey, 'base64') : undefined,
+    models: env.BYOK_MODELS ?? [env.OPENAI_MODEL],
+  }
 }

@@ -6,9 +6,8 @@ import { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.js'
 import { buildConfig, parseEnv, secretVersionsToRead, type Config } from './config.js'
 import { readSecretVersions, type SecretReaderOptions } from './config/secret-manager.js'
 import { KnowledgeLoadError, loadKnowledge, type KnowledgeBase } from './knowledge/knowledge-base.js'
-import { createOfflineClient } from './llm/offline.js'
-import type { LlmClient } from './llm/client.js'
-import { createOpenAiClient } from './llm/openai.js'
+import { createByok, type Byok } from './keys/byok.js'
+import { createProviderClient } from './llm/provider.js'
 import { createLogger } from './ops/logger.js'
 import { connectSharedState, type SharedState } from './shared-state.js'
 import { startServer } from './server.js'
@@ -69,15 +68,11 @@ async function main(): Promise<void> {
     die(error instanceof KnowledgeLoadError ? error.message : `The knowledge base cannot be loaded: ${(error as Error).message}`)
   }
   logger.info({ event: 'knowledge', ...knowledge.stats }, `knowledge base: ${knowledge.stats.guides} guides and ${knowledge.stats.classes} SDK classes indexed in ${knowledge.stats.buildMs} ms`)
-  const { openai } = config
-  let llm: LlmClient
-  if (config.llm.provider === 'openai') {
-    llm = createOpenAiClient({ ...openai, apiKey: openai.apiKey! })
-  } else {
-    llm = createOfflineClient(knowledge)
+  const llm = createProviderClient(config, knowledge)
+  if (config.llm.provider === 'offline') {
     logger.warn(
       { event: 'offline_mode' },
-      openai.apiKey
+      config.openai.apiKey
         ? 'LLM_PROVIDER=offline: chats are answered from the built-in knowledge base; the OpenAI key is not used.'
         : 'No model configured: chats are answered from the built-in knowledge base. Set OPENAI_API_KEY or OPENAI_API_KEY_SECRET for model answers.',
     )
@@ -90,12 +85,20 @@ async function main(): Promise<void> {
       die((error as Error).message)
     }
   }
+  let byok: Byok | undefined
+  try {
+    byok = await createByok(config, { redis: shared?.redis })
+  } catch (error) {
+    die(`Users' own keys cannot be set up: ${(error as Error).message}`)
+  }
+  if (byok) logger.info({ event: 'byok', kek: config.byok.kmsKeyName ? 'kms' : 'local', models: config.byok.models }, "users' own keys are on")
   // Handlers first: a signal that arrives while the server is still starting must not kill it mid-way.
-  const starting = startServer({ config, logger, llm, knowledge, systemPrompt: systemPromptOf(config), ...shared?.stores })
+  const starting = startServer({ config, logger, llm, knowledge, systemPrompt: systemPromptOf(config), ...shared?.stores, ...(byok ? { byok } : {}) })
   const stop = (signal: string) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`)
     starting
       .then((server) => server.shutdown())
+      .then(() => byok?.close())
       .then(() => shared?.close())
       .then(() => {
         logger.info({ event: 'exit' }, 'shutdown complete')

@@ -9,6 +9,7 @@ import { createAuthenticator } from './guard/auth.js'
 import { createGuard, type Guard } from './guard/guard.js'
 import { createGuardedStart, type GuardedStart } from './guard/guarded-start.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
+import type { Byok } from './keys/byok.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import type { LlmClient } from './llm/client.js'
 import { ConnectionRegistry } from './ops/connections.js'
@@ -37,6 +38,8 @@ export interface ServerOptions {
   knowledge?: KnowledgeBase
   /** Quality signals and feedback (a shared store for many instances); in memory by default. */
   quality?: QualityStore
+  /** Users' own keys (BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY); the key routes explain how to turn it on when absent. */
+  byok?: Byok
 }
 
 export interface Services {
@@ -56,6 +59,7 @@ export interface Services {
   telemetry: TelemetryOptions
   tracer: Tracer | undefined
   quality: QualityStore
+  byok: Byok | undefined
 }
 
 export async function buildServices(options: ServerOptions): Promise<Services> {
@@ -97,7 +101,7 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
     ...(knowledge ? { knowledge } : {}),
     // The offline client reads the knowledge base itself; grounding is for a model.
-    grounding: config.knowledge.enabled && config.llm.provider === 'openai',
+    grounding: config.knowledge.enabled && config.llm.provider !== 'offline',
     hooks: combineHooks(...hooks),
   })
   const answers = instrumentAnswers(quality.answers(service), telemetry)
@@ -122,10 +126,11 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
   }
   return {
     ...{ config, logger, state, connections, conversations, coordinator, metrics, guard, answers, telemetry, tracer },
-    start: createGuardedStart(guard, answers),
+    start: createGuardedStart(guard, answers, options.byok?.clientFor),
     // The search endpoint reads the knowledge base directly (no answer, no quality signal).
     knowledge: options.knowledge,
     quality: qualityStore,
+    byok: options.byok,
   }
 }
 

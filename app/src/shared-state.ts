@@ -1,4 +1,5 @@
 /** With REDIS_URL: one Redis client, and on it the conversation store, the limiter and the coordinator. */
+import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { ConversationIndex } from './chat/conversation-index.js'
 import type { ConversationStore } from './chat/conversations.js'
@@ -17,6 +18,8 @@ export interface SharedState {
     limiter: Limiter
     coordinator: Coordinator
   }
+  /** The client itself, for other stores on the same connection (users' sealed keys). */
+  redis: Redis
   /** Closes the Redis client; the server closes the stores and the coordinator on shutdown first. */
   close(): Promise<void>
 }
@@ -48,6 +51,7 @@ export async function connectSharedState(config: Config, logger: Logger, redisUr
   }
   return {
     stores,
+    redis,
     async close() {
       limiter.stop() // held slots lapse on their own after the slot TTL; no refresh after the client is gone
       await redis.quit().catch(() => redis.disconnect())

@@ -27,6 +27,7 @@ const NOT_SETTINGS = new Map([
   ['NODE_EXTRA_CA_CERTS', "read by Node itself (Terraform points it at Memorystore's CA)"],
   ['REDIS_CA', "a Secret Manager secret's id (Terraform), mounted as a file"],
   ['REDIS_7_2', "Memorystore's version enum (Terraform)"],
+  ['GOOGLE_SYMMETRIC_ENCRYPTION', "the KMS key's algorithm (Terraform)"],
 ])
 
 /** The setting-like names in `text` the server does not read. */

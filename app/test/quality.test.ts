@@ -129,7 +129,7 @@ describe('with LOG_CONTENT off', () => {
     const srv = await startTestServer({ LLM_PROVIDER: 'offline' })
     try {
       const res = await fetch(`${srv.http}/api/admin/quality`)
-      expect(res.status).toBe(403)
+      expect(res.status).toBe(401)
       expect(((await res.json()) as { error: string }).error).toMatch(/needs ADMIN_TOKEN/)
     } finally {
       await srv.close()

@@ -17,6 +17,9 @@ module "gke" {
   image_repository    = local.image_repository
   image_tag           = var.image_tag
   openai_model        = var.openai_model
+  llm_provider        = var.llm_provider
+  vertex              = var.vertex
+  byok                = { kms_key_name = local.byok_key_name == null ? "" : local.byok_key_name, models = var.byok.models }
   auth_mode           = var.auth_mode
   auth_gateway_header = var.auth_gateway_header
   token_budget_period = var.token_budget_period

@@ -16,11 +16,14 @@ locals {
     var.enable_redis ? ["redis.googleapis.com"] : [],
     var.enable_tracing ? ["cloudtrace.googleapis.com", "telemetry.googleapis.com"] : [],
     local.create_network ? ["compute.googleapis.com"] : [],
+    var.byok.kms ? ["cloudkms.googleapis.com"] : [],
+    var.llm_provider == "vertex" ? ["aiplatform.googleapis.com"] : [],
   )
 
   # Secrets each runtime reads: setting name => secret id. Only these are granted, one by one.
   secret_env = merge(
-    { OPENAI_API_KEY = module.openai_api_key.secret_id },
+    # With Vertex AI no OpenAI key is read (the secret exists, a version is optional).
+    var.llm_provider == "vertex" ? {} : { OPENAI_API_KEY = module.openai_api_key.secret_id },
     var.create_admin_token_secret ? { ADMIN_TOKEN = module.admin_token[0].secret_id } : {},
     var.api_tokens_secret_id != null ? { API_TOKENS = var.api_tokens_secret_id } : {},
     var.jwt_secret_secret_id != null ? { JWT_SECRET = var.jwt_secret_secret_id } : {},
@@ -43,6 +46,12 @@ locals {
     DAILY_TOKEN_LIMIT                 = var.daily_token_limit == null ? null : tostring(var.daily_token_limit)
     TOKEN_BUDGET_PERIOD               = var.token_budget_period
     AUTH_GATEWAY_HEADER               = var.auth_gateway_header
+    LLM_PROVIDER                      = var.llm_provider
+    VERTEX_PROJECT                    = var.llm_provider == "vertex" ? var.project_id : null
+    VERTEX_LOCATION                   = var.llm_provider == "vertex" ? coalesce(var.vertex.location, var.region) : null
+    VERTEX_MODEL                      = var.llm_provider == "vertex" ? var.vertex.model : null
+    BYOK_KMS_KEY_NAME                 = local.byok_key_name
+    BYOK_MODELS                       = length(var.byok.models) > 0 ? join(",", var.byok.models) : null
   } : k => v if v != null && v != "" }
 
   # Logs name their trace in this project; traces go to Cloud Trace's OTLP endpoint when enable_tracing.

@@ -52,3 +52,8 @@ output "metrics_token_secret" {
   description = "Secret holding the generated METRICS_TOKEN that guards /metrics on Cloud Run (null when generate_metrics_token is false or Cloud Run is off)."
   value       = try(module.metrics_token[0].secret_id, null)
 }
+
+output "byok_kms_key_name" {
+  description = "BYOK_KMS_KEY_NAME: the Cloud KMS key that seals users' own keys (null unless byok.kms)."
+  value       = local.byok_key_name
+}

@@ -404,3 +404,68 @@ variable "redis_transit_encryption" {
   type        = bool
   default     = false
 }
+
+# --- Model provider and users' own keys -------------------------------------------------------
+
+variable "llm_provider" {
+  description = "LLM_PROVIDER: openai (the OPENAI_API_KEY secret), vertex (Gemini on Vertex AI with the runtime's service account: no key, the OpenAI secret then needs no version) or offline."
+  type        = string
+  default     = "openai"
+
+  validation {
+    condition     = contains(["openai", "vertex", "offline"], var.llm_provider)
+    error_message = "llm_provider must be openai, vertex or offline."
+  }
+}
+
+variable "vertex" {
+  description = "With llm_provider = \"vertex\": the Vertex AI location (VERTEX_LOCATION; null means var.region) and model (VERTEX_MODEL, publisher/model). The project is project_id."
+  type = object({
+    location = optional(string)
+    model    = optional(string, "google/gemini-2.5-flash")
+  })
+  default = {}
+
+  validation {
+    condition     = var.vertex.location == null || can(regex("^[a-z0-9-]{2,40}$", var.vertex.location))
+    error_message = "vertex.location must be a Vertex AI location such as us-central1 or global."
+  }
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]+/[A-Za-z0-9._@-]+$", var.vertex.model))
+    error_message = "vertex.model must be publisher/model, e.g. google/gemini-2.5-flash."
+  }
+}
+
+variable "byok" {
+  description = "Users' own OpenAI keys sealed with Cloud KMS: kms = true creates a key ring and key (rotated every rotation_period) and grants the runtime's service account encrypt/decrypt on that key only; models is BYOK_MODELS (empty: openai_model)."
+  type = object({
+    kms             = optional(bool, false)
+    location        = optional(string, "global")
+    key_ring        = optional(string, "hedera-playground-assistant")
+    key             = optional(string, "user-ai-keys")
+    rotation_period = optional(string, "7776000s")
+    models          = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,63}$", var.byok.key_ring)) && can(regex("^[a-zA-Z0-9_-]{1,63}$", var.byok.key))
+    error_message = "byok.key_ring and byok.key must be 1-63 letters, digits, '_' or '-'."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9-]{2,40}$", var.byok.location))
+    error_message = "byok.location must be a Cloud KMS location such as global or europe-west1."
+  }
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.byok.rotation_period)) && try(tonumber(trimsuffix(var.byok.rotation_period, "s")) >= 86400 && tonumber(trimsuffix(var.byok.rotation_period, "s")) <= 7776000, false)
+    error_message = "byok.rotation_period must be seconds with an s suffix, from one day (86400s) to 90 days (7776000s)."
+  }
+  validation {
+    condition     = alltrue([for m in var.byok.models : can(regex("^[A-Za-z0-9._:/-]{1,128}$", m))])
+    error_message = "byok.models must hold model ids such as gpt-4o-mini."
+  }
+  validation {
+    condition     = var.byok.kms || length(var.byok.models) == 0
+    error_message = "byok.models needs byok.kms = true: users' own keys are off without a key-encryption key."
+  }
+}

@@ -13,6 +13,8 @@ import {
   InfoSchema,
   PlaygroundErrorBodySchema,
   RenamedSchema,
+  UserAiKeyInfoSchema,
+  UserAiKeyRequestSchema,
   ServerFrameSchema,
   StatsSchema,
   StoppedSchema,
@@ -79,6 +81,8 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
     ConversationList: jsonSchemaOf(ConversationListSchema, 'output'),
     Conversation: jsonSchemaOf(ConversationSchema, 'output'),
     Renamed: jsonSchemaOf(RenamedSchema, 'output'),
+    UserAiKeyRequest: jsonSchemaOf(UserAiKeyRequestSchema, 'input'),
+    UserAiKeyInfo: jsonSchemaOf(UserAiKeyInfoSchema, 'output'),
     SseEvent: {
       type: 'object',
       required: ['event', 'data'],
@@ -263,9 +267,29 @@ export function openApiDocument(settings: ApiDocumentSettings): Record<string, u
           responses: {
             '200': { description: 'The report', content: json('QualityReport') },
             '400': problem('hours is invalid'),
-            '401': problem('The admin token is missing or wrong'),
-            '403': problem('ADMIN_TOKEN is not set on the server'),
+            '401': problem('The admin token is missing or wrong, or ADMIN_TOKEN is not set on the server'),
           },
+        },
+      },
+      '/api/playground/assistant/user-ai-key': {
+        post: {
+          summary: "Store the signed-in user's own OpenAI key (checked with one call to OpenAI, then sealed)",
+          requestBody: { required: true, content: json('UserAiKeyRequest') },
+          responses: {
+            '201': { description: 'Stored; only its masked form comes back', content: json('UserAiKeyInfo') },
+            '400': problem('The key is malformed or OpenAI refused it (`reason` byok_key_invalid or byok_key_refused)'),
+            '404': problem("Users' own keys are not enabled on this server (`reason` byok_disabled)"),
+            '503': problem('OpenAI, Cloud KMS or the key store is unreachable; nothing was stored'),
+            ...authRefusals,
+          },
+        },
+        get: {
+          summary: "Whether the signed-in user has a key stored, its masked form, and the models it may be used with",
+          responses: { '200': { description: 'What is stored', content: json('UserAiKeyInfo') }, '404': problem("Users' own keys are not enabled on this server"), '503': problem('The key store is unreachable'), ...authRefusals },
+        },
+        delete: {
+          summary: "Remove the signed-in user's key",
+          responses: { '204': { description: 'Removed' }, '404': problem('No key stored, or not enabled on this server'), '503': problem('The key store is unreachable'), ...authRefusals },
         },
       },
       '/metrics': {

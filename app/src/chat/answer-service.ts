@@ -71,7 +71,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   function unableToStart(request: StartRequest): StartRefusal | undefined {
     const messageId = request.messageId ? { messageId: request.messageId } : {}
     if (!accepting) return { ok: false, code: 'shutting_down', error: 'The server is shutting down; reconnect and try again' }
-    if (!options.llm) {
+    if (!options.llm && !request.llm) {
       return {
         ok: false,
         code: 'llm_unconfigured',
@@ -98,7 +98,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       const answer = new Answer({ messageId: meta.messageId, conversationId: meta.conversationId }, meta.userId, options.logMaxFrames, options.resumeGraceMs, coordinator, options.deltaCoalesceMs)
       answers.set(meta.messageId, answer)
       inflight.add(answer)
-      const generation: GenerationDeps = { ...options, llm: options.llm!, hooks: options.hooks ?? {} }
+      // The answer's own client (a user's key) or the server's: the generation does not know which.
+      const generation: GenerationDeps = { ...options, llm: request.llm ?? options.llm!, hooks: options.hooks ?? {} }
       const end = {
         stopHeartbeat: coordinator.heartbeat(meta.messageId),
         settled: () => inflight.delete(answer),

@@ -1,5 +1,5 @@
 /** What a transport asks of the answer service, and what it gets back: one typed object for every protocol. */
-import type { ChatMessage, Sampling } from '../llm/client.js'
+import type { ChatMessage, LlmClient, Sampling } from '../llm/client.js'
 import type { EditorContext } from '../protocol/editor-context.js'
 import type { ErrorCode, Usage } from '../protocol/frames.js'
 import type { Answer } from './answer.js'
@@ -35,6 +35,12 @@ export interface StartRequest {
   language?: string | undefined
   /** Held by the answer and ended with it (see AnswerLease); the guarded start sets it. */
   lease?: AnswerLease | undefined
+  /** Answer on the asking user's own stored key (BYOK) instead of the operator's; the guarded start opens it. */
+  useCustomKey?: boolean | undefined
+  /** With useCustomKey: the model, one of BYOK_MODELS (the first when absent); ignored otherwise. */
+  model?: string | undefined
+  /** The client for this one answer when it is not the server's (a user's own key); the guarded start sets it. */
+  llm?: LlmClient | undefined
 }
 
 export type StartRefusal = { ok: false; code: ErrorCode; error: string; messageId?: string; retryAfter?: number }

@@ -36,8 +36,9 @@ export interface Guard {
   /**
    * Applies the per-chat limits (rate, budget, concurrent answers). The lease holds the concurrent-answer
    * slot; the answer ends it, which frees the slot and counts the answer's tokens against `key`'s budget.
+   * `ownKey`: the answer runs on the user's own key, so the budget is neither checked nor spent (rate limits still apply).
    */
-  beforeChat(key: string): Promise<AnswerLease | Refusal>
+  beforeChat(key: string, options?: { ownKey?: boolean }): Promise<AnswerLease | Refusal>
 }
 
 export const isAdmissionRefusal = (value: unknown): value is AdmissionRefusal => typeof value === 'object' && value !== null && 'status' in value && 'code' in value
@@ -82,8 +83,8 @@ export function createGuard(options: GuardOptions): Guard {
       if (isRefusal(slot)) return refuse(slot)
       return { ...admission, slot }
     },
-    async beforeChat(key) {
-      const refusal = (await limiter.hit(key, 'chats')) ?? (await limiter.checkSpend(key))
+    async beforeChat(key, chat = {}) {
+      const refusal = (await limiter.hit(key, 'chats')) ?? (chat.ownKey ? undefined : await limiter.checkSpend(key))
       if (refusal) {
         options.onRefused?.(refusal.limit)
         return refusal
@@ -93,19 +94,19 @@ export function createGuard(options: GuardOptions): Guard {
         options.onRefused?.(slot.limit)
         return slot
       }
-      return leaseOf(key, slot)
+      return leaseOf(key, slot, !chat.ownKey)
     },
   }
 
   /** Ends once: a second end (a bug elsewhere) must not free a slot twice or bill twice. */
-  function leaseOf(key: string, slot: Slot): AnswerLease {
+  function leaseOf(key: string, slot: Slot, spends: boolean): AnswerLease {
     let ended = false
     return {
       end(usage) {
         if (ended) return
         ended = true
         slot.release()
-        if (usage.totalTokens > 0) limiter.spend(key, usage.totalTokens).catch(() => {}) // a limiter store outage must not stop answers
+        if (spends && usage.totalTokens > 0) limiter.spend(key, usage.totalTokens).catch(() => {}) // a limiter store outage must not stop answers
       },
     }
   }

@@ -7,7 +7,10 @@ import { createHttpFetch, rawBodyOf } from './http-fetch.js'
 import { createSseParser } from './sse-parser.js'
 
 export interface OpenAiSettings {
-  apiKey: string
+  /** A key, or a function the SDK calls before each request (a short-lived token that refreshes). */
+  apiKey: string | (() => Promise<string>)
+  /** What to check when the provider refuses the credential (default: OPENAI_API_KEY). */
+  credentialHint?: string
   baseURL: string | undefined
   model: string
   maxTokens: number
@@ -104,7 +107,7 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
       const toolCalls: ToolCall[] = [...state.tools.values()].map((t) => ({ id: t.id, name: t.name, arguments: t.arguments }))
       return { model: state.model, finishReason: state.finishReason, usage: state.usage, text: state.text, toolCalls }
     } catch (error) {
-      throw controller.signal.aborted ? fromAbortReason(controller.signal.reason) : classify(error)
+      throw controller.signal.aborted ? fromAbortReason(controller.signal.reason) : classify(error, settings.credentialHint)
     } finally {
       clearTimeout(timer)
       answerSignal.removeEventListener('abort', onOuterAbort)
@@ -242,7 +245,7 @@ function fromAbortReason(reason: unknown): Error {
 }
 
 /** Maps whatever the SDK or a timer threw to LlmError (with a stable code) or LlmAbortedError. */
-function classify(error: unknown): Error {
+function classify(error: unknown, credentialHint = 'check OPENAI_API_KEY'): Error {
   if (error instanceof LlmError || error instanceof LlmAbortedError) return error
   if (error instanceof TimeoutSignal) return new LlmError('upstream_timeout', TIMEOUT_TEXT[error.kind])
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('upstream_timeout', TIMEOUT_TEXT.answer)
@@ -254,10 +257,12 @@ function classify(error: unknown): Error {
       const retryAfter = Number(headers?.get('retry-after'))
       return new LlmError('rate_limited', 'The model provider is rate limiting requests; try again shortly', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, status)
     }
-    if (status === 401 || status === 403) return new LlmError('upstream_error', `The model provider refused the API key (HTTP ${status}); check OPENAI_API_KEY`, undefined, status)
+    if (status === 401 || status === 403) return new LlmError('upstream_error', `The model provider refused the credential (HTTP ${status}); ${credentialHint}`, undefined, status)
     return new LlmError('upstream_error', `The model provider answered HTTP ${status}`, undefined, status)
   }
   if (error instanceof OpenAI.APIConnectionError) return new LlmError('upstream_error', 'Could not reach the model provider')
+  // A credential function (a Google token) failed: its message says where from and what to check.
+  if (error instanceof OpenAI.OpenAIError && error.cause instanceof Error && error.cause.name === 'TokenError') return new LlmError('upstream_error', error.cause.message)
   return new LlmError('upstream_error', 'The model stream failed')
 }
 

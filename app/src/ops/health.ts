@@ -10,7 +10,7 @@ export interface ServiceState {
   environment: string
   version: string
   /** Who answers chats: pages show an offline banner when provider is "offline". */
-  llm?: { provider: 'offline' | 'openai'; model: string | null }
+  llm?: { provider: 'offline' | 'openai' | 'vertex'; model: string | null }
   /** A reason when a shared dependency (Redis) is unreachable: answers are refused, the process stays up. */
   degraded: () => string | undefined
 }

@@ -23,6 +23,16 @@ export const LanguageSchema = z
   .string({ error: 'must be a string such as "java"' })
   .regex(/^[A-Za-z][\w+#-]{0,31}$/, { message: 'must be a language name such as typescript, javascript, java, rust or go' })
   .meta({ description: "The editor's language (typescript, javascript, java, rust, go): the SDK the knowledge base answers from" })
+/** A model id a user's own key may name (checked against BYOK_MODELS when the answer starts). */
+export const ModelIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9._:/-]{1,128}$/, { message: "must be a model id of 1-128 letters, digits, '.', '_', ':', '/' or '-', e.g. gpt-4o-mini" })
+
+/** Run this answer on the user's own stored key (BYOK), with `model` from the operator's list. */
+const customKeyFields = {
+  useCustomKey: z.boolean({ error: 'must be true or false' }).optional(),
+  model: ModelIdSchema.optional(),
+}
 
 // Unknown fields are ignored (zod strips them): clients of the earlier design send `content` on every frame.
 // `metadata` is the editor state, the same object the AI SDK protocol carries as the last message's metadata.
@@ -35,6 +45,7 @@ export function clientMessageSchema(maxChars: number, editorLimits: EditorLimits
       messageId: IdSchema.optional(),
       language: LanguageSchema.optional(),
       metadata: editorContextSchema(editorLimits).optional(),
+      ...customKeyFields,
     }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('cancel'), messageId: IdSchema }),
@@ -59,6 +70,7 @@ export const ChatRequestSchema = (maxChars: number, editorLimits: EditorLimits =
     messageId: IdSchema.optional(),
     language: LanguageSchema.optional(),
     metadata: editorContextSchema(editorLimits).optional(),
+    ...customKeyFields,
   })
 
 export const frames = {

@@ -99,6 +99,8 @@ export const ErrorBodySchema = z
     messageId: z.string().optional(),
     conversationId: z.string().optional(),
     retryAfter: z.number().optional(),
+    /** A more precise, stable reason where one code covers several (users' own keys: byok_*). */
+    reason: z.string().optional(),
   })
   .meta({ description: 'A refusal: a stable code and one sentence saying what was wrong and how to fix it' })
 
@@ -119,6 +121,18 @@ export const HistoryMessageSchema = z.object({
 export const ChatHistorySchema = z.object({ conversationId: IdSchema, messages: z.array(HistoryMessageSchema) })
 
 export const StoppedSchema = z.object({ stopped: z.string().meta({ description: 'The id of the answer that was cancelled' }) })
+
+/** POST /api/playground/assistant/user-ai-key: the user's own OpenAI key. */
+export const UserAiKeyRequestSchema = z.object({ apiKey: z.string().min(20).max(512).regex(/^sk-[A-Za-z0-9_-]+$/) })
+
+/** What is stored about a user's own key: never the key, at most its masked form. */
+export const UserAiKeyInfoSchema = z.object({
+  stored: z.boolean(),
+  masked: z.string().optional(),
+  createdAt: z.string().optional(),
+  /** The models a chat with useCustomKey may name (BYOK_MODELS), the first the default. */
+  models: z.array(z.string()),
+})
 
 export const HealthSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'shutting_down']),

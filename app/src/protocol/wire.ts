@@ -166,7 +166,8 @@ export interface EditorState {
 
 /** What a client sends (the server validates these with the zod schemas of frames.ts). */
 export type ClientFrame =
-  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string; metadata?: EditorState }
+  /** `useCustomKey`: answer on the user's own stored key, with `model` from the operator's list (BYOK). */
+  | { type: 'chat'; content: string; conversationId?: string; messageId?: string; language?: string; metadata?: EditorState; useCustomKey?: boolean; model?: string }
   | { type: 'ping' }
   | { type: 'cancel'; messageId: string }
   | { type: 'resume'; messageId: string; lastSeq: number }

@@ -57,7 +57,8 @@ export function qualityRoutes(deps: QualityRouteDeps): Hono {
   })
 
   app.get('/api/admin/quality', (c) => {
-    if (!deps.adminToken) return httpError('forbidden', 'The quality report needs ADMIN_TOKEN to be set on the server')
+    // Without ADMIN_TOKEN no credential can match: 401 like a wrong token, and the sentence says what the operator must set.
+    if (!deps.adminToken) return httpError('unauthorized', 'The quality report needs ADMIN_TOKEN to be set on the server, then Authorization: Bearer <ADMIN_TOKEN>')
     if (!operatorTokenMatches(deps.adminToken, c)) return httpError('unauthorized', 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>')
     const hours = c.req.query('hours') ?? '24'
     if (!/^\d{1,4}$/.test(hours) || Number(hours) < 1) return httpError('invalid_message', 'hours must be a whole number from 1 to 9999, e.g. ?hours=24')

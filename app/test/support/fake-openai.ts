@@ -17,6 +17,7 @@ export type FakeMode =
   | 'stall' // a few chunks, then silence (connection held open)
   | 'truncated' // a few chunks, then a clean end of the response without finish_reason or [DONE]
   | 'huge' // many large chunks as fast as possible
+  | 'usage_each' // every chunk carries the usage so far (as Vertex AI may); the last one is the total
 
 /** A tool call the fake makes when asked with `[[tools:NAME]]` and offered tools (see `toolCalls`). */
 export interface FakeToolCall {
@@ -36,6 +37,8 @@ export interface FakeRequest {
   maxTokens: number | undefined
   temperature: number | undefined
   authorization: string | undefined
+  /** The request path, e.g. /v1/chat/completions or a Vertex AI endpoint's. */
+  path: string
   aborted: boolean
   mode: FakeMode
 }
@@ -53,6 +56,8 @@ export interface FakeOpenAiOptions {
   hugeChunkBytes?: number
   /** Tool calls by name, made by a question with `[[tools:NAME]]` while no tool result is in the conversation. */
   toolCalls?: Record<string, FakeToolCall[]>
+  /** Bearer keys (or tokens) accepted; any other gets 401. Default: every key is accepted. */
+  acceptedKeys?: string[] | undefined
 }
 
 export interface FakeOpenAi {
@@ -60,7 +65,9 @@ export interface FakeOpenAi {
   requests: FakeRequest[]
   /** Emit time (performance.now()) of every content chunk, by question. */
   emits: Map<string, number[]>
-  options: Required<FakeOpenAiOptions>
+  /** Every GET /models, with the key it carried. */
+  modelListings: { authorization: string | undefined }[]
+  options: FakeOpenAiOptions & Required<Omit<FakeOpenAiOptions, 'acceptedKeys'>>
   /** The exact text a normal answer to `question` has (directives stripped). */
   answerFor(question: string): string
   /** The chunks a normal answer is sent in. */
@@ -111,7 +118,7 @@ function parseDirectives(text: string): { clean: string; mode?: FakeMode; delay?
 }
 
 export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
-  const options: Required<FakeOpenAiOptions> = {
+  const options: FakeOpenAiOptions & Required<Omit<FakeOpenAiOptions, 'acceptedKeys'>> = {
     defaultMode: 'normal',
     chunkDelayMs: 2,
     answerWords: 12,
@@ -122,6 +129,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     ...opts,
   }
   const requests: FakeRequest[] = []
+  const modelListings: { authorization: string | undefined }[] = []
   const emits = new Map<string, number[]>()
   const failuresSeen = new Map<string, number>()
   const sockets = new Set<Socket>()
@@ -148,7 +156,21 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       timers.add(t)
     })
 
+  const keyRefused = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!options.acceptedKeys || options.acceptedKeys.some((key) => req.headers.authorization === `Bearer ${key}`)) return false
+    // As OpenAI does: the message quotes part of the key, which must never reach our clients.
+    const sent = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
+    res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Incorrect API key provided: ${sent.slice(0, 8)}***${sent.slice(-4)}`, type: 'invalid_request_error', code: 'invalid_api_key' } }))
+    return true
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      modelListings.push({ authorization: req.headers.authorization })
+      if (keyRefused(req, res)) return
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'fake' }] }))
+      return
+    }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }))
       return
@@ -179,6 +201,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       maxTokens: body.max_tokens,
       temperature: body.temperature,
       authorization: req.headers.authorization,
+      path: req.url.split('?')[0]!,
       aborted: false,
       mode,
     }
@@ -194,6 +217,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { message: `fake ${status}`, type: 'server_error' } }))
     }
 
+    if (keyRefused(req, res)) return
     if (mode === 'http500') return fail(500)
     if (mode === 'http429') return fail(429, { 'retry-after': '1' })
     if (mode === 'flaky') {
@@ -209,8 +233,11 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     const id = `chatcmpl-fake-${requests.length}`
     const created = Math.floor(Date.now() / 1000)
     const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`)
+    const promptTokens = body.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
+    let sent = 0
+    const usageSoFar = () => ({ prompt_tokens: promptTokens, completion_tokens: sent, total_tokens: promptTokens + sent })
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-      send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], usage: null })
+      send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], usage: mode === 'usage_each' ? usageSoFar() : null })
 
     const calls = directives.tools === undefined ? undefined : options.toolCalls[directives.tools]
     if (calls && offered.length > 0 && !body.messages.some((m) => m.role === 'tool')) {
@@ -239,13 +266,13 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         return // stall: hold the connection open, silent
       }
       times.push(performance.now())
+      sent++
       chunk({ content: pieces[i] })
       if (mode !== 'huge' && delay > 0) await wait(delay)
       else if (mode === 'huge' && !res.write('')) await new Promise((r) => res.once('drain', r))
     }
     chunk({}, 'stop')
-    if (record.includeUsage) {
-      const promptTokens = body.messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).length, 0)
+    if (record.includeUsage && mode !== 'usage_each') {
       send({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } })
     }
     res.end('data: [DONE]\n\n')
@@ -279,6 +306,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     emits,
+    modelListings,
     options,
     answerFor: (question) => chunksFor(question, parseDirectives(question).words).join(''),
     chunksFor: (question) => chunksFor(question, parseDirectives(question).words),

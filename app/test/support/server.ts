@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/chat/prompt.js'
 import { buildConfig, parseEnv, type Config } from '../../src/config.js'
 import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js'
-import { createOfflineClient } from '../../src/llm/offline.js'
-import { createOpenAiClient } from '../../src/llm/openai.js'
+import { createByok } from '../../src/keys/byok.js'
+import type { TokenSource } from '../../src/llm/google-token.js'
+import { createProviderClient } from '../../src/llm/provider.js'
 import { createLogger } from '../../src/ops/logger.js'
 import { connectSharedState } from '../../src/shared-state.js'
 import { startServer, type RunningServer } from '../../src/server.js'
@@ -39,7 +40,13 @@ export function testKnowledge(dir?: string): KnowledgeBase {
   return (defaultKnowledge ??= loadKnowledge(fileURLToPath(new URL('../../../knowledge', import.meta.url))))
 }
 
-export async function startTestServer(env: Record<string, string>, options: { clock?: ManualClock } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  clock?: ManualClock
+  /** Vertex AI tokens from here instead of the metadata server or ADC. */
+  tokens?: TokenSource
+}
+
+export async function startTestServer(env: Record<string, string>, options: TestServerOptions = {}): Promise<TestServer> {
   const config = buildConfig(parseEnv({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env }), {}, '1.0.0-test')
   const rawLogs: string[] = []
   const logs: Record<string, unknown>[] = []
@@ -53,12 +60,21 @@ export async function startTestServer(env: Record<string, string>, options: { cl
     },
   })
   const logger = createLogger(config.log.level, sink)
-  const { openai } = config
   const knowledge = testKnowledge(config.knowledge.dir)
-  // As main.ts chooses: the model when configured (buildConfig refuses openai without a key), else offline.
-  const llm = config.llm.provider === 'openai' ? createOpenAiClient({ ...openai, apiKey: openai.apiKey! }) : createOfflineClient(knowledge)
+  // As main.ts chooses: the configured provider (buildConfig refuses one that lacks its settings), else offline.
+  const llm = createProviderClient(config, knowledge, options.tokens ? { tokens: options.tokens } : {})
   const shared = config.redis.url ? await connectSharedState(config, logger, config.redis.url) : undefined
-  const server = await startServer({ config, logger, llm, knowledge, systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, ...shared?.stores, ...(options.clock ? { clock: options.clock.now } : {}) })
+  const byok = await createByok(config, { redis: shared?.redis })
+  const server = await startServer({
+    config,
+    logger,
+    llm,
+    knowledge,
+    systemPrompt: config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+    ...shared?.stores,
+    ...(options.clock ? { clock: options.clock.now } : {}),
+    ...(byok ? { byok } : {}),
+  })
   return {
     server,
     config,
@@ -68,6 +84,7 @@ export async function startTestServer(env: Record<string, string>, options: { cl
     rawLogs,
     close: async () => {
       await server.shutdown()
+      await byok?.close()
       await shared?.close()
     },
   }

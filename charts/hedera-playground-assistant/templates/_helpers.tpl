@@ -107,6 +107,16 @@ Secret Manager version names (X_SECRET) are references, not secrets, so they bel
 {{- $_ := set $e "OPENAI_MODEL" $v.openai.model }}
 {{- with $v.openai.baseUrl }}{{ $_ := set $e "OPENAI_BASE_URL" . }}{{ end }}
 {{- with $v.openai.apiKeySecretVersion }}{{ $_ := set $e "OPENAI_API_KEY_SECRET" . }}{{ end }}
+{{- /* Provider and users' own keys */}}
+{{- with $v.llm.provider }}{{ $_ := set $e "LLM_PROVIDER" . }}{{ end }}
+{{- if eq $v.llm.provider "vertex" }}
+{{- $_ := set $e "VERTEX_PROJECT" $v.vertex.project }}
+{{- $_ := set $e "VERTEX_LOCATION" $v.vertex.location }}
+{{- $_ := set $e "VERTEX_MODEL" $v.vertex.model }}
+{{- end }}
+{{- with $v.byok.kmsKeyName }}{{ $_ := set $e "BYOK_KMS_KEY_NAME" . }}{{ end }}
+{{- with $v.byok.localKeySecretVersion }}{{ $_ := set $e "BYOK_LOCAL_KEY_SECRET" . }}{{ end }}
+{{- with $v.byok.models }}{{ $_ := set $e "BYOK_MODELS" (join "," .) }}{{ end }}
 {{- /* Auth */}}
 {{- $_ := set $e "AUTH_MODE" $v.auth.mode }}
 {{- with $v.auth.gatewayHeader }}{{ $_ := set $e "AUTH_GATEWAY_HEADER" . }}{{ end }}
@@ -200,6 +210,16 @@ Each failure names the values to change.
 {{- if and $v.redis.url $v.redis.existingSecret }}
 {{- fail "redis: set only one of redis.url and redis.existingSecret" }}
 {{- end }}
+{{- /* provider and users' own keys */}}
+{{- if and (eq $v.llm.provider "vertex") (not (and $v.vertex.project $v.vertex.location)) }}
+{{- fail "llm.provider=vertex needs vertex.project and vertex.location (e.g. us-central1)" }}
+{{- end }}
+{{- if and $v.byok.kmsKeyName $v.byok.localKeySecretVersion }}
+{{- fail "byok: set only one of byok.kmsKeyName (Cloud KMS) and byok.localKeySecretVersion" }}
+{{- end }}
+{{- if and $v.byok.models (not (or $v.byok.kmsKeyName $v.byok.localKeySecretVersion)) }}
+{{- fail "byok.models needs byok.kmsKeyName or byok.localKeySecretVersion, which turn users' own keys on" }}
+{{- end }}
 {{- /* auth modes need their secret */}}
 {{- if and (eq $v.auth.mode "token") (not (or $v.auth.tokensSecretVersion $v.auth.tokens.existingSecret)) }}
 {{- fail "auth.mode=token needs the tokens: set auth.tokensSecretVersion or auth.tokens.existingSecret" }}
@@ -208,7 +228,7 @@ Each failure names the values to change.
 {{- fail "auth.mode=jwt needs a key: set auth.jwt.secretVersion, auth.jwt.existingSecret or auth.jwt.jwksUrl" }}
 {{- end }}
 {{- /* secrets never go through the plain env map */}}
-{{- range $name := list "OPENAI_API_KEY" "API_TOKENS" "JWT_SECRET" "ADMIN_TOKEN" "METRICS_TOKEN" "REDIS_PASSWORD" }}
+{{- range $name := list "OPENAI_API_KEY" "API_TOKENS" "JWT_SECRET" "ADMIN_TOKEN" "METRICS_TOKEN" "REDIS_PASSWORD" "BYOK_LOCAL_KEY" }}
 {{- if hasKey $v.env $name }}
 {{- fail (printf "env.%s: secrets don't go in env (it renders into a ConfigMap); use the matching existingSecret or *SecretVersion value" $name) }}
 {{- end }}

@@ -33,6 +33,10 @@ SCHEMA_CASES = [
     ({"serviceAccount": {"annotations": {"iam.gke.io/gcp-service-account": "not-an-email"}}},
      "at '/serviceAccount/annotations/iam.gke.io~1gcp-service-account'"),
     ({"terminationGracePeriodSeconds": "30"}, "at '/terminationGracePeriodSeconds': got string, want integer"),
+    ({"llm": {"provider": "gemini"}}, "at '/llm/provider': value must be one of '', 'openai', 'vertex', 'offline'"),
+    ({"vertex": {"model": "gemini-2.5-flash"}}, "at '/vertex/model'"),
+    ({"byok": {"kmsKeyName": "projects/p/keyRings/r"}}, "at '/byok/kmsKeyName'"),
+    ({"byok": {"models": ["gpt 4o"]}}, "at '/byok/models/0'"),
 ]
 
 
@@ -45,6 +49,11 @@ def test_schema_rejects_bad_values_with_a_clear_message(values, message):
 
 # Rules that span several values, enforced by the templates (fail) with a message naming the values.
 TEMPLATE_CASES = [
+    ({"llm": {"provider": "vertex"}, "vertex": {"project": "my-project"}}, "llm.provider=vertex needs vertex.project and vertex.location"),
+    ({"byok": {"kmsKeyName": "projects/p/locations/global/keyRings/r/cryptoKeys/k", "localKeySecretVersion": "projects/p/secrets/s/versions/1"}},
+     "byok: set only one of byok.kmsKeyName (Cloud KMS) and byok.localKeySecretVersion"),
+    ({"byok": {"models": ["gpt-4o-mini"]}}, "byok.models needs byok.kmsKeyName or byok.localKeySecretVersion"),
+    ({"env": {"BYOK_LOCAL_KEY": "x"}}, "env.BYOK_LOCAL_KEY: secrets don't go in env"),
     ({"terminationGracePeriodSeconds": 10},
      "terminationGracePeriodSeconds (10) must be greater than preStopSleepSeconds (5) + shutdownGraceMs/1000 (8) + 1 = 14"),
     ({"terminationGracePeriodSeconds": 14}, "must be greater than preStopSleepSeconds"),

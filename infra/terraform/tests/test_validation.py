@@ -81,6 +81,15 @@ def test_cloud_run_refuses(cloud_run, extra, message):
     ({"gke": "{namespace = [1]}"}, False),
     ({"cloud_run_timeout_seconds": "3600"}, False),
     ({"openai_api_key": '"short"'}, False),
+    ({"llm_provider": '"vertex"', "vertex": '{location = "us-central1", model = "google/gemini-2.5-pro"}'}, True),
+    ({"byok": '{kms = true, models = ["gpt-4o-mini", "gpt-4o"]}'}, True),
+    ({"llm_provider": '"gemini"'}, False),
+    ({"vertex": '{model = "gemini-2.5-flash"}'}, False),
+    ({"vertex": '{location = "US Central"}'}, False),
+    ({"byok": '{models = ["gpt-4o-mini"]}'}, False),
+    ({"byok": '{kms = true, rotation_period = "3600s"}'}, False),
+    ({"byok": '{kms = true, rotation_period = "31536000s"}'}, False),
+    ({"byok": '{kms = true, key_ring = "bad/ring"}'}, False),
 ])
 def test_root_variables(root, extra, ok):
     result = plan(root, {"project_id": "my-project", **{k: v.strip('"') for k, v in extra.items()}})

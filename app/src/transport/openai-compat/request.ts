@@ -22,6 +22,8 @@ export interface CompletionRequest {
   includeUsage: boolean
   /** The `editor` extension: the editor state, as the Playground sends it (docs/ai-sdk.md). */
   editor: EditorContext | undefined
+  /** Extension: answer on the caller's own stored key; `model` then names one of BYOK_MODELS. */
+  useCustomKey: boolean
 }
 
 export type ParsedRequest = { ok: true; request: CompletionRequest } | { ok: false; error: string; param?: string }
@@ -49,6 +51,7 @@ const Body = z.object({
   n: nullable(z.literal(1, { error: 'must be 1: this service returns one choice' })),
   // An extension (OpenAI's own `metadata` is something else): send it with extra_body in the Python SDK.
   editor: z.unknown().optional(),
+  use_custom_key: nullable(z.boolean({ error: 'must be true or false' })),
 })
 
 /** The editor schema of each set of bounds, built once. */
@@ -96,6 +99,7 @@ export function parseCompletionRequest(body: unknown, limits: CompletionRequestL
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
       editor: editor?.data,
+      useCustomKey: data.use_custom_key ?? false,
     },
   }
 }

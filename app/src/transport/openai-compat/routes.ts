@@ -76,9 +76,11 @@ export function openAiCompatRoutes(deps: OpenAiCompatDeps): Hono {
     const parsed = parseCompletionRequest(body, { maxContentChars: deps.maxContentChars, maxHistory: deps.maxHistory, ...(deps.editorLimits ? { editor: deps.editorLimits } : {}) })
     if (!parsed.ok) return errorResponse(invalidRequest(parsed.error, parsed.param))
     const request = parsed.request
-    if (request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))
+    // With use_custom_key the model is the user's choice among BYOK_MODELS (the service's own id means the default).
+    if (!request.useCustomKey && request.model !== deps.modelId) return errorResponse(modelNotFound(request.model, deps.modelId))
+    const ownKey = request.useCustomKey ? { useCustomKey: true, ...(request.model !== deps.modelId ? { model: request.model } : {}) } : {}
 
-    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling, editor: request.editor })
+    const result = await deps.start(admission, { content: request.question, history: request.history, sampling: request.sampling, editor: request.editor, ...ownKey })
     if (!result.ok) return errorResponse(fromRefused(result))
     const answer = result.answer
     const feed = followAnswer(answer, deps.maxBufferedBytes)

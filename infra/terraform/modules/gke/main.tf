@@ -31,8 +31,20 @@ locals {
       }
     }
     openai = {
-      apiKeySecretVersion = local.secret_versions["OPENAI_API_KEY"]
+      apiKeySecretVersion = lookup(local.secret_versions, "OPENAI_API_KEY", "")
       model               = var.openai_model
+    }
+    llm = {
+      provider = var.llm_provider
+    }
+    vertex = {
+      project  = var.llm_provider == "vertex" ? var.project_id : ""
+      location = var.llm_provider == "vertex" ? coalesce(var.vertex.location, var.region) : ""
+      model    = var.vertex.model
+    }
+    byok = {
+      kmsKeyName = var.byok.kms_key_name
+      models     = var.byok.models
     }
     service = {
       type = "LoadBalancer"
@@ -146,8 +158,8 @@ resource "helm_release" "app" {
 
   lifecycle {
     precondition {
-      condition     = contains(keys(var.secret_env), "OPENAI_API_KEY")
-      error_message = "secret_env must name the OPENAI_API_KEY secret."
+      condition     = var.llm_provider == "vertex" || contains(keys(var.secret_env), "OPENAI_API_KEY")
+      error_message = "secret_env must name the OPENAI_API_KEY secret (only llm_provider \"vertex\" needs no key)."
     }
     precondition {
       condition     = var.auth_mode != "token" || contains(keys(var.secret_env), "API_TOKENS")

@@ -122,7 +122,7 @@ variable "auth_mode" {
 }
 
 variable "secret_env" {
-  description = "Secrets the app reads with its Workload Identity: setting name => secret id in this project. OPENAI_API_KEY is required; ADMIN_TOKEN goes to admin.tokenSecretVersion, others to env as <NAME>_SECRET."
+  description = "Secrets the app reads with its Workload Identity: setting name => secret id in this project. OPENAI_API_KEY is required unless llm_provider is vertex; ADMIN_TOKEN goes to admin.tokenSecretVersion, others to env as <NAME>_SECRET."
   type        = map(string)
 
   validation {
@@ -231,4 +231,38 @@ variable "labels" {
   description = "Labels put on the cluster."
   type        = map(string)
   default     = { app = "hedera-playground-assistant" }
+}
+
+variable "llm_provider" {
+  description = "The chart's llm.provider (LLM_PROVIDER): openai, vertex (Gemini on Vertex AI with the workload's Google service account) or offline."
+  type        = string
+  default     = "openai"
+
+  validation {
+    condition     = contains(["openai", "vertex", "offline"], var.llm_provider)
+    error_message = "llm_provider must be openai, vertex or offline."
+  }
+}
+
+variable "vertex" {
+  description = "With llm_provider = \"vertex\": location (null: region) and model (publisher/model) for the chart's vertex values; the project is project_id."
+  type = object({
+    location = optional(string)
+    model    = optional(string, "google/gemini-2.5-flash")
+  })
+  default = {}
+}
+
+variable "byok" {
+  description = "Users' own keys: the Cloud KMS key name (BYOK_KMS_KEY_NAME, empty: off) and the allowed models (BYOK_MODELS) for the chart's byok values."
+  type = object({
+    kms_key_name = optional(string, "")
+    models       = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = var.byok.kms_key_name == "" || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.byok.kms_key_name))
+    error_message = "byok.kms_key_name must be projects/P/locations/L/keyRings/R/cryptoKeys/K or empty."
+  }
 }

@@ -4,6 +4,7 @@ import { createAnswerService, type AnswerHooks, type AnswerService } from './cha
 import { createMemoryConversationIndex, type ConversationIndex } from './chat/conversation-index.js'
 import type { ConversationStore } from './chat/conversations.js'
 import { createLocalCoordinator, type Coordinator } from './chat/coordinator.js'
+import { createCodeIntelligence, type CodeIntelligence } from './code/index.js'
 import type { Config } from './config.js'
 import { createAuthenticator } from './guard/auth.js'
 import { createGuard, type Guard } from './guard/guard.js'
@@ -60,6 +61,8 @@ export interface Services {
   tracer: Tracer | undefined
   quality: QualityStore
   byok: Byok | undefined
+  /** Code review and run reading over the knowledge base (its type checker's worker starts on first use). */
+  code: CodeIntelligence | undefined
 }
 
 export async function buildServices(options: ServerOptions): Promise<Services> {
@@ -131,6 +134,7 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
     knowledge: options.knowledge,
     quality: qualityStore,
     byok: options.byok,
+    code: options.knowledge && createCodeIntelligence({ knowledge: options.knowledge }),
   }
 }
 

@@ -1,4 +1,4 @@
-/** explain_status today: finds the SDK's Status names in a run output (or a bare name) and explains each from the notes and the guides. */
+/** The Status list's explanations: finds the SDK's Status names in a run output (or a bare name) and explains each from the notes and the guides. */
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { OutputExplanation, StatusExplanation } from './code-checks.js'
 import { guideUri } from './uris.js'

@@ -4,28 +4,22 @@
  */
 import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
-import { startRedis, type RedisServer } from './support/redis-server.js'
-import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
+import type { FakeOpenAi } from './support/fake-openai.js'
+import type { TestServer } from './support/server.js'
+import { startTwoInstances, type TwoInstances } from './support/two-instances.js'
 
 const CHAT = '/api/playground/assistant/chat'
 
 let fake: FakeOpenAi
-let redis: RedisServer
 let a: TestServer
 let b: TestServer
+let both: TwoInstances | undefined
 
 beforeAll(async () => {
-  fake = await startFakeOpenAi()
-  redis = await startRedis()
-  const env = upstreamEnv(fake.url, { REDIS_URL: redis.url, RESUME_GRACE_MS: '30000', AUTH_MODE: 'gateway' })
-  ;[a, b] = await Promise.all([startTestServer(env), startTestServer(env)])
+  both = await startTwoInstances({ RESUME_GRACE_MS: '30000', AUTH_MODE: 'gateway' })
+  ;({ fake, a, b } = both)
 })
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()])
-  await redis?.stop()
-  await fake?.close()
-})
+afterAll(() => both?.close())
 
 const transportFor = (server: TestServer, userId: string) => new DefaultChatTransport({ api: `${server.http}${CHAT}`, headers: { 'x-user-id': userId } })
 

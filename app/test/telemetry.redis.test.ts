@@ -1,28 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js'
-import { startRedis, type RedisServer } from './support/redis-server.js'
 import { collectSse, postChat, readSse } from './support/sse-client.js'
-import { startTestServer, upstreamEnv, type TestServer } from './support/server.js'
+import type { TestServer } from './support/server.js'
+import { startTwoInstances, type TwoInstances } from './support/two-instances.js'
 
 const TRACE = '9af92f3577b34da6a3ce929d0e0e4736'
 const OTHER = '1af92f3577b34da6a3ce929d0e0e4736'
 
-let fake: FakeOpenAi
-let redis: RedisServer
 let a: TestServer
 let b: TestServer
+let both: TwoInstances | undefined
 
 beforeAll(async () => {
-  fake = await startFakeOpenAi()
-  redis = await startRedis()
-  const env = upstreamEnv(fake.url, { REDIS_URL: redis.url, RESUME_GRACE_MS: '5000', GOOGLE_CLOUD_PROJECT: 'test-project-1' })
-  ;[a, b] = await Promise.all([startTestServer(env), startTestServer(env)])
+  both = await startTwoInstances({ RESUME_GRACE_MS: '5000', GOOGLE_CLOUD_PROJECT: 'test-project-1' })
+  ;({ a, b } = both)
 })
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()])
-  await redis?.stop()
-  await fake?.close()
-})
+afterAll(() => both?.close())
 
 describe('the trace of an answer across instances', () => {
   it('an answer started on A and resumed on B is logged on B under the trace A started it with', async () => {

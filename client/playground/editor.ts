@@ -48,7 +48,7 @@ function toLint(doc: Text, d: Diagnostic): LintDiagnostic {
   return { from, to: Math.max(to, from), severity: d.severity, message: d.message, source: d.source }
 }
 
-export function createEditor(parent: HTMLElement, options: { code: string; language: EditorLanguage; label: string; placeholder: string }): CodeEditor {
+export function createEditor(parent: HTMLElement, options: { code: string; language: EditorLanguage; label: string; placeholder: string; nonce: string }): CodeEditor {
   const language = new Compartment()
   const view = new EditorView({
     parent,
@@ -66,6 +66,8 @@ export function createEditor(parent: HTMLElement, options: { code: string; langu
         lintGutter(),
         language.of(languageSupport(options.language)),
         placeholder(options.placeholder),
+        // CodeMirror's theme goes into a <style> element: the page's CSP admits it by this response's nonce.
+        EditorView.cspNonce.of(options.nonce),
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
       ],
     }),

@@ -42,10 +42,14 @@ const ui = {
   output: element<HTMLTextAreaElement>('run-output'),
 }
 
+/** The style nonce the server put on this response's script tag (the browser keeps it in `.nonce` only). */
+const styleNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? ''
+
 const editor = createEditor(element<HTMLDivElement>('editor'), {
   code: '',
   language: 'typescript',
   label: 'Code editor',
+  nonce: styleNonce,
   placeholder: 'Paste or write your program here; Review checks it, Explain output reads it with the run output.',
 })
 

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   }
   if (byok) logger.info({ event: 'byok', kek: config.byok.kmsKeyName ? 'kms' : 'local', models: config.byok.models }, "users' own keys are on")
   // Handlers first: a signal that arrives while the server is still starting must not kill it mid-way.
-  const starting = startServer({ config, logger, llm, knowledge, systemPrompt: systemPromptOf(config), ...shared?.stores, ...(byok ? { byok } : {}) })
+  const starting = startServer({ config, logger, llm, knowledge, systemPrompt: systemPromptOf(config), warmCodeCheck: true, ...shared?.stores, ...(byok ? { byok } : {}) })
   const stop = (signal: string) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`)
     starting

@@ -70,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clearInterval(heartbeat)
       for (const connection of connections.all()) connection.close(CLOSE_SERVICE_RESTART, 'server restarting; reconnect')
       answers.close()
+      await services.code?.close()
       metricsServer?.close()
       await services.conversations.close()
       await services.coordinator.close()

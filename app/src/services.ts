@@ -10,6 +10,7 @@ import { createGuard, type Guard } from './guard/guard.js'
 import { createGuardedStart, type GuardedStart } from './guard/guarded-start.js'
 import { createMemoryLimiter, type Limiter } from './guard/limits.js'
 import type { Byok } from './keys/byok.js'
+import { createCodeIntelligence, type CodeIntelligence } from './code/index.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import type { LlmClient } from './llm/client.js'
 import { ConnectionRegistry } from './ops/connections.js'
@@ -38,6 +39,8 @@ export interface ServerOptions {
   knowledge?: KnowledgeBase
   /** Quality signals and feedback (a shared store for many instances); in memory by default. */
   quality?: QualityStore
+  /** Start the type checker's worker at once (the process entry does; tests start it on first use). */
+  warmCodeCheck?: boolean
   /** Users' own keys (BYOK_KMS_KEY_NAME or BYOK_LOCAL_KEY); the key routes explain how to turn it on when absent. */
   byok?: Byok
 }
@@ -60,6 +63,8 @@ export interface Services {
   tracer: Tracer | undefined
   quality: QualityStore
   byok: Byok | undefined
+  /** Code intelligence (type check in a worker, pitfall rules, run output) over the knowledge base. */
+  code: CodeIntelligence | undefined
 }
 
 export async function buildServices(options: ServerOptions): Promise<Services> {
@@ -83,6 +88,10 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
   const knowledge = options.knowledge && instrumentKnowledge(quality.knowledge(options.knowledge), telemetry)
   // The answer service is made below; the gauge reads it only when scraped, after that.
   const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })
+  const code = options.knowledge ? createCodeIntelligence({ knowledge: options.knowledge }) : undefined
+  // The answer's own snippets get the rules and the name check only (see chat/answer-code.ts): no worker needed.
+  const answerCode = options.knowledge ? createCodeIntelligence({ knowledge: options.knowledge, typeCheck: false }) : undefined
+  if (options.warmCodeCheck) void code?.warm().then((warm) => logger.info({ event: 'code_check_warm', ...warm }, 'type checker ready'))
   const hooks = [metrics.hooks, streamSpanHooks(telemetry), quality.hooks, ...(options.hooks ? [options.hooks] : [])]
   const service = createAnswerService({
     llm: options.llm && instrumentLlm(quality.llm(options.llm), config.llm.provider, telemetry),
@@ -100,6 +109,7 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
     logMaxFrames: config.answers.logMaxFrames,
     deltaCoalesceMs: config.answers.deltaCoalesceMs,
     ...(knowledge ? { knowledge } : {}),
+    ...(code && answerCode ? { code: { editor: code, answer: answerCode } } : {}),
     // The offline client reads the knowledge base itself; grounding is for a model.
     grounding: config.knowledge.enabled && config.llm.provider !== 'offline',
     hooks: combineHooks(...hooks),
@@ -131,6 +141,7 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
     knowledge: options.knowledge,
     quality: qualityStore,
     byok: options.byok,
+    code,
   }
 }
 

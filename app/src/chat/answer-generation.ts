@@ -1,6 +1,8 @@
 /** Runs one admitted answer: history, grounding, prompt, the model's stream into the answer's log, the turn saved. */
 import type { Logger } from 'pino'
-import { LlmAbortedError, LlmError, type AnswerTools, type LlmClient } from '../llm/client.js'
+import { OFFLINE_MODEL } from '../knowledge/offline-answer.js'
+import { LlmAbortedError, LlmError, type LlmClient } from '../llm/client.js'
+import { checkAnswerCode, examineEditor, proposeCodeTool, type CodeSteps, type EditorFindings } from './answer-code.js'
 import type { Passage } from '../knowledge/passages.js'
 import { frames, type ApiCheck, type ErrorCode, type ServerFrame, type Source, type Usage } from '../protocol/frames.js'
 import type { Answer } from './answer.js'
@@ -23,8 +25,8 @@ export interface GenerationDeps {
     checkApi(markdown: string): ApiCheck
   }
   grounding?: boolean
-  /** Tools the model may call in this answer (code review: proposeCode); the calls run on the server. */
-  tools?(request: StartRequest, answer: Answer): AnswerTools | undefined
+  /** Code intelligence: the editor's file checked in code-review and execution-analysis, the answer's code after. */
+  code?: { editor: CodeSteps; answer: CodeSteps }
 }
 
 interface Ending {
@@ -78,13 +80,17 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
     const language = request.language ?? request.editor?.language
     const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(retrievalQuery(content, request.editor), recentTurns, undefined, language)) : undefined
-    const messages = buildMessages(deps.systemPrompt, history, content, grounding, editorBlockOf(request))
+    const findings = deps.code ? await examineEditor(deps.code.editor, request.editor, language) : undefined
+    const messages = buildMessages(deps.systemPrompt, history, content, grounding, editorBlockOf(request, findings))
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
     if (answer.controller.signal.aborted) throw new LlmAbortedError('aborted')
-    const tools = deps.tools?.(request, answer)
+    const offline = deps.llm.model === OFFLINE_MODEL
+    // A review with a model may propose changes; the server places them on the file's lines.
+    const tools = deps.code && request.editor?.type === 'code-review' && !offline ? proposeCodeTool(deps.code.editor, request.editor, answer) : undefined
     const result = await deps.llm.stream(messages, {
       signal: answer.controller.signal,
       ...(tools ? { tools } : {}),
+      ...(findings ? { composed: findings.answer } : {}),
       ...(request.language ? { language: request.language } : {}),
       ...(request.sampling ? { sampling: request.sampling } : {}),
       onDelta: (text) => {
@@ -98,6 +104,8 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     const usage = result.usage ?? estimateUsage(messages, answer.text)
     const sources: Source[] | undefined = result.sources ?? grounding?.sources
     const apiCheck = deps.knowledge?.checkApi(answer.text)
+    // The offline answer's code is the guides' own, checked in npm test; a model's is checked here.
+    const answerCheck = deps.code && !offline ? await checkAnswerCode(deps.code.answer, answer.text) : undefined
     const terminal = frames.complete(answer.ids, {
       model: result.model,
       finishReason: result.finishReason,
@@ -105,6 +113,8 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
       ...(result.usage ? {} : { usageEstimated: true }),
       ...(sources ? { sources } : {}),
       ...(apiCheck ? { apiCheck } : {}),
+      ...(findings ? { codeCheck: findings.check } : {}),
+      ...(answerCheck ? { answerCheck } : {}),
     })
     return { outcome: 'completed', usage, terminal }
   } catch (error) {
@@ -165,8 +175,12 @@ function logAnswer(deps: GenerationDeps, answer: Answer, request: StartRequest, 
   )
 }
 
-/** The editor state as the model reads it, when the question came with one. */
-const editorBlockOf = (request: StartRequest) => (request.editor ? renderEditorContext(request.editor) : undefined)
+/** The editor state as the model reads it, when the question came with one, with what the server's checks found. */
+function editorBlockOf(request: StartRequest, findings?: EditorFindings): string | undefined {
+  if (!request.editor) return undefined
+  const block = renderEditorContext(request.editor)
+  return findings?.facts ? `${block}\n\nWhat this server's checks found (from the SDK's own declarations, its status codes and known pitfalls; start from these facts):\n${findings.facts}` : block
+}
 
 /** The client keeps the conversation and the server keeps nothing (the OpenAI way). */
 const isStateless = (request: StartRequest) => request.history !== undefined && !request.keepTurn

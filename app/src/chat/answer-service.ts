@@ -37,7 +37,7 @@ export interface AnswerServiceOptions {
   staleMs: number
   hooks?: AnswerHooks
   knowledge?: GenerationDeps['knowledge']
-  tools?: GenerationDeps['tools']
+  code?: GenerationDeps['code']
   /** Put the retrieved passages in front of the model (KNOWLEDGE_ENABLED; off for the offline client, which reads them itself). */
   grounding?: boolean
 }

@@ -53,6 +53,11 @@ export interface StreamOptions {
   tools?: AnswerTools
   /** The editor's language; the offline client answers from that SDK's knowledge (a model reads it in the grounding). */
   language?: string
+  /**
+   * An answer the server's own checks composed (code review, run analysis): the offline client streams it
+   * instead of a search result; a model gets the same findings as facts in its context instead.
+   */
+  composed?: string
 }
 
 export interface LlmClient {

@@ -19,7 +19,7 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
 
   return {
     model: OFFLINE_MODEL,
-    async stream(messages, { signal, onDelta, language }): Promise<StreamResult> {
+    async stream(messages, { signal, onDelta, language, composed }): Promise<StreamResult> {
       const abortIfAsked = () => {
         if (signal.aborted) throw new LlmAbortedError('aborted')
       }
@@ -27,7 +27,7 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
       // The notice needs no search: it goes first, so the first delta costs nothing.
       onDelta(OFFLINE_NOTICE)
       const { question, recent } = questionOf(messages)
-      const answer = composeOfflineAnswer(knowledge.retrieve(question, recent, undefined, language), ...knowledgeFor(question, language))
+      const answer = composed !== undefined ? { body: composed, sources: [] } : composeOfflineAnswer(knowledge.retrieve(question, recent, undefined, language), ...knowledgeFor(question, language))
       const lines = answer.body.split(/(?<=\n)/)
       for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {
         // Yield between pieces so a cancel (or a slow socket) is seen mid-answer, as with a model.
@@ -35,7 +35,7 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
         abortIfAsked()
         onDelta(lines.slice(i, i + LINES_PER_PIECE).join(''))
       }
-      return { model: OFFLINE_MODEL, finishReason: 'stop', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, sources: answer.sources }
+      return { model: OFFLINE_MODEL, finishReason: 'stop', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, ...(answer.sources.length > 0 || composed === undefined ? { sources: answer.sources } : {}) }
     },
   }
 }

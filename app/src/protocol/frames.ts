@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { DEFAULT_EDITOR_LIMITS, editorContextSchema, type EditorLimits } from './editor-context.js'
 // The frame types live in wire.ts (no imports), which the client package compiles too.
 import type { AnswerIds, CompleteMetadata, ErrorCode, ServerFrame, ToolEvent } from './wire.js'
-export type { AnswerIds, ApiCheck, ClientFrame, CompleteMetadata, ErrorCode, ServerFrame, Source, ToolEvent, Usage } from './wire.js'
+export type { AnswerIds, ApiCheck, ClientFrame, CodeCheck, CompleteMetadata, ErrorCode, ServerFrame, Source, ToolEvent, Usage } from './wire.js'
 
 /** Ids become map and Redis keys: a small, safe alphabet. */
 export const IdSchema = z

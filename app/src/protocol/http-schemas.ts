@@ -70,6 +70,7 @@ export const CompleteMetadataSchema = z.object({
   sources: z.array(SourceSchema).optional(),
   apiCheck: ApiCheckSchema.optional(),
   codeCheck: CodeCheckSchema.optional(),
+  answerCheck: CodeCheckSchema.optional(),
 })
 
 export const ServerFrameSchema = z

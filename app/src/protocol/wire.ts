@@ -118,8 +118,10 @@ export interface CompleteMetadata {
   sources?: Source[]
   /** Present when the answer's code was checked against the SDK's API index. */
   apiCheck?: ApiCheck
-  /** Present when code was checked (the editor's file in code-review and execution-analysis modes, or the answer's code). */
+  /** The editor's file checked (code-review) or its run output read (execution-analysis). */
   codeCheck?: CodeCheck
+  /** The answer's own TypeScript/JavaScript blocks checked (pitfall rules and SDK names), when it has any. */
+  answerCheck?: CodeCheck
 }
 
 /** A tool the model called and the server ran (e.g. `proposeCode`: changes placed on lines of the editor's file). */

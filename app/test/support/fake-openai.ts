@@ -88,6 +88,8 @@ const DIRECTIVE = /\[\[(\w+):([\w.-]+)\]\]\s*/g
  * script in a page that renders it (each must stay inert text).
  */
 export const CANNED_ANSWERS: Record<string, string> = {
+  // An answer whose code uses the package the SDK left behind (the answer check must say so).
+  oldimport: "Like this:\n\n```ts\nimport { Client, Hbar, TransferTransaction } from '@hashgraph/sdk'\nconst tx = new TransferTransaction().addHbarTransfer('0.0.2', new Hbar(-1)).addHbarTransfer('0.0.3', new Hbar(1))\n```\n",
   markdown: [
     '## Create a topic\n\n',
     'Use **TopicCreateTransaction** and read the *receipt*:\n\n',

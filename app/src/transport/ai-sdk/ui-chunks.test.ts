@@ -39,6 +39,20 @@ const runs: Record<string, ServerFrame[]> = {
     frames.delta(ids, 2, 'It replaces line 2.'),
     frames.complete(ids, { model: 'gpt-4o', finishReason: 'stop', usage }),
   ],
+  reviewed: [
+    frames.start(ids, 'offline-knowledge-base'),
+    frames.delta(ids, 0, 'Line 1 imports the old package.'),
+    frames.complete(ids, {
+      model: 'offline-knowledge-base',
+      finishReason: 'stop',
+      usage,
+      codeCheck: {
+        of: 'editor',
+        diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 40, severity: 'error', message: 'old package', source: 'rule:old-sdk-import', rule: 'old-sdk-import' }],
+        patches: [{ mode: 'replace', code: "import { Client } from '@hiero-ledger/sdk'", startLine: 1, endLine: 1, source: 'rule:old-sdk-import', title: 'Import the Hiero SDK' }],
+      },
+    }),
+  ],
 }
 
 const encodeAll = (list: ServerFrame[]): UiChunk[] => {
@@ -91,6 +105,19 @@ describe('the UI message chunk encoder', () => {
     expect(chunks.filter((c) => c.type === 'text-start').map((c) => c.type === 'text-start' && c.id)).toEqual(['text-m-1', 'text-m-1-1'])
   })
 
+  it.each([
+    ['ai v5', aiV5],
+    ['ai current major', aiLatest as unknown as typeof aiV5],
+  ])("gives %s the editor's diagnostics and patches as a data-diagnostics part", async (_name, ai) => {
+    const chunks = encodeAll(runs.reviewed!)
+    const stream = new ReadableStream({ start: (c) => (chunks.forEach((chunk) => c.enqueue(chunk)), c.close()) })
+    let message: UIMessage | undefined
+    for await (const state of ai.readUIMessageStream({ stream })) message = state
+    const part = message!.parts.find((p) => p.type === 'data-diagnostics') as { data: { diagnostics: { line: number }[]; patches: { startLine: number }[] } } | undefined
+    expect(part?.data.diagnostics.map((d) => d.line)).toEqual([1])
+    expect(part?.data.patches.map((p) => p.startLine)).toEqual([1])
+  })
+
   it('maps upstream finish reasons to the spelling both ai majors accept', () => {
     expect(['stop', 'length', 'content_filter', 'tool_calls', 'cancelled', 'whatever'].map(uiFinishReason)).toEqual(['stop', 'length', 'content-filter', 'tool-calls', 'other', 'other'])
   })
@@ -102,7 +129,7 @@ describe('the UI message chunk encoder', () => {
     const validator = schema() as { validate?: (value: unknown) => { success: boolean; error?: unknown } | PromiseLike<{ success: boolean; error?: unknown }> }
     const all = Object.values(runs).flatMap(encodeAll)
     // Every member of UiChunk appears once at least.
-    expect(new Set(all.map((c) => c.type)).size).toBe(13)
+    expect(new Set(all.map((c) => c.type)).size).toBe(14)
     for (const chunk of all) {
       const result = await validator.validate!(chunk)
       expect(result.success, `${JSON.stringify(chunk)}: ${String(result.error)}`).toBe(true)

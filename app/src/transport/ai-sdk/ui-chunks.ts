@@ -1,5 +1,5 @@
 /** This server's frames -> AI SDK UI message stream chunks (the fourth encoder of an answer's frames). */
-import type { CompleteMetadata, ServerFrame, Source } from '../../protocol/frames.js'
+import type { CodeCheck, CompleteMetadata, ServerFrame, Source } from '../../protocol/frames.js'
 
 /** The header `DefaultChatTransport` and `useChat` expect on a UI message stream. */
 export const UI_MESSAGE_STREAM_HEADERS = {
@@ -20,6 +20,8 @@ export type UiChunk =
   | { type: 'tool-output-available'; toolCallId: string; output: unknown }
   | { type: 'source-document'; sourceId: string; mediaType: string; title: string; filename?: string }
   | { type: 'message-metadata'; messageMetadata: FinishMetadata }
+  /** The code checks of the editor's file and of the answer's code, as a `data-diagnostics` part of the message. */
+  | { type: 'data-diagnostics'; id: string; data: DiagnosticsData }
   | { type: 'finish-step' }
   | { type: 'finish'; finishReason: UiFinishReason; messageMetadata: FinishMetadata }
   | { type: 'abort' }
@@ -32,6 +34,14 @@ const FINISH_REASONS: Record<string, UiFinishReason> = { stop: 'stop', length: '
 
 /** An upstream (OpenAI-style) finish reason in the AI SDK's spelling. */
 export const uiFinishReason = (reason: string): UiFinishReason => FINISH_REASONS[reason] ?? 'other'
+
+/** The data of the `data-diagnostics` part: lines of the editor's file (`editor`) and of the answer's code (`answer`). */
+export interface DiagnosticsData {
+  diagnostics: CodeCheck['diagnostics']
+  patches: CodeCheck['patches']
+  skipped?: string
+  answer?: CodeCheck
+}
 
 export interface StartMetadata {
   conversationId: string
@@ -61,6 +71,19 @@ export function sourceChunk(source: Source): UiChunk {
   return { type: 'source-document', sourceId: `api:${source.id}`, mediaType: 'text/plain', title: source.title }
 }
 
+/** The checks of an answer as one `data-diagnostics` part (none when nothing was checked). */
+function diagnosticsChunk(messageId: string, metadata: Omit<CompleteMetadata, 'sources'>): UiChunk[] {
+  const { codeCheck, answerCheck } = metadata
+  if (!codeCheck && !answerCheck) return []
+  const data: DiagnosticsData = {
+    diagnostics: codeCheck?.diagnostics ?? [],
+    patches: codeCheck?.patches ?? [],
+    ...(codeCheck?.skipped ? { skipped: codeCheck.skipped } : {}),
+    ...(answerCheck ? { answer: answerCheck } : {}),
+  }
+  return [{ type: 'data-diagnostics', id: `diagnostics-${messageId}`, data }]
+}
+
 export function createUiChunkEncoder(): UiChunkEncoder {
   let textId: string | undefined
   let textParts = 0
@@ -78,7 +101,7 @@ export function createUiChunkEncoder(): UiChunkEncoder {
   function complete(frame: ServerFrame): UiChunk[] {
     const { sources, ...rest } = frame.metadata as CompleteMetadata
     const metadata: FinishMetadata = { conversationId: frame.conversationId ?? '', ...rest }
-    const chunks: UiChunk[] = [...closeText(), ...(sources ?? []).map(sourceChunk), { type: 'message-metadata', messageMetadata: metadata }, { type: 'finish-step' }]
+    const chunks: UiChunk[] = [...closeText(), ...(sources ?? []).map(sourceChunk), ...diagnosticsChunk(frame.messageId!, rest), { type: 'message-metadata', messageMetadata: metadata }, { type: 'finish-step' }]
     // A stopped answer ends the AI SDK way (abort); its text so far stays the message's text.
     chunks.push(rest.finishReason === 'cancelled' ? { type: 'abort' } : { type: 'finish', finishReason: uiFinishReason(rest.finishReason), messageMetadata: metadata })
     return chunks

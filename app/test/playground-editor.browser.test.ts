@@ -68,7 +68,8 @@ async function lastAnswer(page: Page) {
   return answer
 }
 
-describe('the playground editor in headless Chromium', () => {
+// The first review warms the server's compiler (a worker thread): seconds on a busy machine.
+describe('the playground editor in headless Chromium', { timeout: 60_000 }, () => {
   it('runs CodeMirror under the strict CSP: the editor styles itself and nothing is refused', async () => {
     const page = await openPage(model)
     const csp = (await page.request.get(`${model.http}/`)).headers()['content-security-policy'] ?? ''

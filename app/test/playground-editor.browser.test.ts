@@ -60,7 +60,7 @@ async function paste(page: Page, lines: string[]) {
   await page.keyboard.insertText(lines.join('\n'))
 }
 
-const editorText = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('.cm-line'), (l) => l.textContent ?? '').join('\n'))
+const editorText = async (page: Page) => (await page.locator('.cm-line').allTextContents()).join('\n')
 
 async function lastAnswer(page: Page) {
   const answer = page.locator('article.assistant').last()
@@ -77,8 +77,7 @@ describe('the playground editor in headless Chromium', { timeout: 60_000 }, () =
     expect(csp).not.toContain('unsafe-inline')
     await paste(page, BUGGY)
     // CodeMirror's own theme applied: its <style> element carries the response's nonce.
-    const gutterDisplay = await page.locator('.cm-gutters').evaluate((g) => getComputedStyle(g).display)
-    expect(gutterDisplay).toBe('flex')
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.cm-gutters')).display")).toBe('flex')
     expect(await editorText(page)).toBe(BUGGY.join('\n'))
     await page.locator('#language').selectOption('rust')
     await page.locator('.cm-content').click()

@@ -129,6 +129,10 @@ describe('the playground editor in headless Chromium', { timeout: 60_000 }, () =
     // Findings listed by line, and underlined in the editor.
     await expect.poll(() => check.locator('.diagnostics li').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Line 1: .*@hiero-ledger\/sdk/), expect.stringMatching(/^Line 3: .*await/i)]))
     expect(await page.locator('.cm-lintRange').count()).toBeGreaterThan(0)
+    expect(await page.locator('.cm-lint-marker-warning').count()).toBeGreaterThan(0)
+    // Underlines and gutter marks drawn without data: images (img-src 'self' would refuse them).
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.cm-lintRange')).textDecorationStyle")).toBe('wavy')
+    expect(problems.filter((p) => /Content Security Policy|Refused/i.test(p))).toEqual([])
     // The patch for the import: on line 1, a diff from the old package name to the new one.
     const patch = check.locator('.patch[data-start-line="1"]')
     expect(await patch.locator('.diff .del').textContent()).toBe(`- ${BUGGY[0]}\n`)

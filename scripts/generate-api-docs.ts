@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { asyncApiDocument } from '../app/src/api-docs/asyncapi.js'
 import { toYaml } from '../app/src/api-docs/yaml.js'
-import { buildConfig, parseEnv } from '../app/src/config.js'
+import { buildConfig, parseEnv } from '../app/src/config/config.js'
 
 export const ASYNCAPI_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'asyncapi.yaml')
 

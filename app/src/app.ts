@@ -5,6 +5,7 @@ import { cors } from 'hono/cors'
 import { allowedMethodsOf, methodNotAllowed } from './api-docs/allowed-methods.js'
 import { openApiDocument } from './api-docs/openapi.js'
 import { isAdmissionRefusal, operatorTokenMatches } from './guard/guard.js'
+import { codeIntelligenceChecks } from './mcp/code-intelligence-checks.js'
 import { healthRoutes, statsRoutes } from './ops/health.js'
 import { metricsRoutes } from './ops/metrics-routes.js'
 import { createOriginPolicy } from './ops/origins.js'
@@ -72,7 +73,7 @@ export function buildApp(services: Services): Hono<AppEnv> {
   app.route('/', qualityRoutes({ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
   app.route('/', userAiKeyRoutes({ keys: services.byok?.keys, guard, onError: (reason) => services.logger.info({ event: 'user_ai_key_refused', reason }, 'a user key request was refused') }))
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
-  if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed }))
+  if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed, ...(services.code ? { checks: codeIntelligenceChecks(services.code, services.knowledge) } : {}) }))
   const streams = { start: services.start, guard, maxContentChars: config.limits.maxContentChars, maxBufferedBytes: config.limits.wsMaxBufferedBytes }
   // The AI SDK body first on the shared POST path: it hands every other body on to the native SSE route.
   app.route('/', historyRoutes({ conversations: services.conversations, guard }))

@@ -11,6 +11,7 @@ import type { ServiceState } from './ops/health.js'
 import type { Metrics } from './ops/metrics.js'
 import { serveMetrics } from './ops/metrics-routes.js'
 import { clientMessageSchema } from './protocol/frames.js'
+import { CloseCode } from './protocol/wire.js'
 import { buildServices, type ServerOptions, type Services } from './services.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
 import { bindSocket, serveUpgrades } from './transport/ws-upgrade.js'
@@ -29,8 +30,6 @@ export interface RunningServer {
   shutdown(): Promise<void>
 }
 
-/** WebSocket close code 1012: "service restart", so clients reconnect (elsewhere). */
-export const CLOSE_SERVICE_RESTART = 1012
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const services = await buildServices(options)
@@ -68,7 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger.info({ event: 'shutdown', inFlight: answers.inFlight().length, sockets: connections.size, graceMs: config.shutdownGraceMs }, 'shutting down')
       await answers.drain(config.shutdownGraceMs)
       clearInterval(heartbeat)
-      for (const connection of connections.all()) connection.close(CLOSE_SERVICE_RESTART, 'server restarting; reconnect')
+      for (const connection of connections.all()) connection.close(CloseCode.serviceRestart, 'server restarting; reconnect')
       answers.close()
       await services.code?.close()
       metricsServer?.close()

@@ -4,7 +4,7 @@ import { createAnswerService, type AnswerHooks, type AnswerService } from './cha
 import { createMemoryConversationIndex, type ConversationIndex } from './chat/conversation-index.js'
 import type { ConversationStore } from './chat/conversations.js'
 import { createLocalCoordinator, type Coordinator } from './chat/coordinator.js'
-import type { Config } from './config.js'
+import type { Config } from './config/config.js'
 import { createAuthenticator } from './guard/auth.js'
 import { createGuard, type Guard } from './guard/guard.js'
 import { createGuardedStart, type GuardedStart } from './guard/guarded-start.js'

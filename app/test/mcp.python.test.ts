@@ -18,6 +18,8 @@ interface Seen {
   search: string[]
   lookup: { replacement?: string; deprecated?: string }
   check: { diagnostics: { line: number; message: string }[]; patches: { startLine: number; code: string }[] }
+  typeError: { checks: string[]; diagnostics: { line: number; source: string; code?: number }[] }
+  oldImport: { diagnostics: { line: number; source: string }[]; patches: { startLine: number; code: string; source: string }[] }
   explain: { status: string; phase: string; sources: { uri: string }[] }[]
   wrongType: { isError: boolean; text: string }
   oversized: { isError: boolean; text: string }
@@ -49,8 +51,12 @@ function expectEverythingSeen(seen: Seen): void {
   expect(seen.tools).toEqual(['check_code', 'explain_status', 'lookup_sdk_api', 'search_knowledge'])
   expect(seen.search[0]).toBe('hedera-guide://token-associate')
   expect(seen.lookup.replacement).toBe('Client.setDefaultMaxTransactionFee')
-  expect(seen.check.diagnostics).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/did you mean TransferTransaction\.addHbarTransfer/) as unknown })])
+  expect(seen.check.diagnostics).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/did you mean `?(TransferTransaction\.)?addHbarTransfer/i) as unknown })])
   expect(seen.check.patches[0]!.code).toContain('.addHbarTransfer(\'0.0.1001\'')
+  expect(seen.typeError.checks).toContain('typescript')
+  expect(seen.typeError.diagnostics).toEqual([expect.objectContaining({ line: 2, source: 'typescript', code: 2345 })])
+  expect(seen.oldImport.diagnostics.filter((d) => d.source !== 'typescript')).toEqual([expect.objectContaining({ line: 1, source: 'rule:old-sdk-import' })])
+  expect(seen.oldImport.patches).toEqual([expect.objectContaining({ startLine: 1, code: "import { Client } from '@hiero-ledger/sdk'", source: 'rule:old-sdk-import' })])
   expect(seen.explain[0]).toMatchObject({ status: 'INVALID_SIGNATURE', phase: 'precheck' })
   expect(seen.explain[0]!.sources[0]!.uri).toBe('hedera-guide://errors-invalid-signature')
   expect(seen.wrongType).toMatchObject({ isError: true, text: expect.stringMatching(/code must be a string/) as unknown })

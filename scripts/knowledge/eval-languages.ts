@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import type { KnowledgeBase } from '../../app/src/knowledge/knowledge-base.js'
 import type { Passage } from '../../app/src/knowledge/passages.js'
-import { createOfflineClient } from '../../app/src/llm/offline.js'
+import { createOfflineClient } from '../../app/src/offline/offline-client.js'
 
 export const LANGUAGE_QUESTION_FILES = { java: 'questions.java.json', rust: 'questions.rust.json' } as const
 type Language = keyof typeof LANGUAGE_QUESTION_FILES

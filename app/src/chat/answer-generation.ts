@@ -1,6 +1,6 @@
 /** Runs one admitted answer: history, grounding, prompt, the model's stream into the answer's log, the turn saved. */
 import type { Logger } from 'pino'
-import { OFFLINE_MODEL } from '../knowledge/offline-answer.js'
+import { OFFLINE_MODEL } from '../offline/offline-answer.js'
 import { LlmAbortedError, LlmError, type LlmClient } from '../llm/client.js'
 import { checkAnswerCode, examineEditor, proposeCodeTool, type CodeSteps, type EditorFindings } from './answer-code.js'
 import type { Passage } from '../knowledge/passages.js'

@@ -1,6 +1,6 @@
 /** Users' own keys, assembled from the config: the KEK (Cloud KMS or local), the store, the verifier and the per-answer client factory. */
 import type { Redis } from 'ioredis'
-import type { Config } from '../config.js'
+import type { Config } from '../config/config.js'
 import { answerLimits } from '../llm/provider.js'
 import { createUserClientFactory, type UserClientFactory } from '../llm/user-client.js'
 import { createLocalKek, type KeyEncryptionKey } from './kek.js'

@@ -1,8 +1,8 @@
 /** The operator's LLM client for the configured provider: OpenAI (a key), Vertex AI (a service account token) or offline (the knowledge base). */
-import type { Config } from '../config.js'
+import type { Config } from '../config/config.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { createAdcTokenSource, createMetadataTokenSource, type TokenSource } from './google-token.js'
-import { createOfflineClient } from './offline.js'
+import { createOfflineClient } from '../offline/offline-client.js'
 import type { LlmClient } from './client.js'
 import { createOpenAiClient, type OpenAiSettings } from './openai.js'
 import { createVertexClient } from './vertex.js'

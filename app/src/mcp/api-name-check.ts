@@ -1,4 +1,4 @@
-/** check_code today: the knowledge base's API-name check over one file, each unknown name placed on its line with a fix when one is certain. */
+/** The API-name check alone over one file (check_code without the code unit): each unknown name placed on its line with a fix when one is certain. */
 import type { ApiIndex } from '../knowledge/api-index.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { CodeCheckResult, CodeLanguage, Diagnostic, Patch } from './code-checks.js'

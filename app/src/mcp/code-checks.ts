@@ -67,7 +67,7 @@ export type CodeCheckResult = z.infer<typeof codeCheckResultSchema>
 export type StatusExplanation = z.infer<typeof statusExplanationSchema>
 export type OutputExplanation = z.infer<typeof outputExplanationSchema>
 
-/** What check_code and explain_status call. Today: the API-name check and the Status table; later the code unit. */
+/** What check_code and explain_status call: the code unit (code-intelligence-checks.ts) on the servers, the knowledge base alone by default. */
 export interface CodeChecks {
   check(code: string, language: CodeLanguage): Promise<CodeCheckResult>
   explainOutput(text: string): OutputExplanation

@@ -11,7 +11,7 @@ export interface McpServices {
   lookup: (name: string, page?: LookupPage) => ApiLookup
 }
 
-/** The checks that work today: unknown SDK names (with fixes) and the Status list; the code unit replaces them through `checks`. */
+/** The knowledge base alone: unknown SDK names (with fixes) and the Status list; the servers pass the code unit's checks instead. */
 export function knowledgeCodeChecks(knowledge: KnowledgeBase): CodeChecks {
   return { check: createApiNameCheck(knowledge), explainOutput: createStatusExplainer(knowledge) }
 }

@@ -1,4 +1,4 @@
-/** explain_status today: finds the SDK's Status names in a run output (or a bare name) and explains each from the notes and the guides. */
+/** The Status list's explanations: finds the SDK's Status names in a run output (or a bare name) and explains each from the notes and the guides. */
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { OutputExplanation, StatusExplanation } from './code-checks.js'
 import { guideUri } from './uris.js'
@@ -6,7 +6,7 @@ import { noteFor } from './status-notes.js'
 
 /** Statuses explained per output: the first few are what went wrong; the rest are echoes. */
 export const MAX_STATUSES = 5
-const MAX_SOURCES = 3
+export const MAX_SOURCES = 3
 /** Characters before a status that say where it was reported (the SDK's error messages put it right before). */
 const PHASE_WINDOW = 160
 
@@ -21,12 +21,7 @@ export function createStatusExplainer(knowledge: Pick<KnowledgeBase, 'index' | '
   const byMember = new Map<string, StatusMember>(members.map((m) => [m.name, { member: m.name, value: m.value }]))
   const byLower = new Map<string, StatusMember>(members.flatMap((m) => [[m.value.toLowerCase(), { member: m.name, value: m.value }], [m.name.toLowerCase(), { member: m.name, value: m.value }]] as const))
 
-  function sourcesOf(status: string): StatusExplanation['sources'] {
-    const covering = knowledge.guides.filter((g) => g.tags.includes(status) || g.sections.some((s) => s.heading === status))
-    // A guide with a section headed by the status is about it; one that only tags it comes after.
-    covering.sort((a, b) => Number(b.sections.some((s) => s.heading === status)) - Number(a.sections.some((s) => s.heading === status)))
-    return covering.slice(0, MAX_SOURCES).map((g) => ({ uri: guideUri(g.id), title: g.title }))
-  }
+  const sourcesOf = statusSources(knowledge)
 
   function find(text: string): { status: StatusMember; at: number }[] {
     const bare = byLower.get(text.trim().replace(/^Status\./, '').toLowerCase())
@@ -51,6 +46,16 @@ export function createStatusExplainer(knowledge: Pick<KnowledgeBase, 'index' | '
     }
     if (statuses.length > 0) return { statuses }
     return { statuses, note: 'The text names no status of the SDK\'s Status list (e.g. INVALID_SIGNATURE or Status.InvalidSignature); for other errors use search_knowledge with the error message.' }
+  }
+}
+
+/** The guides that cover a status (a section headed by it first, then those that tag it), as resource URIs. */
+export function statusSources(knowledge: Pick<KnowledgeBase, 'guides'>): (status: string) => StatusExplanation['sources'] {
+  return function sourcesOf(status) {
+    const covering = knowledge.guides.filter((g) => g.tags.includes(status) || g.sections.some((s) => s.heading === status))
+    // A guide with a section headed by the status is about it; one that only tags it comes after.
+    covering.sort((a, b) => Number(b.sections.some((s) => s.heading === status)) - Number(a.sections.some((s) => s.heading === status)))
+    return covering.slice(0, MAX_SOURCES).map((g) => ({ uri: guideUri(g.id), title: g.title }))
   }
 }
 

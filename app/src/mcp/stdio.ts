@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
+import { createCodeIntelligence } from '../code/index.js'
 import { loadKnowledge } from '../knowledge/knowledge-base.js'
+import { codeIntelligenceChecks } from './code-intelligence-checks.js'
 import { createMcpServer } from './mcp-server.js'
 import { createMcpServices } from './services.js'
 
@@ -24,9 +26,16 @@ function packageRoot(): { root: string; version: string } {
 async function main(): Promise<void> {
   const { root, version } = packageRoot()
   const knowledge = loadKnowledge(join(root, 'knowledge'))
-  const server = createMcpServer(createMcpServices(knowledge), version)
+  // One code unit per process: its type checker's worker starts on the first check_code.
+  const code = createCodeIntelligence({ knowledge })
+  const server = createMcpServer(createMcpServices(knowledge, codeIntelligenceChecks(code, knowledge)), version)
   // stdout carries the protocol: nothing else may be written there.
-  await server.connect(new StdioServerTransport())
+  const transport = new StdioServerTransport()
+  // The worker would keep the process alive after the client closes stdin: stop it when the input ends.
+  process.stdin.once('end', function stdinEnded() {
+    void server.close().finally(() => code.close())
+  })
+  await server.connect(transport)
   process.stderr.write(`hedera-assistant MCP server on stdio: ${knowledge.stats.guides} guides, ${knowledge.stats.classes} classes of ${knowledge.index.sdk} ${knowledge.index.version}\n`)
 }
 

@@ -114,7 +114,7 @@ export function registerTools(server: McpServer, services: McpServices): void {
     'check_code',
     {
       title: 'Check Hedera SDK code',
-      description: `Check one source file that uses ${knowledge.index.sdk}: diagnostics with 1-based lines and placed patches (replace lines startLine..endLine with code). No diagnostics means the checks listed in "checks" found nothing.`,
+      description: `Check one source file that uses ${knowledge.index.sdk} (type check, pitfall rules, SDK names): diagnostics with 1-based lines and placed patches (mode replace, add or delete on lines startLine..endLine). No diagnostics means the checks listed in "checks" found nothing.`,
       inputSchema: checkInput,
       outputSchema: codeCheckResultSchema.shape,
       annotations: readOnly,

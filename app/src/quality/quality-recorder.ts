@@ -1,7 +1,7 @@
 /** Collects each answer's quality signals at the steps that know them (retrieval, the model's sources, the API check) and records them when it ends. */
 import type { AnswerHooks, AnswerService } from '../chat/answer-service.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { OFFLINE_MODEL } from '../knowledge/offline-answer.js'
+import { OFFLINE_MODEL } from '../offline/offline-answer.js'
 import type { LlmClient } from '../llm/openai.js'
 import { currentScope, type TraceScope } from '../telemetry/log-context.js'
 import { questionKey } from './quality-report.js'

@@ -1,6 +1,6 @@
 /** OpenTelemetry spans exported over OTLP/HTTP, loaded only when an endpoint is configured (nothing is imported otherwise). */
 import type { Logger } from 'pino'
-import type { TelemetrySettings } from '../config.js'
+import type { TelemetrySettings } from '../config/config.js'
 import type { TraceContext } from './trace-context.js'
 
 export type SpanAttributes = Record<string, string | number | boolean | string[] | undefined>

@@ -9,6 +9,7 @@ import type { Admission } from '../guard/guard.js'
 import type { GuardedStart } from '../guard/guarded-start.js'
 import type { Slot } from '../guard/limits.js'
 import type { Connection, ConnectionRegistry } from '../ops/connections.js'
+import { CloseCode } from '../protocol/wire.js'
 import { attachBounded } from './bounded-attach.js'
 import { armExpiry } from './credential-expiry.js'
 import {
@@ -50,12 +51,6 @@ export interface SocketIdentity {
   slot: Slot
 }
 
-/** Close code for "your credential expired": reconnect with a fresh one. */
-export const CLOSE_CREDENTIAL_EXPIRED = 4001
-/** Close code for a client that keeps flooding after being told to slow down. */
-export const CLOSE_POLICY_VIOLATION = 1008
-/** Close code for a peer that stopped reading: its outbound buffer passed WS_MAX_BUFFERED_BYTES. */
-export const CLOSE_NOT_READING = 4008
 /** Conversations one socket may join with `subscribe`: each holds a subscription (and, with Redis, a channel). */
 export const MAX_JOINED_CONVERSATIONS = 64
 
@@ -128,7 +123,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
     if (!notice && raw.bufferedAmount > 2 * deps.maxBufferedBytes) {
       deps.onSendOverflow?.()
       deps.logger.warn({ event: 'send_overflow', connectionId: id, bufferedBytes: raw.bufferedAmount }, 'peer stopped reading; socket closed')
-      raw.close(CLOSE_NOT_READING, 'not reading: outbound buffer full')
+      raw.close(CloseCode.notReading, 'not reading: outbound buffer full')
       return
     }
     raw.send(json ?? JSON.stringify(frame))
@@ -295,7 +290,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       deps.logger.info({ event: 'connection_open', connectionId: id, userId }, 'socket opened')
       if (identity.expiresAt !== undefined) {
         // A credential that expires while the socket is open ends the socket then: reconnect with a fresh one.
-        stopExpiry = armExpiry(identity.expiresAt, () => raw?.close(CLOSE_CREDENTIAL_EXPIRED, 'credential expired'))
+        stopExpiry = armExpiry(identity.expiresAt, () => raw?.close(CloseCode.credentialExpired, 'credential expired'))
       }
     },
     onMessage(event) {
@@ -304,7 +299,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       if (verdict !== 'ok') {
         deps.onRejectedFrame?.('flood')
         if (verdict === 'warn') send(frames.error('rate_limited', `Too many messages: at most ${deps.maxMessagesPerSecond} a second; this one was dropped`, { retryAfter: 1 }))
-        if (verdict === 'close') raw?.close(CLOSE_POLICY_VIOLATION, 'message flood')
+        if (verdict === 'close') raw?.close(CloseCode.policyViolation, 'message flood')
         return
       }
       const data: unknown = (event as { data: unknown }).data

@@ -120,12 +120,23 @@ async function main(): Promise<void> {
     if (events.at(-1)?.event !== 'chat_complete') fail(`the chat ended with ${events.at(-1)?.event ?? 'nothing'}, want chat_complete`)
     say(`a chat was answered through the fake upstream (${events.length} SSE events, ${answer.length} chars)`)
 
-    // What .dockerignore and the stages must keep out of the image.
+    // A code review: the type checker's worker runs from dist/ on the SDK's declarations shipped in node_modules.
+    const reviewCode = "import { Client } from '@hashgraph/sdk'\nconst port: number = 'not a number'\nconsole.log(Client, port)\n"
+    const review = await postChat(base, { content: 'Review my code', metadata: { type: 'code-review', language: 'typescript', code: reviewCode, output: '' } })
+    if (review.status !== 200) fail(`the code review answered ${review.status}: ${await review.text()}`)
+    const reviewed = (await collectSse(review)).map((e) => e.frame).find((f) => f.type === 'chat_complete')
+    const found = (reviewed?.metadata as { codeCheck?: { diagnostics: { line: number; source: string }[]; skipped?: string } } | undefined)?.codeCheck
+    const sources = new Set(found?.diagnostics.map((d) => `${d.source}@${d.line}`))
+    if (!sources.has('rule:old-sdk-import@1') || !sources.has('typescript@2')) fail(`the code review found ${JSON.stringify(found)}; want the old import on line 1 and the type error on line 2`)
+    say('a code review ran the type checker on the SDK declarations in the image (old import on line 1, type error on line 2)')
+
+    // What .dockerignore and the stages must keep out of the image (typescript, @types/node and the SDK are
+    // runtime dependencies: the code review's type checker reads their declarations).
     const listing = spawnSync('podman', [...PODMAN, 'exec', name, 'find', '/app', '-maxdepth', '3'], { encoding: 'utf8' })
     if (listing.status !== 0) fail(`listing /app failed: ${listing.stderr}`)
     const files = listing.stdout.split('\n').filter(Boolean)
     const unwanted = files.filter((f) =>
-      /\.(test|spec)\.[cm]?[jt]s$|\/\.git(\/|$)|^\/app\/(app|bench|infra|charts|docs|scripts|\.tools|\.github)(\/|$)|\.env$|\/node_modules\/(typescript|vitest|eslint|tsx|playwright-core|node|@hiero-ledger)(\/|$)/.test(f),
+      /\.(test|spec)\.[cm]?[jt]s$|\/\.git(\/|$)|^\/app\/(app|bench|infra|charts|docs|scripts|\.tools|\.github)(\/|$)|\.env$|\/node_modules\/(typescript|vitest|eslint|tsx|playwright-core|node)(\/|$)/.test(f),
     )
     if (unwanted.length > 0) fail(`the image holds files it must not: ${unwanted.slice(0, 10).join(', ')}`)
     if (!files.includes('/app/dist/main.js')) fail('the image has no /app/dist/main.js')

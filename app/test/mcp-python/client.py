@@ -18,6 +18,11 @@ TYPO = "\n".join([
     "const client = Client.forTestnet()",
     "await new TransferTransaction().addHbarTransfr('0.0.1001', new Hbar(-1)).addHbarTransfer('0.0.1002', new Hbar(1)).execute(client)",
 ])
+WRONG_TYPE = "\n".join([
+    "import { TransferTransaction } from '@hiero-ledger/sdk'",
+    "const tx = new TransferTransaction().setTransactionMemo(42)",
+])
+OLD_IMPORT = "import { Client } from '@hashgraph/sdk'\nClient.forTestnet().close()"
 
 
 # HTTP statuses the server answered with: the client reports a refusal as a JSON-RPC error without its status.
@@ -60,6 +65,8 @@ async def run(argv):
         out["lookup"] = lookup.structured_content["members"][0]
         check = await session.call_tool("check_code", {"code": TYPO})
         out["check"] = check.structured_content
+        out["typeError"] = (await session.call_tool("check_code", {"code": WRONG_TYPE})).structured_content
+        out["oldImport"] = (await session.call_tool("check_code", {"code": OLD_IMPORT, "language": "javascript"})).structured_content
         explain = await session.call_tool("explain_status", {"output": "failed precheck with status INVALID_SIGNATURE"})
         out["explain"] = explain.structured_content["statuses"]
         wrong = await session.call_tool("check_code", {"code": 42})

@@ -89,8 +89,22 @@ export function mcpToolCases(client: () => Client): void {
     const result = await ok<{ diagnostics: { line: number; column: number; message: string; severity: string }[]; patches: { mode: string; startLine: number; endLine: number; code: string }[] }>(client(), 'check_code', { code, language: 'typescript' })
     expect(result.diagnostics).toHaveLength(1)
     expect(result.diagnostics[0]).toMatchObject({ line: 4, severity: 'error' })
-    expect(result.diagnostics[0]!.message).toMatch(/addHbarTransfr.*did you mean TransferTransaction\.addHbarTransfer/)
+    expect(result.diagnostics[0]!.message).toMatch(/addHbarTransfr.*did you mean `?(TransferTransaction\.)?addHbarTransfer/i)
     expect(result.patches).toEqual([expect.objectContaining({ mode: 'replace', startLine: 4, endLine: 4, code: "  .addHbarTransfer('0.0.1001', new Hbar(-1))" })])
+  })
+
+  it('check_code runs the type check and the pitfall rules: a wrong argument type, and the old package name with its fix', async () => {
+    type Checked = { checks: string[]; diagnostics: { line: number; source: string; rule?: string; code?: number; message: string }[]; patches: { mode: string; startLine: number; endLine: number; code: string; source: string }[]; omitted: number }
+    const typed = ["import { Client, TransferTransaction } from '@hiero-ledger/sdk'", 'const client = Client.forTestnet()', 'const tx = new TransferTransaction().setTransactionMemo(42)', 'await tx.execute(client)'].join('\n')
+    const wrong = await ok<Checked>(client(), 'check_code', { code: typed, language: 'typescript' })
+    expect(wrong.checks).toEqual(['typescript', 'hedera-api', 'rules'])
+    expect(wrong.diagnostics).toEqual([expect.objectContaining({ line: 3, source: 'typescript', code: 2345 })])
+    expect(wrong.diagnostics[0]!.message).toMatch(/number.*string/)
+    expect(wrong.omitted).toBe(0)
+    const old = ["import { Client } from '@hashgraph/sdk'", 'const client = Client.forTestnet()', 'client.close()'].join('\n')
+    const moved = await ok<Checked>(client(), 'check_code', { code: old, language: 'javascript' })
+    expect(moved.diagnostics.filter((d) => d.source !== 'typescript')).toEqual([expect.objectContaining({ line: 1, source: 'rule:old-sdk-import', rule: 'old-sdk-import' })])
+    expect(moved.patches).toEqual([expect.objectContaining({ mode: 'replace', startLine: 1, endLine: 1, code: "import { Client } from '@hiero-ledger/sdk'", source: 'rule:old-sdk-import' })])
   })
 
   it('explain_status reads a receipt error, a precheck error and a bare name, and says when there is no status', async () => {
@@ -100,7 +114,8 @@ export function mcpToolCases(client: () => Client): void {
     expect(receipt.statuses).toHaveLength(1)
     expect(receipt.statuses[0]).toMatchObject({ status: 'TOKEN_NOT_ASSOCIATED_TO_ACCOUNT', member: 'Status.TokenNotAssociatedToAccount', phase: 'receipt' })
     expect(receipt.statuses[0]!.remedy).toMatch(/TokenAssociateTransaction/)
-    expect(receipt.statuses[0]!.sources.map((s) => s.uri)).toContain('hedera-guide://errors-token-transfers')
+    // The run reader's own guide first, then the guides about the status.
+    expect(receipt.statuses[0]!.sources.map((s) => s.uri).slice(0, 2)).toEqual(['hedera-guide://token-associate', 'hedera-guide://errors-token-transfers'])
     const precheck = await ok<{ statuses: { status: string; phase: string }[] }>(client(), 'explain_status', { output: 'transaction 0.0.5@1700000000.1 failed precheck with status INSUFFICIENT_PAYER_BALANCE against node account id 0.0.3' })
     expect(precheck.statuses[0]).toMatchObject({ status: 'INSUFFICIENT_PAYER_BALANCE', phase: 'precheck' })
     const bare = await ok<{ statuses: { status: string; meaning: string }[] }>(client(), 'explain_status', { output: 'Status.InvalidSignature' })

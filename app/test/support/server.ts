@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/chat/prompt.js'
-import { buildConfig, parseEnv, type Config } from '../../src/config.js'
+import { buildConfig, parseEnv, type Config } from '../../src/config/config.js'
 import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js'
 import { createByok } from '../../src/keys/byok.js'
 import type { TokenSource } from '../../src/llm/google-token.js'

@@ -1,8 +1,8 @@
 /** Environment -> one typed, validated Config. Nothing else in the server reads `process.env`. */
 import { z } from 'zod'
-import { DEFAULT_GATEWAY_HEADER } from './guard/auth.js'
-import type { LimitSettings } from './guard/limits.js'
-import { DEFAULT_EDITOR_LIMITS } from './protocol/editor-context.js'
+import { DEFAULT_GATEWAY_HEADER } from '../guard/auth.js'
+import type { LimitSettings } from '../guard/limits.js'
+import { DEFAULT_EDITOR_LIMITS } from '../protocol/editor-context.js'
 
 const int = (min: number, max: number) =>
   z

@@ -1,9 +1,9 @@
 /** Composes the offline answer (no model configured) from the best passages: markdown with numbered sources. */
 import type { Source } from '../protocol/frames.js'
-import type { ApiIndex } from './api-index.js'
-import type { Guide, SdkLanguage } from './guide-file.js'
-import { LANGUAGE_NAMES } from './languages.js'
-import { sdkLabel, sourcesOf, type Passage } from './passages.js'
+import type { ApiIndex } from '../knowledge/api-index.js'
+import type { Guide, SdkLanguage } from '../knowledge/guide-file.js'
+import { LANGUAGE_NAMES } from '../knowledge/languages.js'
+import { sdkLabel, sourcesOf, type Passage } from '../knowledge/passages.js'
 
 export const OFFLINE_MODEL = 'offline-knowledge-base'
 

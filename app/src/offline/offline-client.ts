@@ -1,8 +1,8 @@
 /** The offline LlmClient: answers from the knowledge base, streamed in pieces like a model, when no model is configured. */
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { chooseLanguages } from '../knowledge/languages.js'
-import { composeOfflineAnswer, OFFLINE_MODEL, OFFLINE_NOTICE } from '../knowledge/offline-answer.js'
-import { LlmAbortedError, type ChatMessage, type LlmClient, type StreamResult } from './client.js'
+import { composeOfflineAnswer, OFFLINE_MODEL, OFFLINE_NOTICE } from './offline-answer.js'
+import { LlmAbortedError, type ChatMessage, type LlmClient, type StreamResult } from '../llm/client.js'
 
 /** Lines per piece: an answer arrives in a few dozen deltas, as a model's would. */
 const LINES_PER_PIECE = 2

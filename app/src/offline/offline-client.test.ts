@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadKnowledge } from '../knowledge/knowledge-base.js'
-import { OFFLINE_NOTICE } from '../knowledge/offline-answer.js'
-import { createOfflineClient } from './offline.js'
-import { LlmAbortedError } from './client.js'
+import { OFFLINE_NOTICE } from './offline-answer.js'
+import { createOfflineClient } from './offline-client.js'
+import { LlmAbortedError } from '../llm/client.js'
 
 const kb = loadKnowledge(fileURLToPath(new URL('../../../knowledge', import.meta.url)))
 const llm = createOfflineClient(kb)

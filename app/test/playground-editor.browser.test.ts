@@ -45,6 +45,8 @@ afterAll(async () => {
 /** A fresh tab on a server's page, connected; console errors (CSP refusals among them) are collected. */
 async function openPage(server: TestServer): Promise<Page> {
   const page = await browser!.newPage()
+  // Under the test's minute, so a slow step on a busy machine fails naming its locator rather than the test timing out.
+  page.setDefaultTimeout(45_000)
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text())
   })
@@ -64,7 +66,7 @@ const editorText = async (page: Page) => (await page.locator('.cm-line').allText
 
 async function lastAnswer(page: Page) {
   const answer = page.locator('article.assistant').last()
-  await answer.locator('xpath=self::*[@data-state="complete" or @data-state="error"]').waitFor({ timeout: 30_000 })
+  await answer.locator('xpath=self::*[@data-state="complete" or @data-state="error"]').waitFor({ timeout: 45_000 })
   return answer
 }
 

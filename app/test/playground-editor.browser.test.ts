@@ -143,6 +143,10 @@ describe('the playground editor in headless Chromium', { timeout: 60_000 }, () =
     await patch.locator('.patch-status', { hasText: 'Applied.' }).waitFor()
     expect((await editorText(page)).split('\n')).toEqual([BUGGY[0]!.replace('@hashgraph/sdk', '@hiero-ledger/sdk'), ...BUGGY.slice(1)])
     expect(await patch.locator('button.apply').isDisabled()).toBe(true)
+    // The other finding stays underlined (Apply changed only line 1); one undo restores the old import.
+    expect(await page.locator('.cm-lint-marker-error').count()).toBeGreaterThan(0)
+    await page.locator('.cm-content').press('Control+z')
+    await expect.poll(() => editorText(page)).toBe(BUGGY.join('\n'))
     await page.close()
   })
 

@@ -26,6 +26,7 @@ function languageSupport(language: EditorLanguage): Extension {
 export interface CodeEditor {
   view: EditorView
   code(): string
+  /** Replaces the text; a minimal change, so one undo step restores it. */
   setCode(code: string): void
   /** The cursor's 1-based line. */
   currentLine(): number
@@ -76,7 +77,13 @@ export function createEditor(parent: HTMLElement, options: { code: string; langu
     view,
     code: () => view.state.doc.toString(),
     setCode(code) {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } })
+      // Only the part that differs changes: the other lines keep their underlines, and undo restores just that part.
+      const old = view.state.doc.toString()
+      let head = 0
+      while (head < old.length && head < code.length && old[head] === code[head]) head++
+      let tail = 0
+      while (tail < old.length - head && tail < code.length - head && old[old.length - 1 - tail] === code[code.length - 1 - tail]) tail++
+      view.dispatch({ changes: { from: head, to: old.length - tail, insert: code.slice(head, code.length - tail) } })
     },
     currentLine: () => view.state.doc.lineAt(view.state.selection.main.head).number,
     setLanguage(next) {

@@ -34,6 +34,19 @@ describe('GET / (the playground page)', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i)
   })
 
+  it("admits the editor's runtime <style> by a fresh nonce per response, named on the page's own script tag", async () => {
+    const [a, b] = await Promise.all([fetch(`${on.http}/`), fetch(`${on.http}/`)])
+    const nonceOf = (csp: string | null) => /style-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'/.exec(csp ?? '')?.[1]
+    const first = nonceOf(a.headers.get('content-security-policy'))
+    const second = nonceOf(b.headers.get('content-security-policy'))
+    expect(first).toBeDefined()
+    expect(second).not.toBe(first)
+    const html = await a.text()
+    expect(html).toContain(` nonce="${first}"`)
+    expect(html).not.toContain('{{nonce}}')
+    await b.text()
+  })
+
   it('serves the hashed assets named by index.html with a year-long immutable cache', async () => {
     const html = await (await fetch(`${on.http}/`)).text()
     const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)

@@ -1,8 +1,11 @@
 /** The playground page: a chat UI on the client package, same origin as the server, no inline script. */
-import { connect, type Client, type ConnectionEvent, type ConversationSummary } from '../src/index.js'
+import { connect, type Client, type ConnectionEvent, type ConversationSummary, type EditorState, type ToolEvent } from '../src/index.js'
 import { answerNotes } from './answer-notes.js'
+import { codeCheckView, patchView } from './code-check.js'
+import { createEditor, EDITOR_LANGUAGES, type EditorLanguage } from './editor.js'
 import { feedbackButtons } from './feedback.js'
 import { renderMarkdown } from './markdown.js'
+import { appliedChangesOf } from './patches.js'
 
 interface ServerInfo {
   auth?: { mode?: string }
@@ -33,6 +36,29 @@ const ui = {
   send: element<HTMLButtonElement>('send'),
   stop: element<HTMLButtonElement>('stop'),
   newChat: element<HTMLButtonElement>('new-chat'),
+  review: element<HTMLButtonElement>('review'),
+  explain: element<HTMLButtonElement>('explain'),
+  language: element<HTMLSelectElement>('language'),
+  output: element<HTMLTextAreaElement>('run-output'),
+}
+
+/** The style nonce the server put on this response's script tag (the browser keeps it in `.nonce` only). */
+const styleNonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? ''
+
+const editor = createEditor(element<HTMLDivElement>('editor'), {
+  code: '',
+  language: 'typescript',
+  label: 'Code editor',
+  nonce: styleNonce,
+  placeholder: 'Paste or write your program here; Review checks it, Explain output reads it with the run output.',
+})
+
+type Mode = EditorState['type']
+/** What Review and Explain output ask when the question box is empty. */
+const DEFAULT_QUESTION: Record<Mode, string> = {
+  'general-assistant': '',
+  'code-review': 'Review my code.',
+  'execution-analysis': 'Why did my run end like this?',
 }
 
 let client: Client | undefined
@@ -136,13 +162,44 @@ function showNotes(answer: HTMLElement, metadata: Parameters<typeof answerNotes>
   if (notes.ending) note(answer, notes.ending, 'ending')
 }
 
-async function ask(question: string) {
+/** The editor state for this mode; a plain question goes without it while the editor and the output are empty. */
+function editorState(mode: Mode): EditorState | undefined {
+  const code = editor.code()
+  const output = ui.output.value
+  if (mode === 'general-assistant' && code.trim() === '' && output.trim() === '') return undefined
+  return { type: mode, language: ui.language.value, currentLine: editor.currentLine(), code, output }
+}
+
+/** A tool the model ran: `proposeCode` shows its placed changes as patches with Apply. */
+function showTool(answer: HTMLElement, tool: ToolEvent) {
+  if (tool.toolName !== 'proposeCode') return
+  const changes = appliedChangesOf(tool.output)
+  if (changes.length === 0) return
+  const section = document.createElement('section')
+  section.className = 'code-check proposed'
+  section.setAttribute('aria-label', 'Proposed changes')
+  const heading = document.createElement('h3')
+  heading.textContent = 'Proposed changes'
+  section.append(heading, ...changes.map((change) => patchView(editor, change, 'Proposed change')))
+  answer.append(section)
+}
+
+function setBusy(busy: boolean) {
+  ui.stop.disabled = !busy
+  ui.send.disabled = busy
+  ui.review.disabled = busy
+  ui.explain.disabled = busy
+}
+
+async function ask(question: string, mode: Mode = 'general-assistant') {
   if (!client || streaming) return
+  const metadata = editorState(mode)
+  if (mode === 'code-review') editor.showDiagnostics([])
   const { answer, body } = addTurn(question)
+  answer.dataset.mode = mode
   const controller = new AbortController()
   streaming = controller
-  ui.stop.disabled = false
-  ui.send.disabled = true
+  setBusy(true)
   let text = ''
   let frame = 0
   const paint = () => {
@@ -150,7 +207,7 @@ async function ask(question: string) {
     renderInto(body, text)
   }
   try {
-    for await (const event of client.ask(question, { ...(conversationId ? { conversationId } : {}), signal: controller.signal })) {
+    for await (const event of client.ask(question, { ...(conversationId ? { conversationId } : {}), signal: controller.signal, ...(metadata ? { metadata } : {}) })) {
       if (event.type === 'start') {
         conversationId = event.conversationId
         if (event.model === OFFLINE_MODEL) showOffline()
@@ -161,11 +218,18 @@ async function ask(question: string) {
       } else if (event.type === 'resumed') {
         answer.dataset.resumed = String(Number(answer.dataset.resumed ?? 0) + 1)
         if (!answer.querySelector('.resumed')) note(answer, 'The connection dropped; the answer resumed where it left off.', 'resumed')
+      } else if (event.type === 'tool') {
+        showTool(answer, event.tool)
       } else if (event.type === 'complete') {
         cancelAnimationFrame(frame)
         text = event.text
         paint()
         showNotes(answer, event.metadata)
+        const check = event.metadata.codeCheck
+        if (check) {
+          if (check.of === 'editor') editor.showDiagnostics(check.diagnostics)
+          answer.append(codeCheckView(editor, check))
+        }
         if (event.metadata.finishReason !== 'cancelled') answer.append(feedbackButtons({ messageId: event.messageId, token: () => token }))
         answer.dataset.state = 'complete'
       } else if (event.type === 'error') {
@@ -178,8 +242,7 @@ async function ask(question: string) {
   } finally {
     answer.setAttribute('aria-busy', 'false')
     streaming = undefined
-    ui.stop.disabled = true
-    ui.send.disabled = false
+    setBusy(false)
     if (authMode !== 'none') void refreshConversations()
   }
 }
@@ -286,6 +349,18 @@ ui.composer.addEventListener('submit', (e) => {
   if (!question) return
   ui.question.value = ''
   void ask(question)
+})
+/** Review and Explain output: the question box is optional, the mode says what is wanted. */
+function askInMode(mode: Mode) {
+  const question = ui.question.value.trim() || DEFAULT_QUESTION[mode]
+  ui.question.value = ''
+  void ask(question, mode)
+}
+ui.review.addEventListener('click', () => askInMode('code-review'))
+ui.explain.addEventListener('click', () => askInMode('execution-analysis'))
+ui.language.addEventListener('change', () => {
+  const language = ui.language.value as EditorLanguage
+  if (EDITOR_LANGUAGES.includes(language)) editor.setLanguage(language)
 })
 ui.question.addEventListener('keydown', (e) => {
   // Enter sends, Shift+Enter is a new line; an IME composing text keeps its Enter.

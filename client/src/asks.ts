@@ -4,13 +4,15 @@
  */
 import { applyFrame, newAnswerState, type AnswerState, type AskEvent } from './answer-stream.js'
 import { createEventQueue, type EventQueue } from './event-queue.js'
-import type { ClientFrame, ServerFrame } from './protocol.js'
+import type { ClientFrame, EditorState, ServerFrame } from './protocol.js'
 import type { GiveUpCode } from './reconnect-policy.js'
 
 export interface AskOptions {
   conversationId?: string
   /** Aborting sends `cancel`: the answer ends with `complete`, finishReason `cancelled`. */
   signal?: AbortSignal
+  /** The editor state (mode, language, cursor line, file, run output): sent as the `chat` frame's `metadata`. */
+  metadata?: EditorState
 }
 
 export interface Ask extends AsyncIterable<AskEvent> {
@@ -52,6 +54,7 @@ const MAX_REASKS = 5
 
 interface PendingAsk {
   question: string
+  metadata: EditorState | undefined
   state: AnswerState
   /** Whether a `chat` went out on some socket (so the server may know the answer). */
   sent: boolean
@@ -73,7 +76,8 @@ export function createAsks(port: AskPort): Asks {
 
   function sendChat(ask: PendingAsk) {
     const conversationId = ask.state.conversationId
-    port.send({ type: 'chat', content: ask.question, messageId: ask.state.messageId, ...(conversationId ? { conversationId } : {}) })
+    const metadata = ask.metadata
+    port.send({ type: 'chat', content: ask.question, messageId: ask.state.messageId, ...(conversationId ? { conversationId } : {}), ...(metadata ? { metadata } : {}) })
     ask.sent = true
   }
 
@@ -125,6 +129,7 @@ export function createAsks(port: AskPort): Asks {
     text.catch(() => {})
     const pending: PendingAsk = {
       question,
+      metadata: options.metadata,
       state: newAnswerState(messageId, options.conversationId),
       sent: false,
       reasks: 0,

@@ -71,6 +71,19 @@ describe('the client against the real server', () => {
     expect(await ask.text).toBe(fake.answerFor(question))
   })
 
+  it('metadata carries the editor state in the chat frame: the model sees the mode, the file and the run output', async () => {
+    const client = open({ url: api.ws })
+    const question = 'Review my file for the metadata pass-through test'
+    const code = 'const client = Client.forTestnet()\nconst metadataPassThroughMarker = 42'
+    const ask = client.ask(question, { metadata: { type: 'code-review', language: 'typescript', currentLine: 2, code, output: 'INVALID_SIGNATURE at line 2' } })
+    await ask.text
+    const sent = fake.requests.find((r) => r.messages.at(-1)?.content?.endsWith(`My question: ${question}`))
+    const user = sent?.messages.at(-1)?.content ?? ''
+    expect(user).toContain('Mode: code-review. Language: typescript.')
+    expect(user).toMatch(/>> 2 \| const metadataPassThroughMarker = 42/)
+    expect(user).toContain('INVALID_SIGNATURE at line 2')
+  })
+
   it('AbortSignal sends cancel: the upstream request is aborted and the answer completes as cancelled', async () => {
     const client = open({ url: api.ws })
     const question = '[[delay:30]] [[words:200]] a long answer to stop'

@@ -3,6 +3,7 @@
  * with a strict Content-Security-Policy. Assets have content hashes in their names, so they are cached for a
  * year; index.html is revalidated on every load so a deploy is picked up at once.
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
@@ -13,6 +14,7 @@ import { httpError } from '../transport/http-error.js'
 /**
  * Same-origin everything; no inline script or style, no eval, no plugins, no framing; `connect-src 'self'`
  * covers the same-origin WebSocket. Images only from the page itself: an answer cannot make it fetch anything.
+ * The page itself adds one per-response nonce to style-src (see `pageCsp`).
  */
 export const PLAYGROUND_CSP = [
   "default-src 'none'",
@@ -27,6 +29,15 @@ export const PLAYGROUND_CSP = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ')
+
+/**
+ * The page's policy: the editor (CodeMirror) writes its theme into a <style> element it creates at run time,
+ * which `style-src 'self'` refuses; a fresh nonce per response lets exactly the elements the page's own script
+ * marks with it through (still no 'unsafe-inline', and no style attribute or injected <style> is allowed).
+ */
+export function pageCsp(nonce: string): string {
+  return PLAYGROUND_CSP.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`)
+}
 
 const SECURITY_HEADERS = {
   'content-security-policy': PLAYGROUND_CSP,
@@ -45,7 +56,8 @@ const TYPES: Record<string, string> = {
 }
 
 interface Built {
-  index: Buffer
+  /** index.html with `{{nonce}}` where each response's style nonce goes. */
+  index: string
   assets: Map<string, { body: Buffer; type: string }>
 }
 
@@ -58,7 +70,7 @@ export function defaultPlaygroundDir(): string {
 
 async function load(dir: string): Promise<Built | undefined> {
   if (!existsSync(join(dir, 'index.html'))) return undefined
-  const index = await readFile(join(dir, 'index.html'))
+  const index = await readFile(join(dir, 'index.html'), 'utf8')
   const assets = new Map<string, { body: Buffer; type: string }>()
   for (const name of await readdir(join(dir, 'assets')).catch(() => [] as string[])) {
     const type = TYPES[extname(name)]
@@ -86,8 +98,9 @@ export function playgroundRoutes(dir: string = defaultPlaygroundDir()): Hono {
   app.get('/', async () => {
     const result = await files()
     if (!result) return notBuilt()
-    return new Response(new Uint8Array(result.index), {
-      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+    const nonce = randomBytes(16).toString('base64')
+    return new Response(result.index.replaceAll('{{nonce}}', nonce), {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS, 'content-security-policy': pageCsp(nonce) },
     })
   })
   app.get('/assets/:file', async (c) => {

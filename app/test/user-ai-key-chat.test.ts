@@ -4,6 +4,7 @@
  * such answers do not count against the token budget but do count against rate limits, and a user without
  * a stored key, a model outside BYOK_MODELS or a server without BYOK get a clear error.
  */
+import { DefaultChatTransport, readUIMessageStream } from 'ai'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerFrame } from '../src/protocol/frames.js'
@@ -27,7 +28,7 @@ beforeAll(async () => {
       BYOK_MODELS: 'gpt-4o-mini,gpt-4.1',
       // One operator answer uses up the budget; only users' own keys may go on.
       DAILY_TOKEN_LIMIT: '1',
-      RATE_LIMIT_CHATS_PER_MINUTE: '6',
+      RATE_LIMIT_CHATS_PER_MINUTE: '7',
     }),
   )
   expect((await keyCall(srv, 'POST', TOKEN_A, { apiKey: USER_KEY_A })).status).toBe(201)
@@ -46,6 +47,19 @@ async function sseChat(token: string, body: Record<string, unknown>): Promise<{ 
 }
 
 describe('useCustomKey chats', () => {
+  it("AI SDK: useCustomKey and model in the last message's metadata run on A's key, as the Playground sends them", async () => {
+    const question = 'Own key through the AI SDK'
+    const transport = new DefaultChatTransport({ api: `${srv.http}/api/playground/assistant/chat`, headers: { authorization: `Bearer ${TOKEN_A}` } })
+    const metadata = { type: 'general-assistant', language: 'typescript', code: '', output: '', useCustomKey: true, model: 'gpt-4o-mini' }
+    const stream = await transport.sendMessages({ chatId: `byok-ai-${Date.now()}`, messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: question }], metadata }], trigger: 'submit-message', messageId: undefined, abortSignal: undefined })
+    let text = ''
+    for await (const message of readUIMessageStream({ stream })) text = message.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+    // The model reads the question with the editor state block; the fake answers that whole message.
+    const upstream = fake.requests.find((r) => r.messages.at(-1)?.content?.includes(question))
+    expect(upstream).toMatchObject({ authorization: `Bearer ${USER_KEY_A}`, model: 'gpt-4o-mini' })
+    expect(text).toBe(fake.answerFor(upstream!.messages.at(-1)!.content!))
+  })
+
   it("WebSocket: the upstream gets A's key and the chosen model; the operator's budget is untouched", async () => {
     const socket = await connect(srv.ws, { headers: { authorization: `Bearer ${TOKEN_A}` } })
     try {

@@ -53,7 +53,8 @@ const Role = z.enum(['system', 'user', 'assistant'], { error: 'must be user, ass
 /**
  * The envelope only: parts and metadata are checked after, so an error can name the exact message and part.
  * Exported for the OpenAPI document. Other fields (`userId`, `model`, `useCustomKey`, a `useChat` `body`) are ignored:
- * the user comes from the credential or the gateway, never from the body.
+ * the user comes from the credential or the gateway, never from the body; `useCustomKey` and `model` are read from
+ * the last message's metadata (the editor state), where the Playground sends them.
  */
 export function aiSdkBodySchema(limits: Pick<AiSdkRequestLimits, 'maxMessages' | 'maxParts'>) {
   const message = z.object(

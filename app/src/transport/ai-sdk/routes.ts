@@ -55,6 +55,8 @@ export function aiSdkRoutes(deps: AiSdkDeps): Hono {
       history: request.history,
       keepTurn: true,
       editor: request.editor,
+      // The Playground's own-key switch rides in the last message's metadata, with the model it chose.
+      ...(request.editor?.useCustomKey ? { useCustomKey: true, ...(request.editor.model ? { model: request.editor.model } : {}) } : {}),
     })
     if (!result.ok) {
       const { code, error, messageId, retryAfter } = result

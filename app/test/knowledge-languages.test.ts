@@ -44,6 +44,14 @@ describe('answers in the editor language', () => {
     expect(metadata.apiCheck!.unknown).toEqual([])
   })
 
+  it("the editor state's language (the Playground's metadata) picks the SDK like the language field", async () => {
+    const res = await postChat(srv.http, { content: 'How do I transfer hbar?', messageId: 'sse-java-editor', metadata: { type: 'general-assistant', language: 'java', code: '', output: '' } })
+    expect(res.status).toBe(200)
+    const events = await collectSse(res)
+    const metadata = events.at(-1)!.frame.metadata as CompleteMetadata
+    expect(metadata.sources![0]).toMatchObject({ id: 'java-hbar-transfer', sdk: 'com.hedera.hashgraph:sdk 2.59.0' })
+  })
+
   it('without an editor language, "in Java" in the question is enough; over SSE too', async () => {
     const res = await postChat(srv.http, { content: 'How do I transfer hbar in Java?', messageId: 'sse-java' })
     expect(res.status).toBe(200)

@@ -79,7 +79,8 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
     }
     const recentTurns = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
     const language = request.language ?? request.editor?.language
-    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(retrievalQuery(content, request.editor), recentTurns, undefined, language)) : undefined
+    const query = retrievalQuery(content, request.editor)
+    const grounding = deps.grounding && deps.knowledge ? buildGrounding(deps.knowledge.retrieve(query, recentTurns, undefined, language)) : undefined
     const findings = deps.code ? await examineEditor(deps.code.editor, request.editor, language) : undefined
     const messages = buildMessages(deps.systemPrompt, history, content, grounding, editorBlockOf(request, findings))
     // Cancelled before the request (its socket left during admission): the client only hears of aborts from now on.
@@ -91,7 +92,8 @@ async function streamFromModel(deps: GenerationDeps, answer: Answer, request: St
       signal: answer.controller.signal,
       ...(tools ? { tools } : {}),
       ...(findings ? { composed: findings.answer } : {}),
-      ...(request.language ? { language: request.language } : {}),
+      ...(language ? { language } : {}),
+      ...(request.editor ? { query } : {}),
       ...(request.sampling ? { sampling: request.sampling } : {}),
       onDelta: (text) => {
         if (answer.firstTokenAt === undefined) {

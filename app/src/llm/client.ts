@@ -54,6 +54,11 @@ export interface StreamOptions {
   /** The editor's language; the offline client answers from that SDK's knowledge (a model reads it in the grounding). */
   language?: string
   /**
+   * What retrieval should read: the user's words (and status names from the run output), apart from the editor
+   * block that rides in the last message. The offline client searches with it.
+   */
+  query?: string
+  /**
    * An answer the server's own checks composed (code review, run analysis): the offline client streams it
    * instead of a search result; a model gets the same findings as facts in its context instead.
    */

@@ -19,14 +19,16 @@ export function createOfflineClient(knowledge: Pick<KnowledgeBase, 'retrieve' | 
 
   return {
     model: OFFLINE_MODEL,
-    async stream(messages, { signal, onDelta, language, composed }): Promise<StreamResult> {
+    async stream(messages, { signal, onDelta, language, composed, query }): Promise<StreamResult> {
       const abortIfAsked = () => {
         if (signal.aborted) throw new LlmAbortedError('aborted')
       }
       abortIfAsked()
       // The notice needs no search: it goes first, so the first delta costs nothing.
       onDelta(OFFLINE_NOTICE)
-      const { question, recent } = questionOf(messages)
+      const asked = questionOf(messages)
+      const recent = asked.recent
+      const question = query ?? asked.question
       const answer = composed !== undefined ? { body: composed, sources: [] } : composeOfflineAnswer(knowledge.retrieve(question, recent, undefined, language), ...knowledgeFor(question, language))
       const lines = answer.body.split(/(?<=\n)/)
       for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {

@@ -70,4 +70,19 @@ describe('quality signals shared through Redis', () => {
     expect((await report(b)).answers).toBe(before + 2)
     expect((await report(a)).answers).toBe(before + 2)
   })
+
+  it('with Redis down, rating and the report answer 503 with a sentence naming the store', async () => {
+    await ask(a, 'How do I query an account balance?', 'qr-outage')
+    await both!.redis.kill()
+    try {
+      const refused = await rate(b, 'qr-outage', { rating: 'up' })
+      expect(refused.status).toBe(503)
+      expect(((await refused.json()) as { error: string }).error).toMatch(/quality store \(Redis\) is unreachable/)
+      const res = await fetch(`${a.http}/api/admin/quality?hours=1`, { headers: bearer(ADMIN) })
+      expect(res.status).toBe(503)
+      expect(b.logs.some((l) => l.event === 'quality_store_failed' && l.operation === 'feedback')).toBe(true)
+    } finally {
+      await both!.redis.restart()
+    }
+  })
 })

@@ -70,7 +70,10 @@ export function buildApp(services: Services): Hono<AppEnv> {
   app.use('/api/stats', guardStats(services))
   app.route('/', statsRoutes(services.connections))
   app.route('/', conversationRoutes({ conversations: services.conversations, coordinator: services.coordinator, guard }))
-  app.route('/', qualityRoutes({ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE }))
+  app.route('/', qualityRoutes({
+    ...{ store: services.quality, guard, adminToken: config.adminToken, logContent: config.log.content, feedbackPerMinute: FEEDBACK_PER_MINUTE },
+    onStoreError: (err, operation) => logger.warn({ err, event: 'quality_store_failed', operation }, 'the quality store failed'),
+  }))
   app.route('/', userAiKeyRoutes({ keys: services.byok?.keys, guard, onError: (reason) => services.logger.info({ event: 'user_ai_key_refused', reason }, 'a user key request was refused') }))
   if (services.knowledge) app.route('/', knowledgeRoutes({ knowledge: services.knowledge, guard }))
   if (services.knowledge) app.route('/', mcpRoutes({ knowledge: services.knowledge, guard, version: config.version, maxBodyBytes: maxBody, registry: services.metrics.registry, originAllowed, ...(services.code ? { checks: codeIntelligenceChecks(services.code, services.knowledge) } : {}) }))

@@ -84,7 +84,11 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
   const coordinator = instrumentCoordinator(options.coordinator ?? createLocalCoordinator())
   // Quality signals are kept as long as conversations are.
   const qualityStore = options.quality ?? createMemoryQualityStore({ retentionMs: config.history.idleTtlMs, maxEntries: config.history.maxConversations })
-  const quality = createQualityRecorder({ store: qualityStore, logContent: config.log.content })
+  const quality = createQualityRecorder({
+    store: qualityStore,
+    logContent: config.log.content,
+    onError: (err) => logger.warn({ err, event: 'quality_record_failed' }, 'could not record an answer for the quality report'),
+  })
   const knowledge = options.knowledge && instrumentKnowledge(quality.knowledge(options.knowledge), telemetry)
   // The answer service is made below; the gauge reads it only when scraped, after that.
   const metrics = createMetrics({ openSockets: () => connections.size, answersInFlight: () => answers.inFlight().length })

@@ -1,4 +1,4 @@
-/** With REDIS_URL: one Redis client, and on it the conversation store, the limiter and the coordinator. */
+/** With REDIS_URL: one Redis client, and on it the conversation store, the limiter, the coordinator and the quality store. */
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { ConversationIndex } from './chat/conversation-index.js'
@@ -9,6 +9,8 @@ import { createRedisCoordinator } from './chat/redis-coordinator.js'
 import type { Config } from './config/config.js'
 import { createRedisLimiter } from './guard/redis-limiter.js'
 import type { Limiter } from './guard/limits.js'
+import type { QualityStore } from './quality/quality-store.js'
+import { createRedisQualityStore } from './quality/redis-quality-store.js'
 import { createRedis, safeRedisUrl, waitReady } from './redis/connection.js'
 
 export interface SharedState {
@@ -17,6 +19,7 @@ export interface SharedState {
     conversations: ConversationStore & ConversationIndex
     limiter: Limiter
     coordinator: Coordinator
+    quality: QualityStore
   }
   /** The client itself, for other stores on the same connection (users' sealed keys). */
   redis: Redis
@@ -33,7 +36,7 @@ export async function connectSharedState(config: Config, logger: Logger, redisUr
     redis.disconnect()
     throw error
   }
-  logger.info({ event: 'redis_connected', url: safeRedisUrl(redisUrl) }, 'connected to Redis: conversations, limits and answers are shared')
+  logger.info({ event: 'redis_connected', url: safeRedisUrl(redisUrl) }, 'connected to Redis: conversations, limits, answers and quality signals are shared')
   const onError = (err: unknown, what: string) => logger.warn({ err, what }, 'Redis operation failed')
   const coordinator = await createRedisCoordinator(redis, {
     retentionMs: config.answers.retentionMs,
@@ -48,6 +51,8 @@ export async function connectSharedState(config: Config, logger: Logger, redisUr
     conversations: createRedisConversationStore(redis, { maxTurns: history.maxTurns, idleTtlMs: history.idleTtlMs, maxPerUser: history.maxPerUser }),
     limiter,
     coordinator,
+    // Kept as long as conversations are, as the memory store keeps them: a question outlives neither.
+    quality: createRedisQualityStore(redis, { retentionMs: history.idleTtlMs, maxEntries: history.maxConversations }),
   }
   return {
     stores,

@@ -11,6 +11,8 @@ export interface QualityRecorderOptions {
   store: QualityStore
   /** LOG_CONTENT: only then are questions (and their terms) kept. */
   logContent: boolean
+  /** A shared store can fail (Redis down): the answer is already delivered, so the loss is only logged. */
+  onError?: (err: unknown) => void
   now?: () => number
 }
 
@@ -91,7 +93,7 @@ export function createQualityRecorder(options: QualityRecorderOptions): QualityR
         const scope = currentScope()
         const signals = scope && pending.get(scope)
         if (!signals || outcome !== 'completed') return
-        options.store.record({
+        const recorded = options.store.record({
           messageId: answer.ids.messageId,
           userId: answer.userId,
           at: now(),
@@ -100,6 +102,7 @@ export function createQualityRecorder(options: QualityRecorderOptions): QualityR
           signals: [...signals.signals],
           unknownNames: signals.unknownNames,
         })
+        recorded.catch((err: unknown) => options.onError?.(err))
       },
     },
   }

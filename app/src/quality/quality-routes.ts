@@ -21,11 +21,14 @@ export interface QualityRouteDeps {
   logContent: boolean
   /** Feedback requests per client key and minute. */
   feedbackPerMinute: number
+  /** The store failed (Redis unreachable): the client gets 503 with a sentence, the operator the error. */
+  onStoreError?: (err: unknown, operation: 'feedback' | 'report') => void
   now?: () => number
 }
 
 const MINUTE = 60_000
 const DAY = 86_400_000
+const STORE_DOWN = 'The quality store (Redis) is unreachable; try again shortly'
 
 export function qualityRoutes(deps: QualityRouteDeps): Hono {
   const app = new Hono()
@@ -43,7 +46,12 @@ export function qualityRoutes(deps: QualityRouteDeps): Hono {
     const parsed = FeedbackSchema.safeParse(body)
     if (!parsed.success) return httpError('invalid_message', `Invalid feedback: ${describeIssues(parsed.error)}; send {"rating":"up"|"down","reason"?,"comment"?}`)
     const { rating, reason, comment } = parsed.data
-    const result = deps.store.feedback(id.data, admission.identity.userId, { rating, ...(reason ? { reason } : {}), ...(comment && deps.logContent ? { comment } : {}) })
+    const feedback = { rating, ...(reason ? { reason } : {}), ...(comment && deps.logContent ? { comment } : {}) }
+    const result = await deps.store.feedback(id.data, admission.identity.userId, feedback).catch((err: unknown) => {
+      deps.onStoreError?.(err, 'feedback')
+      return undefined
+    })
+    if (!result) return httpError('unavailable', STORE_DOWN, { extra: { retryAfter: 5 } })
     switch (result) {
       case 'saved':
         return c.json({ messageId: id.data, rating }, 201)
@@ -56,14 +64,19 @@ export function qualityRoutes(deps: QualityRouteDeps): Hono {
     }
   })
 
-  app.get('/api/admin/quality', (c) => {
+  app.get('/api/admin/quality', async (c) => {
     // Without ADMIN_TOKEN no credential can match: 401 like a wrong token, and the sentence says what the operator must set.
     if (!deps.adminToken) return httpError('unauthorized', 'The quality report needs ADMIN_TOKEN to be set on the server, then Authorization: Bearer <ADMIN_TOKEN>')
     if (!operatorTokenMatches(deps.adminToken, c)) return httpError('unauthorized', 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>')
     const hours = c.req.query('hours') ?? '24'
     if (!/^\d{1,4}$/.test(hours) || Number(hours) < 1) return httpError('invalid_message', 'hours must be a whole number from 1 to 9999, e.g. ?hours=24')
     const sinceMs = Math.min(Number(hours) * 3_600_000, 366 * DAY)
-    return c.json(buildQualityReport(deps.store.recent(sinceMs), sinceMs, now()))
+    const records = await deps.store.recent(sinceMs).catch((err: unknown) => {
+      deps.onStoreError?.(err, 'report')
+      return undefined
+    })
+    if (!records) return httpError('unavailable', STORE_DOWN, { extra: { retryAfter: 5 } })
+    return c.json(buildQualityReport(records, sinceMs, now()))
   })
   return app
 }

@@ -5,29 +5,29 @@ import { createMemoryQualityStore, type AnswerRecord } from './quality-store.js'
 const record = (messageId: string, at: number, userId?: string): AnswerRecord => ({ messageId, userId, at, sources: [], signals: [], unknownNames: 0 })
 
 describe('createMemoryQualityStore', () => {
-  it('forgets records older than the retention, and the oldest beyond the cap', () => {
+  it('forgets records older than the retention, and the oldest beyond the cap', async () => {
     let now = 1000
     const store = createMemoryQualityStore({ retentionMs: 100, maxEntries: 2, now: () => now })
-    store.record(record('a', now))
+    await store.record(record('a', now))
     now += 50
-    store.record(record('b', now))
-    store.record(record('c', now))
-    expect(store.recent(1000).map((r) => r.messageId)).toEqual(['c', 'b'])
+    await store.record(record('b', now))
+    await store.record(record('c', now))
+    expect((await store.recent(1000)).map((r) => r.messageId)).toEqual(['c', 'b'])
     now += 60
-    expect(store.recent(1000).map((r) => r.messageId)).toEqual(['c', 'b'])
+    expect((await store.recent(1000)).map((r) => r.messageId)).toEqual(['c', 'b'])
     now += 50
-    expect(store.recent(1000)).toEqual([])
+    expect(await store.recent(1000)).toEqual([])
   })
 
-  it('takes one rating per answer, from its owner, and marks a down vote as a signal', () => {
+  it('takes one rating per answer, from its owner, and marks a down vote as a signal', async () => {
     const store = createMemoryQualityStore({ retentionMs: 1000, maxEntries: 10 })
-    store.record(record('m', Date.now(), 'alice'))
-    expect(store.feedback('m', 'bob', { rating: 'down' })).toBe('forbidden')
-    expect(store.feedback('m', undefined, { rating: 'down' })).toBe('forbidden')
-    expect(store.feedback('x', 'alice', { rating: 'down' })).toBe('unknown_answer')
-    expect(store.feedback('m', 'alice', { rating: 'down', reason: 'wrong' })).toBe('saved')
-    expect(store.feedback('m', 'alice', { rating: 'up' })).toBe('already_rated')
-    expect(store.recent(1000)[0]).toMatchObject({ signals: ['downvoted'], feedback: { rating: 'down', reason: 'wrong' } })
+    await store.record(record('m', Date.now(), 'alice'))
+    expect(await store.feedback('m', 'bob', { rating: 'down' })).toBe('forbidden')
+    expect(await store.feedback('m', undefined, { rating: 'down' })).toBe('forbidden')
+    expect(await store.feedback('x', 'alice', { rating: 'down' })).toBe('unknown_answer')
+    expect(await store.feedback('m', 'alice', { rating: 'down', reason: 'wrong' })).toBe('saved')
+    expect(await store.feedback('m', 'alice', { rating: 'up' })).toBe('already_rated')
+    expect((await store.recent(1000))[0]).toMatchObject({ signals: ['downvoted'], feedback: { rating: 'down', reason: 'wrong' } })
   })
 })
 

@@ -1,4 +1,4 @@
-/** What is kept of each answer for the quality report (signals, sources, feedback; the question only with LOG_CONTENT), in memory. */
+/** What is kept of each answer for the quality report (signals, sources, feedback; the question only with LOG_CONTENT), and the in-memory store. */
 
 export type QualitySignal = 'downvoted' | 'offline_no_guide' | 'unknown_sdk_names' | 'weak_retrieval'
 export const QUALITY_SIGNALS: QualitySignal[] = ['downvoted', 'offline_no_guide', 'unknown_sdk_names', 'weak_retrieval']
@@ -30,12 +30,13 @@ export interface AnswerRecord {
 
 export type FeedbackResult = 'saved' | 'unknown_answer' | 'forbidden' | 'already_rated'
 
+/** Asynchronous so that a shared store (Redis, see redis-quality-store.ts) fits behind it. */
 export interface QualityStore {
-  record(entry: AnswerRecord): void
+  record(entry: AnswerRecord): Promise<void>
   /** Feedback by the answer's owner (`userId` as the answer's; both undefined without authentication), once. */
-  feedback(messageId: string, userId: string | undefined, feedback: Feedback): FeedbackResult
+  feedback(messageId: string, userId: string | undefined, feedback: Feedback): Promise<FeedbackResult>
   /** Records of the last `sinceMs`, newest first. */
-  recent(sinceMs: number): AnswerRecord[]
+  recent(sinceMs: number): Promise<AnswerRecord[]>
 }
 
 export interface MemoryQualityOptions {
@@ -59,12 +60,12 @@ export function createMemoryQualityStore(options: MemoryQualityOptions): Quality
   }
 
   return {
-    record(entry) {
+    async record(entry) {
       records.delete(entry.messageId)
       records.set(entry.messageId, entry)
       expire()
     },
-    feedback(messageId, userId, feedback) {
+    async feedback(messageId, userId, feedback) {
       expire()
       const record = records.get(messageId)
       if (!record) return 'unknown_answer'
@@ -74,7 +75,7 @@ export function createMemoryQualityStore(options: MemoryQualityOptions): Quality
       if (feedback.rating === 'down' && !record.signals.includes('downvoted')) record.signals.push('downvoted')
       return 'saved'
     },
-    recent(sinceMs) {
+    async recent(sinceMs) {
       expire()
       const cutoff = now() - sinceMs
       return [...records.values()].filter((r) => r.at >= cutoff).reverse()

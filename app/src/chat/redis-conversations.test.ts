@@ -1,33 +1,14 @@
 /** The Redis conversation store, two instances on two clients of one real redis-server. */
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startRedis, type RedisServer } from '../../test/support/redis-server.js'
-import { createRedis, waitReady } from '../redis/connection.js'
+import { describe, expect, it } from 'vitest'
+import { twoClientsOnOneRedis } from '../../test/support/redis-clients.js'
 import { createRedisConversationStore } from './redis-conversations.js'
 
-let server: RedisServer
-let a: Redis
-let b: Redis
-
-beforeAll(async () => {
-  server = await startRedis()
-  a = createRedis({ url: server.url, name: 'instance-a' })
-  b = createRedis({ url: server.url, name: 'instance-b' })
-  await Promise.all([waitReady(a, 5_000), waitReady(b, 5_000)])
-})
-beforeEach(async () => {
-  await a.flushdb()
-})
-afterAll(async () => {
-  a.disconnect()
-  b.disconnect()
-  await server.stop()
-})
+const redis = twoClientsOnOneRedis(['instance-a', 'instance-b'])
 
 const turn = (n: number) => ({ role: n % 2 ? ('assistant' as const) : ('user' as const), content: `t${n}` })
 const pair = (options: { maxTurns?: number; idleTtlMs?: number; maxPerUser?: number } = {}) => {
   const o = { maxTurns: options.maxTurns ?? 20, idleTtlMs: options.idleTtlMs ?? 60_000, maxPerUser: options.maxPerUser ?? 100 }
-  return [createRedisConversationStore(a, o), createRedisConversationStore(b, o)] as const
+  return [createRedisConversationStore(redis.a, o), createRedisConversationStore(redis.b, o)] as const
 }
 
 describe('redis conversation store: history', () => {
@@ -47,27 +28,27 @@ describe('redis conversation store: history', () => {
     await one.append('c', [turn(2), turn(3)])
     await one.append('c', [turn(4), turn(5)])
     expect((await one.history('c')).map((t) => t.content)).toEqual(['t2', 't3', 't4', 't5'])
-    expect(await a.llen('hedera-assistant:conv:c:turns')).toBe(4)
+    expect(await redis.a.llen('hedera-assistant:conv:c:turns')).toBe(4)
   })
 
   it('every key of a conversation expires after the idle TTL, every append renews them, and nothing is left after', async () => {
     const [one, two] = pair({ idleTtlMs: 60_000 })
     await one.append('c', [turn(0)])
     await one.setOwner('c', 'u1')
-    const keys = await a.keys('*')
+    const keys = await redis.a.keys('*')
     expect(keys.length).toBeGreaterThanOrEqual(3) // turns, metadata, the user's list
-    for (const key of keys) expect(await a.pttl(key)).toBeGreaterThan(50_000)
+    for (const key of keys) expect(await redis.a.pttl(key)).toBeGreaterThan(50_000)
     // Time passing, told to Redis instead of slept: every key is one second from expiring, then an append renews them.
-    for (const key of keys) await a.pexpire(key, 1000)
+    for (const key of keys) await redis.a.pexpire(key, 1000)
     await two.append('c', [turn(1)])
-    for (const key of keys) expect(await a.pttl(key)).toBeGreaterThan(50_000)
+    for (const key of keys) expect(await redis.a.pttl(key)).toBeGreaterThan(50_000)
     expect(await one.history('c')).toHaveLength(2)
-    for (const key of keys) await a.pexpire(key, 1)
-    await expect.poll(() => a.dbsize()).toBe(0)
+    for (const key of keys) await redis.a.pexpire(key, 1)
+    await expect.poll(() => redis.a.dbsize()).toBe(0)
     expect(await one.history('c')).toEqual([])
     expect(await one.ownerOf('c')).toBeUndefined()
     expect(await one.listForUser('u1')).toEqual([])
-    expect(await a.dbsize()).toBe(0) // nothing left behind: turns, metadata and the user's list all expired
+    expect(await redis.a.dbsize()).toBe(0) // nothing left behind: turns, metadata and the user's list all expired
   })
 
   it('concurrent appends from two instances lose no turn', async () => {
@@ -106,8 +87,8 @@ describe('redis conversation store: owners and the per-user list', () => {
   it('lists a user’s conversations most recently updated first, trimmed to maxPerUser', async () => {
     let clock = 1_000
     const options = { maxTurns: 10, idleTtlMs: 60_000, maxPerUser: 3, now: () => clock }
-    const one = createRedisConversationStore(a, options)
-    const two = createRedisConversationStore(b, options)
+    const one = createRedisConversationStore(redis.a, options)
+    const two = createRedisConversationStore(redis.b, options)
     for (const id of ['c1', 'c2', 'c3']) {
       clock += 10
       await one.setOwner(id, 'alice')
@@ -131,14 +112,14 @@ describe('redis conversation store: owners and the per-user list', () => {
     expect(await two.rename('c', 'Minting an NFT')).toBe(true)
     expect((await one.listForUser('alice'))[0]?.title).toBe('Minting an NFT')
     expect(await one.rename('unknown', 'x')).toBe(false)
-    expect(await a.exists('hedera-assistant:conv:unknown:meta')).toBe(0) // rename must not create a ghost conversation
+    expect(await redis.a.exists('hedera-assistant:conv:unknown:meta')).toBe(0) // rename must not create a ghost conversation
 
     expect(await two.remove('c')).toBe(true)
     expect(await one.history('c')).toEqual([])
     expect(await one.ownerOf('c')).toBeUndefined()
     expect(await one.listForUser('alice')).toEqual([])
     expect(await one.remove('c')).toBe(false)
-    expect(await a.dbsize()).toBe(0)
+    expect(await redis.a.dbsize()).toBe(0)
     // A removed conversation id can be claimed again.
     expect(await two.setOwner('c', 'bob')).toBe(true)
   })
@@ -147,15 +128,15 @@ describe('redis conversation store: owners and the per-user list', () => {
     const [one] = pair()
     await one.setOwner('gone', 'alice')
     await one.setOwner('kept', 'alice')
-    await a.del('hedera-assistant:conv:gone:meta')
+    await redis.a.del('hedera-assistant:conv:gone:meta')
     expect((await one.listForUser('alice')).map((c) => c.conversationId)).toEqual(['kept'])
-    expect(await a.zrange('hedera-assistant:user:alice:conversations', '0', '-1')).toEqual(['kept'])
+    expect(await redis.a.zrange('hedera-assistant:user:alice:conversations', '0', '-1')).toEqual(['kept'])
   })
 
   it('uses the key prefix for every key', async () => {
-    const store = createRedisConversationStore(a, { maxTurns: 5, idleTtlMs: 60_000, keyPrefix: 'other:' })
+    const store = createRedisConversationStore(redis.a, { maxTurns: 5, idleTtlMs: 60_000, keyPrefix: 'other:' })
     await store.setOwner('c', 'u')
     await store.append('c', [turn(0)])
-    expect((await a.keys('*')).sort()).toEqual(['other:conv:c:meta', 'other:conv:c:turns', 'other:user:u:conversations'])
+    expect((await redis.a.keys('*')).sort()).toEqual(['other:conv:c:meta', 'other:conv:c:turns', 'other:user:u:conversations'])
   })
 })

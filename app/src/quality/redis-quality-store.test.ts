@@ -1,29 +1,10 @@
 /** The Redis quality store, two instances on two clients of one real redis-server. */
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startRedis, type RedisServer } from '../../test/support/redis-server.js'
-import { createRedis, waitReady } from '../redis/connection.js'
+import { describe, expect, it } from 'vitest'
+import { twoClientsOnOneRedis } from '../../test/support/redis-clients.js'
 import type { AnswerRecord } from './quality-store.js'
 import { createRedisQualityStore, type RedisQualityOptions } from './redis-quality-store.js'
 
-let server: RedisServer
-let a: Redis
-let b: Redis
-
-beforeAll(async () => {
-  server = await startRedis()
-  a = createRedis({ url: server.url, name: 'quality-a' })
-  b = createRedis({ url: server.url, name: 'quality-b' })
-  await Promise.all([waitReady(a, 5_000), waitReady(b, 5_000)])
-})
-beforeEach(async () => {
-  await a.flushdb()
-})
-afterAll(async () => {
-  a.disconnect()
-  b.disconnect()
-  await server.stop()
-})
+const redis = twoClientsOnOneRedis(['quality-a', 'quality-b'])
 
 const record = (messageId: string, at: number, userId?: string, extra: Partial<AnswerRecord> = {}): AnswerRecord => ({
   messageId,
@@ -36,7 +17,7 @@ const record = (messageId: string, at: number, userId?: string, extra: Partial<A
 })
 const pair = (options: Partial<RedisQualityOptions> = {}) => {
   const o = { retentionMs: 60_000, maxEntries: 100, ...options }
-  return [createRedisQualityStore(a, o), createRedisQualityStore(b, o)] as const
+  return [createRedisQualityStore(redis.a, o), createRedisQualityStore(redis.b, o)] as const
 }
 
 describe('redis quality store', () => {
@@ -99,8 +80,8 @@ describe('redis quality store', () => {
   it('each answer expires in Redis with the retention (HISTORY_IDLE_TTL_MS)', async () => {
     const [one] = pair({ retentionMs: 30_000 })
     await one.record(record('ttl', Date.now(), 'alice'))
-    const keyTtl = await a.pttl('hedera-assistant:quality:answer:ttl')
-    const indexTtl = await a.pttl('hedera-assistant:quality:answers')
+    const keyTtl = await redis.a.pttl('hedera-assistant:quality:answer:ttl')
+    const indexTtl = await redis.a.pttl('hedera-assistant:quality:answers')
     expect(keyTtl).toBeGreaterThan(25_000)
     expect(keyTtl).toBeLessThanOrEqual(30_000)
     expect(indexTtl).toBeGreaterThan(25_000)
@@ -110,7 +91,7 @@ describe('redis quality store', () => {
     const [one] = pair()
     await one.record(record('good', Date.now()))
     await one.record(record('bad', Date.now()))
-    await a.hset('hedera-assistant:quality:answer:bad', 'record', '{not json')
+    await redis.a.hset('hedera-assistant:quality:answer:bad', 'record', '{not json')
     expect((await one.recent(60_000)).map((r) => r.messageId)).toEqual(['good'])
   })
 })

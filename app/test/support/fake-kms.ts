@@ -5,23 +5,11 @@
  * wrong key name or AAD fails as Cloud KMS fails (INVALID_ARGUMENT). Listens on 127.0.0.1, plaintext.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { createRequire } from 'node:module'
-import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
-import * as protoLoader from '@grpc/proto-loader'
+import { googleServiceDefinition } from './google-grpc.js'
 
-const require = createRequire(import.meta.url)
 
-function kmsProtoRoot(): string {
-  return path.join(path.dirname(require.resolve('@google-cloud/kms/package.json')), 'build', 'protos')
-}
 
-/** google-gax's protos (google/api, google/protobuf, ...), resolved from the client's own dependency. */
-function gaxProtoRoot(): string {
-  const main = createRequire(require.resolve('@google-cloud/kms/package.json')).resolve('google-gax')
-  const marker = `${path.sep}google-gax${path.sep}`
-  return path.join(main.slice(0, main.lastIndexOf(marker) + marker.length), 'build', 'protos')
-}
 
 export interface KmsCall {
   method: 'encrypt' | 'decrypt'
@@ -55,24 +43,7 @@ interface DecryptRequest {
   additionalAuthenticatedData?: Buffer
 }
 
-let cachedDefinition: grpc.ServiceDefinition | undefined
-
-function serviceDefinition(): grpc.ServiceDefinition {
-  if (cachedDefinition) return cachedDefinition
-  const definition = protoLoader.loadSync('google/cloud/kms/v1/service.proto', {
-    includeDirs: [kmsProtoRoot(), gaxProtoRoot()],
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  })
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    google: { cloud: { kms: { v1: { KeyManagementService: grpc.ServiceClientConstructor } } } }
-  }
-  cachedDefinition = loaded.google.cloud.kms.v1.KeyManagementService.service
-  return cachedDefinition
-}
+const serviceDefinition = () => googleServiceDefinition('@google-cloud/kms', 'google/cloud/kms/v1/service.proto', 'google.cloud.kms.v1.KeyManagementService')
 
 /** `keyNames`: the CryptoKeys that exist; any other name answers NOT_FOUND. */
 export async function startFakeKms(keyNames: string[]): Promise<FakeKms> {

@@ -4,29 +4,11 @@
  * `@google-cloud/secret-manager` client. Only AccessSecretVersion is implemented
  * (others answer UNIMPLEMENTED). Listens on 127.0.0.1, plaintext.
  */
-import { createRequire } from 'node:module'
-import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
-import * as protoLoader from '@grpc/proto-loader'
+import { googleServiceDefinition } from './google-grpc.js'
 
-const require = createRequire(import.meta.url)
 
-/** Directory holding `google/cloud/secretmanager/v1/service.proto`. */
-function secretManagerProtoRoot(): string {
-  const pkg = require.resolve('@google-cloud/secret-manager/package.json')
-  return path.join(path.dirname(pkg), 'build', 'protos')
-}
 
-/** Directory holding `google/api`, `google/iam`, `google/rpc`, `google/protobuf` protos. */
-function gaxProtoRoot(): string {
-  // google-gax is the client's own dependency; resolve it from there.
-  const fromClient = createRequire(require.resolve('@google-cloud/secret-manager/package.json'))
-  // (its "exports" hide package.json, so go up from the main file to the package directory)
-  const main = fromClient.resolve('google-gax')
-  const marker = `${path.sep}google-gax${path.sep}`
-  const dir = main.slice(0, main.lastIndexOf(marker) + marker.length)
-  return path.join(dir, 'build', 'protos')
-}
 
 export interface FakeSecretManagerOptions {
   /** Version names answered with PERMISSION_DENIED from the start. */
@@ -63,24 +45,7 @@ interface AccessResponse {
   payload: { data: Buffer }
 }
 
-let cachedDefinition: grpc.ServiceDefinition | undefined
-
-function serviceDefinition(): grpc.ServiceDefinition {
-  if (cachedDefinition) return cachedDefinition
-  const packageDefinition = protoLoader.loadSync('google/cloud/secretmanager/v1/service.proto', {
-    includeDirs: [secretManagerProtoRoot(), gaxProtoRoot()],
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  })
-  const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as {
-    google: { cloud: { secretmanager: { v1: { SecretManagerService: grpc.ServiceClientConstructor } } } }
-  }
-  cachedDefinition = loaded.google.cloud.secretmanager.v1.SecretManagerService.service
-  return cachedDefinition
-}
+const serviceDefinition = () => googleServiceDefinition('@google-cloud/secret-manager', 'google/cloud/secretmanager/v1/service.proto', 'google.cloud.secretmanager.v1.SecretManagerService')
 
 export async function startFakeSecretManager(secrets: Record<string, string>, opts: FakeSecretManagerOptions = {}): Promise<FakeSecretManager> {
   const values = new Map(Object.entries(secrets))

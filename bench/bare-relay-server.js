@@ -34,7 +34,7 @@ function relay(ws, message) {
     })
     res.on('end', () => ws.send(JSON.stringify({ type: 'chat_complete', messageId: message.messageId })))
   })
-  req.on('error', () => ws.send(JSON.stringify({ type: 'error', messageId: message.messageId })))
+  req.on('error', (error) => ws.send(JSON.stringify({ type: 'error', messageId: message.messageId, error: error.code ?? error.message })))
   req.end(body)
 }
 

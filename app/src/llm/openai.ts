@@ -1,13 +1,15 @@
-/** Streams text pieces from an OpenAI-compatible endpoint: the `openai` SDK for the request, a lean SSE read of the body; timeouts, retries, error codes. */
-import OpenAI from 'openai'
+/** Streams text pieces from an OpenAI-compatible endpoint: a lean request (upstream-request.ts), a lean SSE read of the body; timeouts, retries, error codes. */
 import type { Usage } from '../protocol/frames.js'
 import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type StreamResult, type ToolCall } from './client.js'
 import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
-import { createHttpFetch, rawBodyOf } from './http-fetch.js'
+import { chatCompletionsEndpoint, postForStream, UpstreamConnectionError, UpstreamStatusError } from './upstream-request.js'
 import { createSseParser } from './sse-parser.js'
 
+/** Where requests go when no base URL is configured. */
+export const OPENAI_API_BASE = 'https://api.openai.com/v1'
+
 export interface OpenAiSettings {
-  /** A key, or a function the SDK calls before each request (a short-lived token that refreshes). */
+  /** A key, or a function called before each request (a short-lived token that refreshes). */
   apiKey: string | (() => Promise<string>)
   /** What to check when the provider refuses the credential (default: OPENAI_API_KEY). */
   credentialHint?: string
@@ -36,9 +38,11 @@ class TimeoutSignal extends Error {
 }
 
 export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
-  // Retries are ours (only before the first token), so the SDK's are off. The SDK builds, authenticates and
-  // checks the request; the streamed body is read raw (see http-fetch.ts), not through the SDK's stream.
-  const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0, fetch: createHttpFetch() })
+  // Retries are ours (only before the first token). The request is built here, once per client where it can be.
+  const endpoint = chatCompletionsEndpoint(settings.baseURL ?? OPENAI_API_BASE)
+  const { apiKey } = settings
+  const fixedAuthorization = typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined
+  const authorization = async () => fixedAuthorization ?? `Bearer ${await credential(apiKey as () => Promise<string>)}`
 
   /** One request of one step; its tool calls (if any) come back with the result. */
   async function attempt(messages: UpstreamMessage[], options: StreamOptions, step: number, answerSignal: AbortSignal, emitted: { any: boolean }): Promise<StepResult> {
@@ -48,23 +52,17 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
     answerSignal.addEventListener('abort', onOuterAbort, { once: true })
     let timer = setTimeout(() => abort(new TimeoutSignal('first_token')), settings.firstTokenTimeoutMs)
     try {
-      const response = await client.chat.completions
-        .create(
-          {
-            model: settings.model,
-            messages,
-            stream: true,
-            stream_options: { include_usage: true },
-            // A caller may ask for less than the server allows, never more.
-            max_tokens: Math.min(options.sampling?.maxTokens ?? settings.maxTokens, settings.maxTokens),
-            temperature: Math.min(options.sampling?.temperature ?? settings.temperature, settings.temperature),
-            ...toolRequestFields(options.tools, step),
-          },
-          { signal: controller.signal, timeout: settings.answerTimeoutMs },
-        )
-        .asResponse()
-      const body = rawBodyOf(response)
-      if (!body) throw new LlmError('upstream_error', 'The model stream could not be read')
+      const request = {
+        model: settings.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        // A caller may ask for less than the server allows, never more.
+        max_tokens: Math.min(options.sampling?.maxTokens ?? settings.maxTokens, settings.maxTokens),
+        temperature: Math.min(options.sampling?.temperature ?? settings.temperature, settings.temperature),
+        ...toolRequestFields(options.tools, step),
+      }
+      const body = await postForStream(endpoint, await authorization(), JSON.stringify(request), controller.signal)
       const state: ChunkState = { model: settings.model, finishReason: undefined, usage: undefined, done: false, text: '', tools: new Map() }
       let firstToken = true
       // One idle timer for the whole answer, pushed back per network read (not per token).
@@ -244,25 +242,26 @@ function fromAbortReason(reason: unknown): Error {
   return reason instanceof TimeoutSignal ? classify(reason) : new LlmAbortedError('aborted')
 }
 
-/** Maps whatever the SDK or a timer threw to LlmError (with a stable code) or LlmAbortedError. */
+/** A credential function (a Google token) failed: its message says where from and what to check. */
+async function credential(source: () => Promise<string>): Promise<string> {
+  try {
+    return await source()
+  } catch (error) {
+    throw new LlmError('upstream_error', error instanceof Error && error.name === 'TokenError' ? error.message : 'The credential for the model provider could not be obtained')
+  }
+}
+
+/** Maps whatever the request or a timer threw to LlmError (with a stable code) or LlmAbortedError. */
 function classify(error: unknown, credentialHint = 'check OPENAI_API_KEY'): Error {
   if (error instanceof LlmError || error instanceof LlmAbortedError) return error
   if (error instanceof TimeoutSignal) return new LlmError('upstream_timeout', TIMEOUT_TEXT[error.kind])
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('upstream_timeout', TIMEOUT_TEXT.answer)
-  if (error instanceof OpenAI.APIUserAbortError) return new LlmAbortedError('aborted')
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const status = Number(error.status)
-    if (status === 429) {
-      const headers = error.headers as Headers | undefined
-      const retryAfter = Number(headers?.get('retry-after'))
-      return new LlmError('rate_limited', 'The model provider is rate limiting requests; try again shortly', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, status)
-    }
+  if (error instanceof UpstreamStatusError) {
+    const { status } = error
+    if (status === 429) return new LlmError('rate_limited', 'The model provider is rate limiting requests; try again shortly', error.retryAfter, status)
     if (status === 401 || status === 403) return new LlmError('upstream_error', `The model provider refused the credential (HTTP ${status}); ${credentialHint}`, undefined, status)
     return new LlmError('upstream_error', `The model provider answered HTTP ${status}`, undefined, status)
   }
-  if (error instanceof OpenAI.APIConnectionError) return new LlmError('upstream_error', 'Could not reach the model provider')
-  // A credential function (a Google token) failed: its message says where from and what to check.
-  if (error instanceof OpenAI.OpenAIError && error.cause instanceof Error && error.cause.name === 'TokenError') return new LlmError('upstream_error', error.cause.message)
+  if (error instanceof UpstreamConnectionError) return new LlmError('upstream_error', 'Could not reach the model provider')
   return new LlmError('upstream_error', 'The model stream failed')
 }
 

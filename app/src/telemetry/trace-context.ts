@@ -1,5 +1,5 @@
 /** W3C `traceparent` and Google's `X-Cloud-Trace-Context`: parsed into one TraceContext, formatted back, fresh ids. */
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 
 export interface TraceContext {
   /** 32 lowercase hex digits, never all zero. */
@@ -62,9 +62,18 @@ export function newTrace(sampled = false): TraceContext {
   return { traceId: newTraceId(), spanId: newSpanId(), sampled }
 }
 
+// Ids come from one pool of random bytes refilled 4 KiB at a time: a system call per id cost more than the
+// rest of an answer's tracing.
+const pool = Buffer.alloc(4096)
+let used = pool.length
+
 function nonZeroHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex')
+    if (used + bytes > pool.length) {
+      randomFillSync(pool)
+      used = 0
+    }
+    const hex = pool.toString('hex', used, (used += bytes))
     if (!/^0+$/.test(hex)) return hex
   }
 }

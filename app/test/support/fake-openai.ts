@@ -297,6 +297,9 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy())
   })
+  // Node's 5 s default races a client's keep-alive reuse (a request on a socket being closed: ECONNRESET);
+  // clients here do not all retry that (the bare relay baseline does not), so idle sockets stay open.
+  server.keepAliveTimeout = 120_000
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))

@@ -1,0 +1,92 @@
+/**
+ * One streamed POST to a model endpoint on node:http(s): the request built by hand (headers and URL prepared
+ * once per client), the response body handed back as the Node stream our SSE parser reads. No SDK request
+ * pipeline, no fetch, no web streams: per answer that pipeline cost more CPU than relaying the answer's
+ * tokens (docs/benchmarks.md). Error statuses come back as `UpstreamStatusError` (the body is drained, never
+ * shown: it may echo the request), network failures as `UpstreamConnectionError`, an abort as the signal's reason.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+
+/** One pool per process: users' own keys (a client per answer) reuse the connections too. */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }
+
+/** The provider answered with a status other than 2xx. */
+export class UpstreamStatusError extends Error {
+  override name = 'UpstreamStatusError'
+  constructor(
+    readonly status: number,
+    /** Seconds, from a numeric Retry-After header. */
+    readonly retryAfter: number | undefined,
+  ) {
+    super(`HTTP ${status}`)
+  }
+}
+
+/** The request never got a response: refused, reset, DNS, TLS. */
+export class UpstreamConnectionError extends Error {
+  override name = 'UpstreamConnectionError'
+}
+
+export interface UpstreamEndpoint {
+  url: URL
+  https: boolean
+}
+
+/** `{baseURL}/chat/completions`, parsed once (a base URL's own path is kept, as the SDKs do). */
+export function chatCompletionsEndpoint(baseURL: string): UpstreamEndpoint {
+  const url = new URL(`${baseURL.replace(/\/+$/, '')}/chat/completions`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The model endpoint must be http or https, not ${url.protocol}`)
+  return { url, https: url.protocol === 'https:' }
+}
+
+/** Error bodies are read to free the connection, up to this much, then the connection is dropped. */
+const MAX_ERROR_BODY = 64 * 1024
+
+/** POSTs `body` (JSON) and resolves with the response stream once a 2xx status arrives. */
+export function postForStream(endpoint: UpstreamEndpoint, authorization: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const headers: OutgoingHttpHeaders = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization,
+      'content-length': Buffer.byteLength(body),
+    }
+    const request = (endpoint.https ? httpsRequest : httpRequest)(endpoint.url, { method: 'POST', headers, agent: endpoint.https ? agents.https : agents.http })
+    let response: IncomingMessage | undefined
+    const onAbort = () => {
+      request.destroy()
+      response?.destroy()
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    const forget = () => signal.removeEventListener('abort', onAbort)
+    request.on('error', (error) => {
+      forget()
+      reject(signal.aborted ? signal.reason : new UpstreamConnectionError(error.message, { cause: error }))
+    })
+    request.on('response', function onResponse(res) {
+      response = res
+      res.once('close', forget)
+      const status = res.statusCode ?? 0
+      if (status >= 200 && status < 300) return resolve(res)
+      drain(res)
+      reject(new UpstreamStatusError(status, retryAfterSeconds(res.headers['retry-after'])))
+    })
+    request.end(body)
+  })
+}
+
+function drain(res: IncomingMessage): void {
+  let read = 0
+  res.on('data', (chunk: Buffer) => {
+    if ((read += chunk.length) > MAX_ERROR_BODY) res.destroy()
+  })
+  res.on('error', () => {})
+}
+
+function retryAfterSeconds(header: string | undefined): number | undefined {
+  const seconds = Number(header)
+  return header !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined
+}

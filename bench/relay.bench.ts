@@ -241,6 +241,26 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
   return totals
 }
 
+/**
+ * Resolves once the server logged `event` (e.g. the type checker's worker is warm: its heap grows the process's
+ * RSS for seconds after start, which would be counted against the idle sockets), or after `ms` in any case.
+ */
+function logged(server: ServerProcess, event: string, ms: number): Promise<boolean> {
+  const seen = () => server.stdout.some((line) => line.includes(`"event":"${event}"`))
+  if (seen()) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const done = (found: boolean) => {
+      clearTimeout(timer)
+      server.child.stdout?.off('data', check)
+      resolve(found)
+    }
+    // After the process helper's own listener has split the chunk into lines.
+    const check = () => setImmediate(() => seen() && done(true))
+    const timer = setTimeout(() => done(false), ms)
+    server.child.stdout?.on('data', check)
+  })
+}
+
 /** RSS added per open idle socket; every socket answered a ping first, so the server holds them all. */
 async function idleBytesPerSocket(server: Server): Promise<number> {
   const pid = server.process.child.pid!
@@ -343,6 +363,7 @@ async function main() {
     const figures: Figure[] = []
     // Memory first, on processes that have not yet grown their heaps for streaming.
     if (WORKLOADS.has('idle')) {
+      if (!(await logged(servers[0]!.process, 'code_check_warm', 120_000))) console.log('(the type checker did not report warm within 2 minutes: idle RSS may include its warm-up)')
       const idle: number[] = []
       for (const server of servers) idle.push(await idleBytesPerSocket(server))
       figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })

@@ -46,7 +46,7 @@ const MAX_ERROR_BODY = 64 * 1024
 /** POSTs `body` (JSON) and resolves with the response stream once a 2xx status arrives. */
 export function postForStream(endpoint: UpstreamEndpoint, authorization: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
+    if (signal.aborted) return reject(abortReason(signal))
     const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -58,13 +58,13 @@ export function postForStream(endpoint: UpstreamEndpoint, authorization: string,
     const onAbort = () => {
       request.destroy()
       response?.destroy()
-      reject(signal.reason)
+      reject(abortReason(signal))
     }
     signal.addEventListener('abort', onAbort, { once: true })
     const forget = () => signal.removeEventListener('abort', onAbort)
     request.on('error', (error) => {
       forget()
-      reject(signal.aborted ? signal.reason : new UpstreamConnectionError(error.message, { cause: error }))
+      reject(signal.aborted ? abortReason(signal) : new UpstreamConnectionError(error.message, { cause: error }))
     })
     request.on('response', function onResponse(res) {
       response = res
@@ -76,6 +76,12 @@ export function postForStream(endpoint: UpstreamEndpoint, authorization: string,
     })
     request.end(body)
   })
+}
+
+/** The signal's reason (a DOMException unless the caller gave its own Error). */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new Error('The request was aborted', { cause: reason })
 }
 
 function drain(res: IncomingMessage): void {

@@ -27,7 +27,7 @@ import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
 import { startRedis, type RedisServer } from '../app/test/support/redis-server.js'
-import { buildServer } from './build.js'
+import { buildServer, shippedNodeFlags } from './build.js'
 import { groundingReport } from './grounding.bench.js'
 import { compareHttpProtocols, type ProtocolResult } from './http-protocols.js'
 import { cpuMs, rssBytes } from './proc-stats.js'
@@ -340,10 +340,12 @@ async function main() {
     ...(KNOWLEDGE ? {} : { KNOWLEDGE_ENABLED: 'false' }),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }
+  const nodeOptions = [shippedNodeFlags()]
   if (PROFILE_DIR) {
     mkdirSync(PROFILE_DIR, { recursive: true })
-    ourEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}`
+    nodeOptions.push(`--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}`)
   }
+  if (nodeOptions.join('').trim()) ourEnv.NODE_OPTIONS = nodeOptions.join(' ').trim()
   const started = await Promise.all([
     startProcess(ourEnv, buildServer()),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
@@ -358,7 +360,7 @@ async function main() {
     console.log(
       `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (alternating), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
         `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}, ` +
-        `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}`,
+        `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}, node flags: ${ourEnv.NODE_OPTIONS ?? 'none'}`,
     )
     const figures: Figure[] = []
     // Memory first, on processes that have not yet grown their heaps for streaming.

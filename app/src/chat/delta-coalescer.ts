@@ -1,6 +1,7 @@
 /**
  * Turns an answer's tokens into delta texts: the first token goes out at once; later ones that arrive in the
- * same tick (one upstream read) leave together at the end of it; and a busy stream sends at most one delta
+ * same upstream read leave together as soon as that read's callback returned (a microtask, not the end of the
+ * event loop's turn: other answers' reads do not delay them); and a busy stream sends at most one delta
  * every `windowMs`, so text is never held longer than that. Fewer frames mean fewer serializations, socket
  * writes, log entries and XADDs. `windowMs` 0 turns it off: one delta per token. A delta never grows past
  * `MAX_DELTA_CHARS`: a socket's outbound bound (WS_MAX_BUFFERED_BYTES) is then overshot by one small frame at most.
@@ -14,7 +15,7 @@ export interface CoalescerClock {
   now(): number
   /** Runs `fn` after `ms` milliseconds. */
   after(ms: number, fn: () => void): () => void
-  /** Runs `fn` once the current tick's I/O callbacks ran (setImmediate). */
+  /** Runs `fn` once the current callback (one upstream read: every token in it) returned (a microtask). */
   soon(fn: () => void): () => void
 }
 
@@ -25,8 +26,9 @@ export const systemClock: CoalescerClock = {
     return () => clearTimeout(timer)
   },
   soon(fn) {
-    const immediate = setImmediate(fn)
-    return () => clearImmediate(immediate)
+    let cancelled = false
+    queueMicrotask(() => cancelled || fn())
+    return () => (cancelled = true)
   },
 }
 

@@ -340,12 +340,9 @@ async function main() {
     ...(KNOWLEDGE ? {} : { KNOWLEDGE_ENABLED: 'false' }),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }
-  const nodeOptions = [shippedNodeFlags()]
-  if (PROFILE_DIR) {
-    mkdirSync(PROFILE_DIR, { recursive: true })
-    nodeOptions.push(`--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}`)
-  }
-  if (nodeOptions.join('').trim()) ourEnv.NODE_OPTIONS = nodeOptions.join(' ').trim()
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true })
+  const nodeOptions = [shippedNodeFlags(), PROFILE_DIR ? `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` : ''].filter(Boolean).join(' ')
+  if (nodeOptions) ourEnv.NODE_OPTIONS = nodeOptions
   const started = await Promise.all([
     startProcess(ourEnv, buildServer()),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),

@@ -18,6 +18,8 @@
  *   npm run bench
  *   BENCH_CLIENTS=100 BENCH_ROUNDS=5 BENCH_WORKLOADS=saturation npm run bench
  *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes a .cpuprofile of this server; see bench/profile-summary.ts)
+ *   BENCH_BEFORE_ENTRY=<copy of an earlier dist>/main.js npm run bench   (that build as a fourth server, same
+ *       settings, in the same alternation: before/after in one invocation, a column "server/before")
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -46,6 +48,8 @@ const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
+/** An earlier build of this server (its dist/main.js, inside the repository so it finds node_modules). */
+const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY ? path.resolve(process.env.BENCH_BEFORE_ENTRY) : undefined
 
 interface Server {
   name: string
@@ -285,17 +289,26 @@ interface Figure {
 }
 
 function printFigures(servers: Server[], figures: Figure[]): void {
-  const [ours, sdk, bare] = [0, 1, 2]
+  const [ours, sdk, bare, before] = [0, 1, 2, 3]
+  const ratio = (v: number[], other: number) => `x${(v[ours]! / v[other]!).toFixed(2)}`
   for (const figure of figures) {
-    const cells = servers.map((s, i) => `${s.name} ${figure.values[i]!.toFixed(figure.digits)}`)
-    console.log(
-      `${figure.label.padEnd(34)} ${cells.join('   ')} ${figure.unit}   server/sdk x${(figure.values[ours]! / figure.values[sdk]!).toFixed(2)}   server/bare x${(figure.values[ours]! / figure.values[bare]!).toFixed(2)}`,
-    )
+    const v = figure.values
+    const cells = servers.map((s, i) => `${s.name} ${v[i]!.toFixed(figure.digits)}`)
+    const beforeCell = servers.length > before ? `   server/before ${ratio(v, before)}` : ''
+    console.log(`${figure.label.padEnd(34)} ${cells.join('   ')} ${figure.unit}   server/sdk ${ratio(v, sdk)}   server/bare ${ratio(v, bare)}${beforeCell}`)
   }
-  console.log('\n| figure | this server | sdk baseline | bare relay | server / sdk | server / bare |\n|---|---|---|---|---|---|')
+  const withBefore = servers.length > before
+  console.log(
+    `\n| figure | this server | sdk baseline | bare relay |${withBefore ? ' before |' : ''} server / sdk | server / bare |${withBefore ? ' server / before |' : ''}\n` +
+      `|---|---|---|---|${withBefore ? '---|' : ''}---|---|${withBefore ? '---|' : ''}`,
+  )
   for (const f of figures) {
     const v = f.values
-    console.log(`| ${f.label} (${f.unit}) | ${v[ours]!.toFixed(f.digits)} | ${v[sdk]!.toFixed(f.digits)} | ${v[bare]!.toFixed(f.digits)} | ×${(v[ours]! / v[sdk]!).toFixed(2)} | ×${(v[ours]! / v[bare]!).toFixed(2)} |`)
+    const cell = (i: number) => v[i]!.toFixed(f.digits)
+    const beforeCells = withBefore ? [cell(before)] : []
+    const beforeRatio = withBefore ? [ratio(v, before).replace('x', '×')] : []
+    const cells = [cell(ours), cell(sdk), cell(bare), ...beforeCells, ratio(v, sdk).replace('x', '×'), ratio(v, bare).replace('x', '×'), ...beforeRatio]
+    console.log(`| ${f.label} (${f.unit}) | ${cells.join(' | ')} |`)
   }
 }
 
@@ -347,11 +360,13 @@ async function main() {
     startProcess(ourEnv, buildServer()),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
     startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
+    ...(BEFORE_ENTRY ? [startProcess(ourEnv, BEFORE_ENTRY)] : []),
   ])
   const servers: Server[] = [
     { name: 'server', process: started[0], ...(redis ? { redis: new Redis(redis.url, { lazyConnect: false }) } : {}) },
     { name: 'sdk', process: { ...started[1], ws: `ws://127.0.0.1:${started[1].port}/` } },
     { name: 'bare', process: { ...started[2], ws: `ws://127.0.0.1:${started[2].port}/` } },
+    ...(started[3] ? [{ name: 'before', process: started[3] }] : []),
   ]
   try {
     console.log(
@@ -362,7 +377,9 @@ async function main() {
     const figures: Figure[] = []
     // Memory first, on processes that have not yet grown their heaps for streaming.
     if (WORKLOADS.has('idle')) {
-      if (!(await logged(servers[0]!.process, 'code_check_warm', 120_000))) console.log('(the type checker did not report warm within 2 minutes: idle RSS may include its warm-up)')
+      const ours = servers.filter((s) => s.name === 'server' || s.name === 'before')
+      const warm = await Promise.all(ours.map((s) => logged(s.process, 'code_check_warm', 120_000)))
+      if (warm.includes(false)) console.log('(the type checker did not report warm within 2 minutes: idle RSS may include its warm-up)')
       const idle: number[] = []
       for (const server of servers) idle.push(await idleBytesPerSocket(server))
       figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })
@@ -397,7 +414,7 @@ async function main() {
           title: 'Relay benchmark, relative to the bare relay (one run; lower is better except tokens/s)',
           series: ['this server (all features, Redis)', 'sdk baseline', 'bare relay'],
           reference: 2,
-          groups: shown.map((f) => ({ label: `${f.chart![0]} (${f.chart![1]})`, values: f.values, format: (v) => v.toFixed(f.digits) })),
+          groups: shown.map((f) => ({ label: `${f.chart![0]} (${f.chart![1]})`, values: f.values.slice(0, 3), format: (v) => v.toFixed(f.digits) })),
         }),
       )
       console.log(`\nchart written to ${path.relative(process.cwd(), CHART)}`)

@@ -12,6 +12,7 @@ import type { Connection, ConnectionRegistry } from '../ops/connections.js'
 import { CloseCode } from '../protocol/wire.js'
 import { attachBounded } from './bounded-attach.js'
 import { armExpiry } from './credential-expiry.js'
+import { corkForTick } from './tick-cork.js'
 import {
   frames,
   parseClientMessage,
@@ -126,6 +127,7 @@ export function chatSocket(deps: SocketDeps, identity: SocketIdentity): WSEvents
       raw.close(CloseCode.notReading, 'not reading: outbound buffer full')
       return
     }
+    corkForTick(raw)
     raw.send(json ?? JSON.stringify(frame))
   }
 

@@ -38,7 +38,7 @@ describe('corkForTick', () => {
   it('holds the frames of one tick and writes them, in order, when the tick ends', async () => {
     const { serverSide, client } = await pair()
     const received: string[] = []
-    const all = new Promise<void>((resolve) => client.on('message', (data) => received.push(String(data)) === 3 && resolve()))
+    const all = new Promise<void>((resolve) => client.on('message', (data) => received.push((data as Buffer).toString('utf8')) === 3 && resolve()))
     for (const text of ['one', 'two', 'three']) {
       corkForTick(serverSide)
       serverSide.send(text)

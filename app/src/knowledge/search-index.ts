@@ -75,6 +75,7 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
   const indexOf = new Map(passages.map((p, n) => [p.id, n]))
   const words = createLru<string, WordHits>(options.cacheSize ?? DEFAULT_WORD_CACHE)
   const queries = createLru<string, readonly Hit[]>(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+  const scratch = createScratch(passages.length)
 
   /** One word's hits, from the cache or from the index. */
   function hitsOfWord(word: string): WordHits {
@@ -94,7 +95,7 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
         const cached = queries.get(bounded)
         if (cached) return limit < cached.length ? cached.slice(0, limit) : cached
       }
-      const ranked = combine(bounded ? bounded.split(' ').map(hitsOfWord) : [], passages, Math.max(limit, CACHED_HITS))
+      const ranked = combine(bounded ? bounded.split(' ').map(hitsOfWord) : [], passages, Math.max(limit, CACHED_HITS), scratch)
       const hits = Object.freeze(ranked)
       queries.set(bounded, hits)
       return limit < hits.length ? hits.slice(0, limit) : hits
@@ -139,16 +140,30 @@ function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHi
 }
 
 /**
+ * Per-passage accumulators of one index, reused by every query (queries run one at a time, synchronously):
+ * allocating and zeroing them per question was a third of a retrieval's CPU and most of its garbage. Only the
+ * entries a query touched are cleared after it.
+ */
+interface Scratch {
+  score: Float64Array
+  matched: Uint32Array
+}
+
+function createScratch(passages: number): Scratch {
+  return { score: new Float64Array(passages), matched: new Uint32Array(passages) }
+}
+
+/**
  * What MiniSearch returns for all the words in one OR query, from each word's own hits: per passage the sum of
  * the words' scores, times the number of distinct query terms it matched. Searching word by word gives the same
  * ranking and lets every word's work be reused by the next question that says it.
  */
-function combine(perWord: WordHits[], passages: Passage[], keep: number): Hit[] {
+function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch: Scratch): Hit[] {
   const termIds = new Map<string, number>()
   for (const word of perWord) for (const term of word.terms) if (!termIds.has(term)) termIds.set(term, termIds.size)
   const chunks = Math.max(1, Math.ceil(termIds.size / 32))
-  const score = new Float64Array(passages.length)
-  const matched = new Uint32Array(passages.length * chunks)
+  if (scratch.matched.length < passages.length * chunks) scratch.matched = new Uint32Array(passages.length * chunks)
+  const { score, matched } = scratch
   const touched: number[] = []
   for (const word of perWord) {
     const ids = word.terms.map((term) => termIds.get(term)!)
@@ -164,13 +179,25 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number): Hit[] 
       }
     }
   }
-  const ranked = touched.map((doc) => {
+  // The best `keep` by final score, as a stable sort would order them (ties keep the order the words found them
+  // in), without sorting every touched passage; objects are made only for the passages kept.
+  const best: Hit[] = []
+  if (keep <= 0) return best
+  for (const doc of touched) {
     let quality = 0
-    for (let c = 0; c < chunks; c++) quality += bitCount(matched[doc * chunks + c]!)
-    return { passage: passages[doc]!, score: score[doc]! * (quality || 1) }
-  })
-  ranked.sort((a, b) => b.score - a.score)
-  return ranked.length > keep ? ranked.slice(0, keep) : ranked
+    for (let c = 0; c < chunks; c++) {
+      quality += bitCount(matched[doc * chunks + c]!)
+      matched[doc * chunks + c] = 0
+    }
+    const final = score[doc]! * (quality || 1)
+    score[doc] = 0
+    if (best.length === keep && final <= best[keep - 1]!.score) continue
+    let at = best.length
+    while (at > 0 && best[at - 1]!.score < final) at--
+    best.splice(at, 0, { passage: passages[doc]!, score: final })
+    if (best.length > keep) best.pop()
+  }
+  return best
 }
 
 function bitCount(n: number): number {

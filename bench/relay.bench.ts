@@ -20,6 +20,8 @@
  *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes a .cpuprofile of this server; see bench/profile-summary.ts)
  *   BENCH_BEFORE_ENTRY=<copy of an earlier dist>/main.js npm run bench   (that build as a fourth server, same
  *       settings, in the same alternation: before/after in one invocation, a column "server/before")
+ *   BENCH_BEFORE_ENTRY=dist/main.js BENCH_BEFORE_ENV='{"KNOWLEDGE_ENABLED":"false"}' npm run bench
+ *       (the same build with some settings changed, e.g. what grounding costs, or NODE_OPTIONS)
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -50,6 +52,17 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
 /** An earlier build of this server (its dist/main.js, inside the repository so it finds node_modules). */
 const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY ? path.resolve(process.env.BENCH_BEFORE_ENTRY) : undefined
+const BEFORE_ENV = envOverrides(process.env.BENCH_BEFORE_ENV)
+
+/** BENCH_BEFORE_ENV: a JSON object of environment variables (strings) set for the "before" server only. */
+function envOverrides(json: string | undefined): Record<string, string> {
+  if (!json) return {}
+  const parsed: unknown = JSON.parse(json)
+  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`BENCH_BEFORE_ENV must be a JSON object of strings, like {"KNOWLEDGE_ENABLED":"false"}; got ${json}`)
+  }
+  return parsed as Record<string, string>
+}
 
 interface Server {
   name: string
@@ -360,7 +373,7 @@ async function main() {
     startProcess(ourEnv, buildServer()),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
     startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
-    ...(BEFORE_ENTRY ? [startProcess(ourEnv, BEFORE_ENTRY)] : []),
+    ...(BEFORE_ENTRY ? [startProcess({ ...ourEnv, ...BEFORE_ENV }, BEFORE_ENTRY)] : []),
   ])
   const servers: Server[] = [
     { name: 'server', process: started[0], ...(redis ? { redis: new Redis(redis.url, { lazyConnect: false }) } : {}) },
@@ -401,6 +414,8 @@ async function main() {
         { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
         { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },
         { label: `paced ${PACE_MS} ms: tokens per frame`, unit: 'tokens', values: paced.map((r) => r.tokens / r.frames), digits: 2 },
+        // Offered: every socket a token per PACE_MS; delivered below that means the pacing itself fell behind.
+        { label: `paced ${PACE_MS} ms: tokens delivered/s`, unit: 'tokens/s', values: paced.map((r) => r.tokens / r.seconds), digits: 0 },
         { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
       )
     }

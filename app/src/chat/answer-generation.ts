@@ -70,6 +70,9 @@ export async function generateAnswer(deps: GenerationDeps, answer: Answer, reque
 async function streamFromModel(deps: GenerationDeps, answer: Answer, request: StartRequest, started: number): Promise<Ending> {
   const { content } = request
   try {
+    // Grounding and the request wait until the reads already in hand (other answers' tokens) are relayed: a
+    // burst of new questions must not stall the answers that are streaming (docs/architecture.md).
+    await new Promise<void>((resolve) => setImmediate(resolve))
     let history = request.history
     try {
       history ??= await deps.conversations.history(answer.ids.conversationId)

@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/', 'node_modules/', '.tools/', 'coverage/'] },
+  { ignores: ['**/dist/', 'node_modules/', '.tools/', 'coverage/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -50,7 +50,7 @@ const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
-/** An earlier build of this server (its dist/main.js, inside the repository so it finds node_modules). */
+/** An earlier build of this server (its dist/main.js copied under .bench/, ignored by git and lint, inside the repository so it finds node_modules). */
 const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY ? path.resolve(process.env.BENCH_BEFORE_ENTRY) : undefined
 const BEFORE_ENV = envOverrides(process.env.BENCH_BEFORE_ENV)
 

@@ -5,7 +5,7 @@
  * tokens (docs/benchmarks.md). Error statuses come back as `UpstreamStatusError` (the body is drained, never
  * shown: it may echo the request), network failures as `UpstreamConnectionError`, an abort as the signal's reason.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 /** One pool per process: users' own keys (a client per answer) reuse the connections too. */
@@ -45,15 +45,25 @@ const MAX_ERROR_BODY = 64 * 1024
 
 /** POSTs `body` (JSON) and resolves with the response stream once a 2xx status arrives. */
 export function postForStream(endpoint: UpstreamEndpoint, authorization: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+  if (signal.aborted) return Promise.reject(abortReason(signal))
+  const headers: OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    authorization,
+    'content-length': Buffer.byteLength(body),
+  }
+  const request = (endpoint.https ? httpsRequest : httpRequest)(endpoint.url, { method: 'POST', headers, agent: endpoint.https ? agents.https : agents.http })
+  const response = responseOf(request, signal)
+  request.end(body)
+  return response
+}
+
+/**
+ * The response of a request already sent. Apart from `postForStream` so that its listeners, which live as long
+ * as the answer, do not hold the request body (with grounding, ~10-20 KB per answer in flight) in their scope.
+ */
+function responseOf(request: ClientRequest, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal))
-    const headers: OutgoingHttpHeaders = {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      authorization,
-      'content-length': Buffer.byteLength(body),
-    }
-    const request = (endpoint.https ? httpsRequest : httpRequest)(endpoint.url, { method: 'POST', headers, agent: endpoint.https ? agents.https : agents.http })
     let response: IncomingMessage | undefined
     const onAbort = () => {
       request.destroy()
@@ -74,7 +84,6 @@ export function postForStream(endpoint: UpstreamEndpoint, authorization: string,
       drain(res)
       reject(new UpstreamStatusError(status, retryAfterSeconds(res.headers['retry-after'])))
     })
-    request.end(body)
   })
 }
 

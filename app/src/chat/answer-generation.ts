@@ -10,6 +10,10 @@ import type { ConversationStore } from './conversations.js'
 import type { Coordinator } from './coordinator.js'
 import { buildGrounding, buildMessages, renderEditorContext, retrievalQuery } from './prompt.js'
 import { ZERO_USAGE, type AnswerHooks, type Outcome, type StartRequest } from './start-request.js'
+import { createStartTurns } from './start-turns.js'
+
+/** One per process: the event loop it spreads starts over is the process's. */
+const startTurns = createStartTurns()
 
 export interface GenerationDeps {
   llm: LlmClient
@@ -70,9 +74,9 @@ export async function generateAnswer(deps: GenerationDeps, answer: Answer, reque
 async function streamFromModel(deps: GenerationDeps, answer: Answer, request: StartRequest, started: number): Promise<Ending> {
   const { content } = request
   try {
-    // Grounding and the request wait until the reads already in hand (other answers' tokens) are relayed: a
-    // burst of new questions must not stall the answers that are streaming (docs/architecture.md).
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    // Grounding and the request wait for their turn: a burst of new questions must not stall the answers that
+    // are streaming (start-turns.ts, docs/architecture.md).
+    await startTurns.wait()
     let history = request.history
     try {
       history ??= await deps.conversations.history(answer.ids.conversationId)

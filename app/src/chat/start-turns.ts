@@ -1,0 +1,44 @@
+/**
+ * Answers that stream come before answers that start. Each starting answer waits here, after `chat_start`,
+ * before its history, grounding and upstream request; a few go on per turn of the event loop, between the
+ * I/O of that turn (other answers' tokens) and the next. A burst of questions (every client asking at once)
+ * then costs the streaming answers at most one batch of starts per turn, instead of the whole burst at once.
+ */
+
+/** Starts let through per event-loop turn: with grounding about a third of a millisecond each. */
+export const STARTS_PER_TURN = 4
+
+export interface StartTurns {
+  /** Resolves on a later turn of the event loop, in arrival order. */
+  wait(): Promise<void>
+}
+
+export function createStartTurns(perTurn = STARTS_PER_TURN): StartTurns {
+  const waiting: (() => void)[] = []
+  let head = 0
+  let scheduled = false
+
+  function letThrough(): void {
+    const end = Math.min(waiting.length, head + perTurn)
+    for (; head < end; head++) waiting[head]!()
+    if (head === waiting.length) {
+      waiting.length = 0
+      head = 0
+      scheduled = false
+      return
+    }
+    // Immediates queued during the check phase run on the next turn, after its I/O.
+    setImmediate(letThrough)
+  }
+
+  return {
+    wait() {
+      return new Promise<void>((resolve) => {
+        waiting.push(resolve)
+        if (scheduled) return
+        scheduled = true
+        setImmediate(letThrough)
+      })
+    },
+  }
+}

@@ -4,6 +4,7 @@ import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type Str
 import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
 import { chatCompletionsEndpoint, postForStream, UpstreamConnectionError, UpstreamStatusError } from './upstream-request.js'
 import { createSseParser } from './sse-parser.js'
+import { contentOf, contentTemplate, type ContentTemplate } from './content-chunk.js'
 
 /** Where requests go when no base URL is configured. */
 export const OPENAI_API_BASE = 'https://api.openai.com/v1'
@@ -166,6 +167,8 @@ interface ChunkState {
   /** This step's text, for the assistant message that carries its tool calls. */
   text: string
   tools: ToolAccumulator
+  /** The stream's text chunk around its text, once one was parsed: later ones skip JSON.parse (content-chunk.ts). */
+  template?: ContentTemplate
 }
 
 interface StreamChunk {
@@ -185,12 +188,20 @@ function readChunk(data: string, state: ChunkState, onToken: (text: string) => v
     state.done = true
     return
   }
+  if (state.template) {
+    const text = contentOf(data, state.template)
+    if (text !== undefined) {
+      if (text) onToken(text)
+      return
+    }
+  }
   let chunk: StreamChunk
   try {
     chunk = JSON.parse(data) as StreamChunk
   } catch {
     throw new LlmError('upstream_error', 'The model stream sent a chunk that is not JSON')
   }
+  state.template = contentTemplate(data, chunk) ?? state.template
   if (chunk.error) throw new LlmError('upstream_error', 'The model provider reported an error in the middle of the answer')
   if (chunk.model) state.model = chunk.model
   const choice = chunk.choices?.[0]

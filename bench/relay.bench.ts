@@ -416,6 +416,7 @@ async function main() {
         { label: `paced ${PACE_MS} ms: tokens per frame`, unit: 'tokens', values: paced.map((r) => r.tokens / r.frames), digits: 2 },
         // Offered: every socket a token per PACE_MS; delivered below that means the pacing itself fell behind.
         { label: `paced ${PACE_MS} ms: tokens delivered/s`, unit: 'tokens/s', values: paced.map((r) => r.tokens / r.seconds), digits: 0 },
+        { label: `paced ${PACE_MS} ms: time to first token p50`, unit: 'ms', values: paced.map((r) => percentile(r.ttft, 50)), digits: 1 },
         { label: `paced ${PACE_MS} ms: server CPU per 1k tokens`, unit: 'ms', values: paced.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', `paced ${PACE_MS} ms`] },
       )
     }

@@ -94,6 +94,8 @@ interface RoundResult {
   answers: number
   /** Redis calls by command while this server ran the round (only this server uses Redis). */
   redisCalls: Map<string, number>
+  /** CPU per 1k tokens of each measured round, in order (totals only). */
+  cpuPerRound: number[]
 }
 
 /** Commands this server sent to Redis per answer (script bodies not counted), by workload, from its warm-up round. */
@@ -209,7 +211,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
   })
 }
 
-const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], ttft: [], answers: 0, redisCalls: new Map() })
+const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], ttft: [], answers: 0, redisCalls: new Map(), cpuPerRound: [] })
 
 async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
   const sockets = await openSockets(server.process.ws, CLIENTS)
@@ -230,7 +232,9 @@ async function round(server: Server, fake: FakeOpenAi, tag: string, chats: numbe
 async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, chats: number, paceMs: number): Promise<RoundResult[]> {
   const totals = servers.map(emptyResult)
   for (const server of servers) {
-    const { result, sent } = await countSent(server.redis, () => round(server, fake, `${workload}-${server.name}-warmup`, 1, paceMs))
+    // A whole round, unmeasured: one question per socket left this server's first measured round ~30 % above
+    // its later ones (code still being optimized), which a long-running server does not pay.
+    const { result, sent } = await countSent(server.redis, () => round(server, fake, `${workload}-${server.name}-warmup`, chats, paceMs))
     if (sent === undefined) continue
     const perAnswer = [...sent].map(([command, n]) => [command, n / result.answers] as const).sort((a, b) => b[1] - a[1])
     const total = perAnswer.reduce((sum, [, n]) => sum + n, 0)
@@ -248,6 +252,7 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
       total.latencies.push(...result.latencies)
       total.ttft.push(...result.ttft)
       total.answers += result.answers
+      total.cpuPerRound.push((result.cpuMs / result.tokens) * 1000)
       for (const [command, calls] of result.redisCalls) total.redisCalls.set(command, (total.redisCalls.get(command) ?? 0) + calls)
     }
   }
@@ -299,6 +304,20 @@ interface Figure {
   digits: number
   /** Two chart lines, e.g. ['CPU / 1k tokens', 'saturation']; figures without one are not charted. */
   chart?: [string, string]
+}
+
+/**
+ * CPU per 1k tokens of this server over each other server's, round by round (rounds run back to back, so a
+ * round's ratio shares its moment of the machine): the spread says how far one invocation's ratio can be read.
+ */
+function printRoundRatios(servers: Server[], workload: string, results: RoundResult[]): void {
+  const ours = results[0]!.cpuPerRound
+  for (const [i, server] of servers.entries()) {
+    if (i === 0) continue
+    const ratios = ours.map((cpu, r) => cpu / results[i]!.cpuPerRound[r]!)
+    const sorted = [...ratios].sort((a, b) => a - b)
+    console.log(`${workload}: CPU per 1k tokens, server/${server.name} by round: ${ratios.map((x) => `x${x.toFixed(2)}`).join(' ')} (median x${percentile(sorted, 50).toFixed(2)})`)
+  }
 }
 
 function printFigures(servers: Server[], figures: Figure[]): void {
@@ -400,6 +419,7 @@ async function main() {
     if (WORKLOADS.has('saturation')) {
       const saturation = await alternate(servers, fake, 'saturation', SATURATION_CHATS, 0)
       printRedisCalls('saturation', saturation[0]!)
+      printRoundRatios(servers, 'saturation', saturation)
       figures.push(
         { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
         { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
@@ -410,6 +430,7 @@ async function main() {
     if (WORKLOADS.has('paced')) {
       const paced = await alternate(servers, fake, 'paced', PACED_CHATS, PACE_MS)
       printRedisCalls('paced', paced[0]!)
+      printRoundRatios(servers, 'paced', paced)
       figures.push(
         { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
         { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },

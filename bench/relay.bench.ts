@@ -50,6 +50,8 @@ const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
+/** An answer's first tokens, whose latency is reported apart (they arrive while other answers start). */
+const FIRST_TOKENS = 5
 /** An earlier build of this server (its dist/main.js copied under .bench/, ignored by git and lint, inside the repository so it finds node_modules). */
 const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY ? path.resolve(process.env.BENCH_BEFORE_ENTRY) : undefined
 const BEFORE_ENV = envOverrides(process.env.BENCH_BEFORE_ENV)
@@ -89,6 +91,8 @@ interface RoundResult {
   tokens: number
   frames: number
   latencies: number[]
+  /** The same, for each answer's first FIRST_TOKENS tokens only: the tail there is answers starting in waves. */
+  firstLatencies: number[]
   /** Per answer: ms from sending the question to the first delta (grounding, admission and the upstream's first token). */
   ttft: number[]
   answers: number
@@ -196,7 +200,11 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
         result.frames++
         received += frame.content
         const emits = fake.emits.get(clean)!
-        while (next < boundaries.length && received.length >= boundaries[next]!) result.latencies.push(now - emits[next++]!)
+        while (next < boundaries.length && received.length >= boundaries[next]!) {
+          const latency = now - emits[next]!
+          result.latencies.push(latency)
+          if (next++ < FIRST_TOKENS) result.firstLatencies.push(latency)
+        }
       } else if (frame.type === 'chat_complete') {
         if (received !== expected) return reject(new Error(`${key}: the answer text differs from what the upstream sent`))
         result.tokens += boundaries.length
@@ -211,7 +219,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
   })
 }
 
-const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], ttft: [], answers: 0, redisCalls: new Map(), cpuPerRound: [] })
+const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], firstLatencies: [], ttft: [], answers: 0, redisCalls: new Map(), cpuPerRound: [] })
 
 async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
   const sockets = await openSockets(server.process.ws, CLIENTS)
@@ -250,6 +258,7 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
       total.tokens += result.tokens
       total.frames += result.frames
       total.latencies.push(...result.latencies)
+      total.firstLatencies.push(...result.firstLatencies)
       total.ttft.push(...result.ttft)
       total.answers += result.answers
       total.cpuPerRound.push((result.cpuMs / result.tokens) * 1000)
@@ -258,6 +267,7 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
   }
   for (const total of totals) {
     total.latencies.sort((a, b) => a - b)
+    total.firstLatencies.sort((a, b) => a - b)
     total.ttft.sort((a, b) => a - b)
   }
   return totals
@@ -434,6 +444,7 @@ async function main() {
       figures.push(
         { label: `paced ${PACE_MS} ms: relay latency p50`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 50)), digits: 2, chart: ['latency p50 ms', `paced ${PACE_MS} ms`] },
         { label: `paced ${PACE_MS} ms: relay latency p99`, unit: 'ms', values: paced.map((r) => percentile(r.latencies, 99)), digits: 2, chart: ['latency p99 ms', `paced ${PACE_MS} ms`] },
+        { label: `paced ${PACE_MS} ms: p99, first ${FIRST_TOKENS} tokens`, unit: 'ms', values: paced.map((r) => percentile(r.firstLatencies, 99)), digits: 2 },
         { label: `paced ${PACE_MS} ms: tokens per frame`, unit: 'tokens', values: paced.map((r) => r.tokens / r.frames), digits: 2 },
         // Offered: every socket a token per PACE_MS; delivered below that means the pacing itself fell behind.
         { label: `paced ${PACE_MS} ms: tokens delivered/s`, unit: 'tokens/s', values: paced.map((r) => r.tokens / r.seconds), digits: 0 },

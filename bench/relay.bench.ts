@@ -332,7 +332,7 @@ function printRoundRatios(servers: Server[], workload: string, results: RoundRes
 
 function printFigures(servers: Server[], figures: Figure[]): void {
   const [ours, sdk, bare, before] = [0, 1, 2, 3]
-  const ratio = (v: number[], other: number) => `x${(v[ours]! / v[other]!).toFixed(2)}`
+  const ratio = (v: number[], other: number, mark = 'x') => `${mark}${(v[ours]! / v[other]!).toFixed(2)}`
   for (const figure of figures) {
     const v = figure.values
     const cells = servers.map((s, i) => `${s.name} ${v[i]!.toFixed(figure.digits)}`)
@@ -348,8 +348,8 @@ function printFigures(servers: Server[], figures: Figure[]): void {
     const v = f.values
     const cell = (i: number) => v[i]!.toFixed(f.digits)
     const beforeCells = withBefore ? [cell(before)] : []
-    const beforeRatio = withBefore ? [ratio(v, before).replace('x', '×')] : []
-    const cells = [cell(ours), cell(sdk), cell(bare), ...beforeCells, ratio(v, sdk).replace('x', '×'), ratio(v, bare).replace('x', '×'), ...beforeRatio]
+    const beforeRatio = withBefore ? [ratio(v, before, '×')] : []
+    const cells = [cell(ours), cell(sdk), cell(bare), ...beforeCells, ratio(v, sdk, '×'), ratio(v, bare, '×'), ...beforeRatio]
     console.log(`| ${f.label} (${f.unit}) | ${cells.join(' | ')} |`)
   }
 }

@@ -43,6 +43,17 @@ describe('buildGrounding', () => {
     expect(fresh).toEqual(first)
   })
 
+  it('is shared by different questions that find the same passages, with the message that carries it', () => {
+    const found = kb.retrieve('mint an nft')
+    const first = buildGrounding(found)!
+    // Another question (another cache key), the same passages: the same frozen array, so the same block.
+    const same = kb.retrieve('Mint an NFT?')
+    expect(same).toBe(found)
+    expect(buildGrounding(same)).toBe(first)
+    expect(first.message).toEqual({ role: 'system', content: first.block })
+    expect(Object.isFrozen(first.message)).toBe(true)
+  })
+
   it('goes between the system prompt and the history', () => {
     const grounding = buildGrounding(kb.retrieve('mint an nft'))!
     const messages = buildMessages('custom', [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], 'mint an nft', grounding)

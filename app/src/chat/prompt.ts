@@ -2,6 +2,7 @@
 import { LANGUAGE_NAMES } from '../knowledge/languages.js'
 import { sourcesOf, type Passage } from '../knowledge/passages.js'
 import type { ChatMessage } from '../llm/client.js'
+import { fixedMessage } from '../llm/request-body.js'
 import type { EditorContext, EditorMode } from '../protocol/editor-context.js'
 import type { Source } from '../protocol/frames.js'
 
@@ -25,6 +26,8 @@ export interface Grounding {
   block: string
   /** The sources in the block, in the order of their numbers. */
   sources: Source[]
+  /** The block as the system message that carries it; fixed, so its encoded bytes are made once (llm/request-body.ts). */
+  message: ChatMessage
 }
 
 /** The head of a context block: which SDK it describes, and how to use it. */
@@ -86,7 +89,8 @@ function composeGrounding(passages: readonly Passage[], maxChars: number): Groun
     blocks.push(entry)
   }
   if (sources.length === 0) return undefined
-  return { block: [head, ...blocks].join('\n\n'), sources }
+  const block = [head, ...blocks].join('\n\n')
+  return { block, sources, message: fixedMessage('system', block) }
 }
 
 /** Which SDK the material describes; for Java or Rust also which language to answer in, so the answer does not mix them. */
@@ -105,12 +109,19 @@ function sdkClause(passages: readonly Passage[]): string {
  */
 export function buildMessages(systemPrompt: string, history: ChatMessage[], question: string, grounding?: Grounding, editorBlock?: string): ChatMessage[] {
   return [
-    { role: 'system', content: systemPrompt },
-    ...(grounding ? [{ role: 'system' as const, content: grounding.block }] : []),
+    systemMessage(systemPrompt),
+    ...(grounding ? [grounding.message] : []),
     ...history,
     // The editor's file is the user's data, not instructions: it goes in the user's message, never a system one.
     { role: 'user', content: editorBlock ? `${editorBlock}\n\nMy question: ${question}` : question },
   ]
+}
+
+/** The last system prompt's message (a server has one prompt), fixed so its encoded bytes are made once. */
+let lastSystemMessage: ChatMessage | undefined
+function systemMessage(text: string): ChatMessage {
+  if (lastSystemMessage?.content !== text) lastSystemMessage = fixedMessage('system', text)
+  return lastSystemMessage
 }
 
 /** What of the editor state reaches the model: about 6,000 tokens of file and 1,500 of run output. */

@@ -108,6 +108,19 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
   // One search at start compiles the search path, so the first user's question does not pay for it.
   searchIndex.search('associate a token with an account', 1)
   const retrievals = createLru<string, readonly Passage[]>(options.cacheSize ?? DEFAULT_RETRIEVAL_CACHE)
+  const results = createLru<string, readonly Passage[]>(options.cacheSize ?? DEFAULT_RETRIEVAL_CACHE)
+  /**
+   * One frozen array per set of passages seen lately: different questions that find the same passages share it,
+   * and with it the context block and its encoded bytes made for it (chat/prompt.ts, llm/request-body.ts).
+   */
+  function sameResult(passages: Passage[]): readonly Passage[] {
+    const key = passages.map((p) => `${p.language}/${p.id}`).join('\n')
+    const known = results.get(key)
+    if (known) return known
+    const frozen = Object.freeze(passages)
+    results.set(key, frozen)
+    return frozen
+  }
   const stats: KnowledgeStats = {
     sdkVersion: index.version,
     guides: guides.length,
@@ -129,7 +142,7 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
       const key = `${language ?? ''}\u0000${limit}\u0000${question.slice(0, MAX_QUERY_CHARS)}\u0000${recent.map((turn) => turn.slice(-MAX_QUERY_CHARS)).join('\u0000')}`
       const cached = retrievals.get(key)
       if (cached) return cached
-      const passages = Object.freeze(rankIn(question, recent, limit, language).map((hit) => hit.passage))
+      const passages = sameResult(rankIn(question, recent, limit, language).map((hit) => hit.passage))
       retrievals.set(key, passages)
       return passages
     },

@@ -3,6 +3,7 @@ import type { Usage } from '../protocol/frames.js'
 import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type StreamResult, type ToolCall } from './client.js'
 import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
 import { chatCompletionsEndpoint, postForStream, UpstreamConnectionError, UpstreamStatusError } from './upstream-request.js'
+import { requestBody } from './request-body.js'
 import { createSseParser } from './sse-parser.js'
 import { contentOf, contentTemplate, type ContentTemplate } from './content-chunk.js'
 
@@ -53,9 +54,8 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
     answerSignal.addEventListener('abort', onOuterAbort, { once: true })
     let timer = setTimeout(() => abort(new TimeoutSignal('first_token')), settings.firstTokenTimeoutMs)
     try {
-      const request = {
+      const fields = {
         model: settings.model,
-        messages,
         stream: true,
         stream_options: { include_usage: true },
         // A caller may ask for less than the server allows, never more.
@@ -63,7 +63,7 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
         temperature: Math.min(options.sampling?.temperature ?? settings.temperature, settings.temperature),
         ...toolRequestFields(options.tools, step),
       }
-      const body = await postForStream(endpoint, await authorization(), JSON.stringify(request), controller.signal)
+      const body = await postForStream(endpoint, await authorization(), requestBody(messages, fields), controller.signal)
       const state: ChunkState = { model: settings.model, finishReason: undefined, usage: undefined, done: false, text: '', tools: new Map() }
       let firstToken = true
       // One idle timer for the whole answer, pushed back per network read (not per token).

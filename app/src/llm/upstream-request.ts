@@ -7,6 +7,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { RequestBody } from './request-body.js'
 
 /** One pool per process: users' own keys (a client per answer) reuse the connections too. */
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }
@@ -43,18 +44,21 @@ export function chatCompletionsEndpoint(baseURL: string): UpstreamEndpoint {
 /** Error bodies are read to free the connection, up to this much, then the connection is dropped. */
 const MAX_ERROR_BODY = 64 * 1024
 
-/** POSTs `body` (JSON) and resolves with the response stream once a 2xx status arrives. */
-export function postForStream(endpoint: UpstreamEndpoint, authorization: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+/** POSTs `body` (JSON, in pieces) and resolves with the response stream once a 2xx status arrives. */
+export function postForStream(endpoint: UpstreamEndpoint, authorization: string, body: RequestBody, signal: AbortSignal): Promise<IncomingMessage> {
   if (signal.aborted) return Promise.reject(abortReason(signal))
   const headers: OutgoingHttpHeaders = {
     'content-type': 'application/json',
     accept: 'text/event-stream',
     authorization,
-    'content-length': Buffer.byteLength(body),
+    'content-length': body.length,
   }
   const request = (endpoint.https ? httpsRequest : httpRequest)(endpoint.url, { method: 'POST', headers, agent: endpoint.https ? agents.https : agents.http })
   const response = responseOf(request, signal)
-  request.end(body)
+  // Pieces written before the socket is assigned leave together in one writev, each Buffer uncopied.
+  const { pieces } = body
+  for (let i = 0; i < pieces.length - 1; i++) request.write(pieces[i])
+  request.end(pieces[pieces.length - 1])
   return response
 }
 

@@ -23,7 +23,7 @@
  *   BENCH_BEFORE_ENTRY=dist/main.js BENCH_BEFORE_ENV='{"KNOWLEDGE_ENABLED":"false"}' npm run bench
  *       (the same build with some settings changed, e.g. what grounding costs, or NODE_OPTIONS)
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
@@ -50,6 +50,11 @@ const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'idle,saturation,paced
 const CHART = process.env.BENCH_CHART ?? fileURLToPath(new URL('../docs/benchmarks-relay.svg', import.meta.url))
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const KNOWLEDGE = process.env.BENCH_KNOWLEDGE !== 'off'
+/**
+ * What the clients ask: the knowledge eval's questions, each socket its own sequence, so retrieval, the context
+ * block and the history vary as they do with real users (the same text every time would hit every cache).
+ */
+const QUESTIONS = (JSON.parse(readFileSync(new URL('../knowledge/eval/questions.json', import.meta.url), 'utf8')) as { question: string }[]).map((q) => q.question)
 /** An answer's first tokens, whose latency is reported apart (they arrive while other answers start). */
 const FIRST_TOKENS = 5
 /** An earlier build of this server (its dist/main.js copied under .bench/, ignored by git and lint, inside the repository so it finds node_modules). */
@@ -163,7 +168,7 @@ async function openSockets(url: string, n: number): Promise<WebSocket[]> {
 }
 
 /** One socket asking `chats` questions in turn; every token's latency, and the text checked exact. */
-function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, paceMs: number, result: RoundResult): Promise<void> {
+function client(ws: WebSocket, fake: FakeOpenAi, key: string, first: number, chats: number, paceMs: number, result: RoundResult): Promise<void> {
   return new Promise((resolve, reject) => {
     let chat = -1
     let clean = ''
@@ -180,7 +185,9 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
         ws.off('message', onMessage)
         return resolve()
       }
-      clean = `${key} k${chat}`
+      const label = `${key} k${chat}`
+      // The label keeps every question apart for the fake upstream's emit stamps.
+      clean = `${QUESTIONS[(first + chat) % QUESTIONS.length]} (${label})`
       const question = `[[words:${TOKENS - 2}]] [[delay:${paceMs}]] ${clean}`
       const pieces = fake.chunksFor(question)
       expected = pieces.join('')
@@ -190,7 +197,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, chats: number, pac
       received = ''
       next = 0
       sentAt = performance.now()
-      ws.send(JSON.stringify({ type: 'chat', content: question, messageId: clean.replace(/ /g, '-') }))
+      ws.send(JSON.stringify({ type: 'chat', content: question, messageId: label.replace(/ /g, '-') }))
     }
     function onMessage(data: WebSocket.RawData) {
       const now = performance.now()
@@ -228,7 +235,7 @@ async function round(server: Server, fake: FakeOpenAi, tag: string, chats: numbe
   const callsBefore = await redisCalls(server.redis)
   const cpuBefore = cpuMs(pid)
   const started = performance.now()
-  await Promise.all(sockets.map((ws, i) => client(ws, fake, `${tag} c${i}`, chats, paceMs, result)))
+  await Promise.all(sockets.map((ws, i) => client(ws, fake, `${tag} c${i}`, i * chats, chats, paceMs, result)))
   result.seconds = (performance.now() - started) / 1000
   result.cpuMs = cpuMs(pid) - cpuBefore
   addCalls(result.redisCalls, await redisCalls(server.redis), callsBefore)

@@ -100,3 +100,18 @@ describe('retrieval caches', () => {
     expect(cached.retrieve('and what if it is bigger than that?', ['let a dapp spend my hbar'])).not.toBe(cached.retrieve('and what if it is bigger than that?', ['how do I submit a message to a topic']))
   })
 })
+
+describe('checkApi', () => {
+  const kb = loadKnowledge(knowledgeDir())
+
+  it('checks the names in code blocks of either fence, and finds nothing to check in prose', () => {
+    const code = 'const tx = new TokenCreateTransaction().setTokenNam("x")'
+    for (const fence of ['```', '~~~']) {
+      const result = kb.checkApi(`Create it like this:\n\n${fence}ts\n${code}\n${fence}\n`)
+      expect(result.checked).toBeGreaterThan(0)
+      expect(result.unknown).toEqual(['TokenCreateTransaction.setTokenNam'])
+    }
+    // The same code as prose (inline code is not checked): no fence, nothing checked.
+    expect(kb.checkApi(`Call \`${code}\` and then execute it.`)).toEqual({ checked: 0, unknown: [] })
+  })
+})

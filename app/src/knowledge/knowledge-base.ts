@@ -147,7 +147,9 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
       return passages
     },
     search: (query, limit, language) => rankIn(query, [], limit, language),
-    checkApi: (markdown) => mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => checkLanguage(markdown, l))),
+    checkApi: (markdown) =>
+      // Names are only checked in code blocks; an answer without a fence (most prose) skips the three scans.
+      hasFence(markdown) ? mergeChecks(checkApi(markdown, names), ...OTHER_LANGUAGES.flatMap((l) => checkLanguage(markdown, l))) : { checked: 0, unknown: [] },
   }
 
   /** A language's ```java / ```rust blocks against its own index (nothing when this folder has no such corpus). */
@@ -170,6 +172,8 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
   }
 }
 
+const hasFence = (markdown: string) => markdown.includes('```') || markdown.includes('~~~')
+
 function mergeChecks(...checks: ApiCheck[]): ApiCheck {
   return { checked: checks.reduce((n, c) => n + c.checked, 0), unknown: checks.flatMap((c) => c.unknown) }
 }
@@ -177,21 +181,40 @@ function mergeChecks(...checks: ApiCheck[]): ApiCheck {
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
 
 /** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
+/**
+ * Per index, a score and a seen mark per passage, reused by every ranking (rankings run one at a time, synchronously)
+ * instead of a Map per question; the entries a ranking touched are cleared after it.
+ */
+const rankScratch = new WeakMap<SearchIndex, { scores: Float64Array; seen: Uint8Array }>()
+
 function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: readonly string[], limit: number): Hit[] {
-  // Keyed by the passage object: no string hashing per hit, on the path every question takes.
-  const scores = new Map<Passage, Hit>()
+  let scratch = rankScratch.get(index)
+  if (!scratch) rankScratch.set(index, (scratch = { scores: new Float64Array(index.size), seen: new Uint8Array(index.size) }))
+  const { scores, seen } = scratch
+  // Passages in the order they were first found: the sort below is stable, so ties keep that order.
+  const found: Hit[] = []
   const add = (hits: readonly Hit[], weight: number) => {
-    for (const { passage, score } of hits) {
-      const entry = scores.get(passage)
-      if (entry) entry.score += score * weight
-      else scores.set(passage, { passage, score: score * weight })
+    for (const hit of hits) {
+      if (seen[hit.doc] === 0) {
+        seen[hit.doc] = 1
+        found.push(hit)
+      }
+      scores[hit.doc]! += hit.score * weight
     }
   }
-  add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
-  // A follow-up ("and how do I pay for it?") leans on the turns before it. Each turn is searched alone, so its hits
-  // are cached and the next question of the conversation, which has it among its recent turns too, reuses them.
-  for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) add(index.search(turn.slice(-MAX_QUERY_CHARS), 40, RECENT_TURN_WORDS), RECENT_WEIGHT)
-  const ranked = [...scores.values()].sort((a, b) => b.score - a.score)
+  let ranked: Hit[]
+  try {
+    add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
+    // A follow-up ("and how do I pay for it?") leans on the turns before it. Each turn is searched alone, so its hits
+    // are cached and the next question of the conversation, which has it among its recent turns too, reuses them.
+    for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) add(index.search(turn.slice(-MAX_QUERY_CHARS), 40, RECENT_TURN_WORDS), RECENT_WEIGHT)
+    ranked = found.map((hit) => ({ passage: hit.passage, score: scores[hit.doc]!, doc: hit.doc })).sort((a, b) => b.score - a.score)
+  } finally {
+    for (const hit of found) {
+      scores[hit.doc] = 0
+      seen[hit.doc] = 0
+    }
+  }
   // A class named exactly in the question is wanted: its entry goes right after the best hit.
   const top = ranked[0]?.score ?? 0
   const named = new Set((question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? []).filter((word) => names.hasClass(word)))

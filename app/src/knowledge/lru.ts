@@ -1,4 +1,9 @@
-/** A small bounded least-recently-used cache over a Map (insertion order is recency order). */
+/**
+ * A small bounded cache that keeps what is used: two generations of Maps. Entries go into the young one; when it is
+ * full it becomes the old one and the previous old one is dropped. A hit in the young generation is a single
+ * Map lookup (a strict LRU re-inserted the entry on every hit, which cost more than the hit saved on the path of
+ * every question); a hit in the old one moves the entry to the young one, so what is used survives the next turn.
+ */
 
 export interface Lru<K, V> {
   get(key: K): V | undefined
@@ -8,24 +13,37 @@ export interface Lru<K, V> {
 
 /** A cache holding at most `max` entries; `max` 0 caches nothing. */
 export function createLru<K, V>(max: number): Lru<K, V> {
-  const entries = new Map<K, V>()
+  // Each generation holds half: together at most `max`.
+  const half = Math.max(1, Math.ceil(max / 2))
+  const youngMax = max - half > 0 ? half : max
+  let young = new Map<K, V>()
+  let old = new Map<K, V>()
+
+  function put(key: K, value: V): void {
+    young.set(key, value)
+    if (young.size < youngMax) return
+    old = young
+    young = new Map()
+  }
+
   return {
     get(key) {
-      const value = entries.get(key)
-      if (value === undefined) return undefined
-      // Re-insert so this entry becomes the most recent one.
-      entries.delete(key)
-      entries.set(key, value)
-      return value
+      const value = young.get(key)
+      if (value !== undefined) return value
+      const aged = old.get(key)
+      if (aged === undefined) return undefined
+      old.delete(key)
+      put(key, aged)
+      return aged
     },
     set(key, value) {
       if (max <= 0) return
-      entries.delete(key)
-      entries.set(key, value)
-      if (entries.size > max) entries.delete(entries.keys().next().value as K)
+      if (young.has(key)) return void young.set(key, value)
+      old.delete(key)
+      put(key, value)
     },
     get size() {
-      return entries.size
+      return young.size + old.size
     },
   }
 }

@@ -7,6 +7,8 @@ import { boundedQuery, processQueryTerm, processTerm, tokenize } from './terms.j
 export interface Hit {
   passage: Passage
   score: number
+  /** The passage's position in its index (0 .. size - 1): callers merging hits index arrays by it. */
+  doc: number
 }
 
 export interface SearchIndex {
@@ -104,7 +106,7 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
       return mini
         .search(boundedQuery(query, maxWords))
         .slice(0, limit)
-        .map((result) => ({ passage: byId.get(result.id as string)!, score: result.score }))
+        .map((result) => ({ passage: byId.get(result.id as string)!, score: result.score, doc: indexOf.get(result.id as string)! }))
     },
   }
 }
@@ -194,7 +196,7 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
     if (best.length === keep && final <= best[keep - 1]!.score) continue
     let at = best.length
     while (at > 0 && best[at - 1]!.score < final) at--
-    best.splice(at, 0, { passage: passages[doc]!, score: final })
+    best.splice(at, 0, { passage: passages[doc]!, score: final, doc })
     if (best.length > keep) best.pop()
   }
   return best

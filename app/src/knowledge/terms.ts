@@ -130,15 +130,32 @@ export function tokenize(text: string): string[] {
  */
 export function boundedQuery(text: string, maxWords: number): string {
   const seen = new Set<string>()
-  const words: string[] = []
-  for (const [word] of text.matchAll(WORD)) {
+  let out = ''
+  let count = 0
+  // Words are runs of [A-Za-z0-9_] (WORD), found by hand: a regex iterator made a match object per word, on the
+  // path of every question.
+  for (let i = 0, start = -1; i <= text.length; i++) {
+    if (i < text.length && isWordChar(text.charCodeAt(i))) {
+      if (start < 0) start = i
+      continue
+    }
+    if (start < 0) continue
+    const length = i - start
+    const word = length < 2 ? '' : text.slice(start, i)
+    start = -1
+    if (length < 2) continue
     const key = word.toLowerCase()
-    if (key.length < 2 || STOP_WORDS.has(key) || seen.has(key)) continue
+    if (STOP_WORDS.has(key) || seen.has(key)) continue
     seen.add(key)
-    words.push(word)
-    if (words.length >= maxWords) break
+    out = count === 0 ? word : `${out} ${word}`
+    if (++count >= maxWords) break
   }
-  return words.join(' ')
+  return out
+}
+
+/** [A-Za-z0-9_] */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95
 }
 
 /** Lower-cases, drops stop words and strips common English endings so "associating" meets "associate". */

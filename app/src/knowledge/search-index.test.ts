@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseApiIndex } from './api-index.js'
 import { readGuides } from './guide-file.js'
 import { apiPassages, guidePassages } from './passages.js'
-import { buildSearchIndex, MAX_QUERY_WORDS } from './search-index.js'
+import { buildSearchIndex, MAX_QUERY_WORDS, topIndices } from './search-index.js'
 import { boundedQuery } from './terms.js'
 
 const dir = fileURLToPath(new URL('../../../knowledge/', import.meta.url))
@@ -24,6 +24,12 @@ describe('buildSearchIndex', () => {
     }
   })
 
+  it('forgives a misspelt word, not an id with digits in it', () => {
+    expect(index.search('acounts', 5).length).toBeGreaterThan(0)
+    // One edit from "accounts", but a word with a digit is taken as an id and matched exactly.
+    expect(index.search('acc0unts', 5)).toEqual([])
+  })
+
   it('returns the same frozen hits for a repeated query, and a shorter list of them for a smaller limit', () => {
     const first = index.search('mint more of my token', 40)
     expect(Object.isFrozen(first)).toBe(true)
@@ -37,5 +43,20 @@ describe('boundedQuery', () => {
     expect(boundedQuery('How do I mint a Token, then mint the token again?', 10)).toBe('mint Token again')
     const words = Array.from({ length: 1000 }, (_, n) => `w${n}`).join(' ')
     expect(boundedQuery(words, MAX_QUERY_WORDS).split(' ')).toHaveLength(MAX_QUERY_WORDS)
+  })
+})
+
+describe('topIndices', () => {
+  it('keeps what a stable sort by score (largest first) keeps, in its order, ties included', () => {
+    let seed = 11
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (let run = 0; run < 400; run++) {
+      const n = Math.floor(random() * 120)
+      // Few distinct values: many ties, at the cut too.
+      const values = Float64Array.from({ length: n }, () => Math.floor(random() * (run % 2 ? 5 : 1000)) / 7)
+      const keep = Math.floor(random() * 50)
+      const stable = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, keep)
+      expect(topIndices(values, n, keep)).toEqual(stable)
+    }
   })
 })

@@ -36,6 +36,8 @@ const GUIDE_BOOST = 1.6
  * one never searched before), so this bounds a query's CPU whatever is pasted; the eval's longest question has 11.
  */
 export const MAX_QUERY_WORDS = 24
+const ALL_DIGITS = /^\d+$/
+const HAS_DIGIT = /\d/
 /** Hits kept per cached query: what rank() asks for. */
 const CACHED_HITS = 40
 const DEFAULT_CACHE_SIZE = 512
@@ -63,9 +65,11 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
     },
     searchOptions: {
       boost: FIELD_BOOSTS,
-      prefix: (term) => term.length >= 4 && !vocabulary.has(term),
+      // A number (an account, an amount, a status code) is exact: 1234 is not the start of 12345.
+      prefix: (term) => term.length >= 4 && !vocabulary.has(term) && !ALL_DIGITS.test(term),
       // A typo ("asociate") has no exact term; a known word does, and its fuzzy neighbours only add noise and CPU.
-      fuzzy: (term) => (term.length >= 6 && !vocabulary.has(term) ? 0.2 : false),
+      // Nor do words with digits (0x4f3a..., 0.0.1234, r2c150): ids, not misspelt words, and the costliest to fuzz.
+      fuzzy: (term) => (term.length >= 6 && !vocabulary.has(term) && !HAS_DIGIT.test(term) ? 0.2 : false),
       maxFuzzy: 2,
       weights: { prefix: 0.4, fuzzy: 0.3 },
       combineWith: 'OR',
@@ -149,10 +153,13 @@ function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHi
 interface Scratch {
   score: Float64Array
   matched: Uint32Array
+  /** Final scores in the order the passages were touched, and a copy the selection reorders. */
+  finals: Float64Array
+  select: Float64Array
 }
 
 function createScratch(passages: number): Scratch {
-  return { score: new Float64Array(passages), matched: new Uint32Array(passages) }
+  return { score: new Float64Array(passages), matched: new Uint32Array(passages), finals: new Float64Array(passages), select: new Float64Array(passages) }
 }
 
 /**
@@ -181,25 +188,70 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
       }
     }
   }
-  // The best `keep` by final score, as a stable sort would order them (ties keep the order the words found them
-  // in), without sorting every touched passage; objects are made only for the passages kept.
-  const best: Hit[] = []
-  if (keep <= 0) return best
-  for (const doc of touched) {
+  const { finals } = scratch
+  for (let i = 0; i < touched.length; i++) {
+    const doc = touched[i]!
     let quality = 0
     for (let c = 0; c < chunks; c++) {
       quality += bitCount(matched[doc * chunks + c]!)
       matched[doc * chunks + c] = 0
     }
-    const final = score[doc]! * (quality || 1)
+    finals[i] = score[doc]! * (quality || 1)
     score[doc] = 0
-    if (best.length === keep && final <= best[keep - 1]!.score) continue
-    let at = best.length
-    while (at > 0 && best[at - 1]!.score < final) at--
-    best.splice(at, 0, { passage: passages[doc]!, score: final, doc })
-    if (best.length > keep) best.pop()
   }
-  return best
+  return best(touched, finals, passages, keep, scratch)
+}
+
+/**
+ * The best `keep` of the touched passages by final score, as a stable sort would order them (ties keep the order
+ * the words found them in): the keep-th score is found by selection, then only the kept are sorted, and objects
+ * are made only for them. Inserting into a sorted array as passages came cost more than the sums themselves.
+ */
+function best(touched: number[], finals: Float64Array, passages: Passage[], keep: number, scratch: Scratch): Hit[] {
+  return topIndices(finals, touched.length, keep, scratch.select).map((i) => ({ passage: passages[touched[i]!]!, score: finals[i]!, doc: touched[i]! }))
+}
+
+/** Indices of the `keep` largest of the first `n` values, largest first, ties in index order: a stable sort's first `keep`. */
+export function topIndices(finals: Float64Array, n: number, keep: number, select: Float64Array = new Float64Array(n)): number[] {
+  if (keep <= 0 || n === 0) return []
+  let threshold = -Infinity
+  if (n > keep) {
+    select.set(finals.subarray(0, n))
+    threshold = nthSmallest(select, n, n - keep)
+  }
+  let above = 0
+  for (let i = 0; i < n; i++) if (finals[i]! > threshold) above++
+  let ties = keep - above
+  const kept: number[] = []
+  for (let i = 0; i < n; i++) {
+    const final = finals[i]!
+    if (final > threshold || (final === threshold && ties-- > 0)) kept.push(i)
+  }
+  return kept.sort((a, b) => finals[b]! - finals[a]! || a - b)
+}
+
+/** The value that would be at `k` if the first `n` values were sorted ascending (Hoare's selection; reorders them). */
+function nthSmallest(values: Float64Array, n: number, k: number): number {
+  let lo = 0
+  let hi = n - 1
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (values[i]! < pivot) i++
+      while (values[j]! > pivot) j--
+      if (i <= j) {
+        const t = values[i]!
+        values[i++] = values[j]!
+        values[j--] = t
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return values[k]!
+  }
+  return values[k]!
 }
 
 function bitCount(n: number): number {

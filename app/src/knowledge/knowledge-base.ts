@@ -60,8 +60,6 @@ const MAX_QUERY_CHARS = 2000
 const RECENT_WEIGHT = 0.35
 /** Turns before the question that are searched: a follow-up leans on what was just asked, not on the whole chat. */
 const RECENT_TURNS = 2
-/** Words searched per recent turn: context, weighted down, so fewer than the question's own. */
-const RECENT_TURN_WORDS = 12
 
 export interface KnowledgeOptions {
   /** Entries of each cache (retrievals, whole queries, single words); unset: the defaults; 0 turns every cache off (benchmarks). */
@@ -139,7 +137,7 @@ export function loadKnowledge(dir: string, options: KnowledgeOptions = {}): Know
     languages: available,
     retrieve: function retrieve(question, recentTurns = [], limit = 6, language) {
       const recent = recentTurns.slice(-RECENT_TURNS)
-      const key = `${language ?? ''}\u0000${limit}\u0000${question.slice(0, MAX_QUERY_CHARS)}\u0000${recent.map((turn) => turn.slice(-MAX_QUERY_CHARS)).join('\u0000')}`
+      const key = `${language ?? ''}\u0000${limit}\u0000${question.slice(0, MAX_QUERY_CHARS)}\u0000${recent.map((turn) => turn.slice(0, MAX_QUERY_CHARS)).join('\u0000')}`
       const cached = retrievals.get(key)
       if (cached) return cached
       const passages = sameResult(rankIn(question, recent, limit, language).map((hit) => hit.passage))
@@ -205,9 +203,9 @@ function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns
   let ranked: Hit[]
   try {
     add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
-    // A follow-up ("and how do I pay for it?") leans on the turns before it. Each turn is searched alone, so its hits
-    // are cached and the next question of the conversation, which has it among its recent turns too, reuses them.
-    for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) add(index.search(turn.slice(-MAX_QUERY_CHARS), 40, RECENT_TURN_WORDS), RECENT_WEIGHT)
+    // A follow-up ("and how do I pay for it?") leans on the turns before it, weighted down. Each turn is searched
+    // alone and as it was when it was the question, so its hits are the ones cached then: no search of its own.
+    for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) add(index.search(turn.slice(0, MAX_QUERY_CHARS), 40), RECENT_WEIGHT)
     ranked = found.map((hit) => ({ passage: hit.passage, score: scores[hit.doc]!, doc: hit.doc })).sort((a, b) => b.score - a.score)
   } finally {
     for (const hit of found) {

@@ -153,13 +153,20 @@ function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHi
 interface Scratch {
   score: Float64Array
   matched: Uint32Array
-  /** Final scores in the order the passages were touched, and a copy the selection reorders. */
+  /** The passages a query touched, in order, their final scores, and a copy of those the selection reorders. */
+  touched: Int32Array
   finals: Float64Array
   select: Float64Array
 }
 
 function createScratch(passages: number): Scratch {
-  return { score: new Float64Array(passages), matched: new Uint32Array(passages), finals: new Float64Array(passages), select: new Float64Array(passages) }
+  return {
+    score: new Float64Array(passages),
+    matched: new Uint32Array(passages),
+    touched: new Int32Array(passages),
+    finals: new Float64Array(passages),
+    select: new Float64Array(passages),
+  }
 }
 
 /**
@@ -173,12 +180,13 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
   const chunks = Math.max(1, Math.ceil(termIds.size / 32))
   if (scratch.matched.length < passages.length * chunks) scratch.matched = new Uint32Array(passages.length * chunks)
   const { score, matched } = scratch
-  const touched: number[] = []
+  const { touched } = scratch
+  let n = 0
   for (const word of perWord) {
     const ids = word.terms.map((term) => termIds.get(term)!)
     for (let k = 0; k < word.docs.length; k++) {
       const doc = word.docs[k]!
-      if (score[doc] === 0) touched.push(doc)
+      if (score[doc] === 0) touched[n++] = doc
       score[doc] = score[doc]! + word.raw[k]!
       for (let mask = word.masks[k]!, bit = 0; mask !== 0; mask >>>= 1, bit++) {
         if ((mask & 1) === 0) continue
@@ -189,7 +197,7 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
     }
   }
   const { finals } = scratch
-  for (let i = 0; i < touched.length; i++) {
+  for (let i = 0; i < n; i++) {
     const doc = touched[i]!
     let quality = 0
     for (let c = 0; c < chunks; c++) {
@@ -199,7 +207,7 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
     finals[i] = score[doc]! * (quality || 1)
     score[doc] = 0
   }
-  return best(touched, finals, passages, keep, scratch)
+  return best(touched, n, finals, passages, keep, scratch)
 }
 
 /**
@@ -207,8 +215,8 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
  * the words found them in): the keep-th score is found by selection, then only the kept are sorted, and objects
  * are made only for them. Inserting into a sorted array as passages came cost more than the sums themselves.
  */
-function best(touched: number[], finals: Float64Array, passages: Passage[], keep: number, scratch: Scratch): Hit[] {
-  return topIndices(finals, touched.length, keep, scratch.select).map((i) => ({ passage: passages[touched[i]!]!, score: finals[i]!, doc: touched[i]! }))
+function best(touched: Int32Array, n: number, finals: Float64Array, passages: Passage[], keep: number, scratch: Scratch): Hit[] {
+  return topIndices(finals, n, keep, scratch.select).map((i) => ({ passage: passages[touched[i]!]!, score: finals[i]!, doc: touched[i]! }))
 }
 
 /** Indices of the `keep` largest of the first `n` values, largest first, ties in index order: a stable sort's first `keep`. */

@@ -5,6 +5,7 @@ import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamM
 import { chatCompletionsEndpoint, postForStream, UpstreamConnectionError, UpstreamStatusError } from './upstream-request.js'
 import { requestBody } from './request-body.js'
 import { createSseParser } from './sse-parser.js'
+import { utf8Reader } from './utf8-reader.js'
 import { contentOf, contentTemplate, type ContentTemplate } from './content-chunk.js'
 
 /** Where requests go when no base URL is configured. */
@@ -81,11 +82,11 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
       }
       const parser = createSseParser((data) => readChunk(data, state, onToken, onActivity))
       await new Promise<void>((resolve, reject) => {
-        body.setEncoding('utf8')
-        body.on('data', (text: string) => {
+        const decode = utf8Reader()
+        body.on('data', (chunk: Buffer) => {
           if (!firstToken) timer.refresh()
           try {
-            parser.feed(text)
+            parser.feed(decode(chunk))
           } catch (error) {
             body.destroy()
             reject(error instanceof Error ? error : new Error(String(error)))
@@ -154,6 +155,7 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
 }
 
 type StepResult = StreamResult & { text: string; toolCalls: ToolCall[] }
+
 
 function addUsage(a: Usage, b: Usage): Usage {
   return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens }

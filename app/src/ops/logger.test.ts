@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { runInScope } from '../telemetry/log-context.js'
-import { createLogger, REPORTED_ERROR_EVENT } from './logger.js'
+import { createLogger, REDACTED, REPORTED_ERROR_EVENT } from './logger.js'
 
 function capture() {
   const lines: Record<string, unknown>[] = []
@@ -45,5 +45,29 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ severity: 'ERROR', messageId: 'm1' })
     expect(lines[1]).not.toHaveProperty('@type')
     expect(lines[1]!.message).toBe('retrying')
+  })
+
+  it('masks secrets wherever they are in a logged object, and leaves the logged object as it was', () => {
+    const { lines, logger } = capture()
+    const request = { headers: { authorization: 'Bearer sk-live-1', accept: 'text/event-stream' }, url: '/v1/chat' }
+    const logged = { apiKey: 'sk-live-2', token: 't', password: 'p', authorization: 'Basic x', request, user: { id: 'u1', token: 'ut' }, count: 3 }
+    logger.info(logged, 'hello')
+    const line = JSON.stringify(lines[0])
+    for (const secret of ['sk-live-1', 'sk-live-2', 'Basic x', '"ut"', '"t"', '"p"']) expect(line).not.toContain(secret)
+    expect(lines[0]).toMatchObject({ apiKey: REDACTED, token: REDACTED, password: REDACTED, authorization: REDACTED, user: { id: 'u1', token: REDACTED }, count: 3 })
+    expect(lines[0]).toMatchObject({ request: { headers: { authorization: REDACTED, accept: 'text/event-stream' }, url: '/v1/chat' } })
+    expect(logged.apiKey).toBe('sk-live-2')
+    expect(request.headers.authorization).toBe('Bearer sk-live-1')
+    expect(logged.user.token).toBe('ut')
+  })
+
+  it('masks a secret an error carries and still logs it as an error', () => {
+    const { lines, logger } = capture()
+    const err = Object.assign(new Error('refused'), { token: 'secret-token', status: 401 })
+    logger.warn({ err }, 'upstream refused')
+    expect(JSON.stringify(lines[0])).not.toContain('secret-token')
+    expect(lines[0]).toMatchObject({ err: { type: 'Error', message: 'refused', status: 401, token: REDACTED } })
+    expect((lines[0]!.err as { stack: string }).stack).toMatch(/^Error: refused\n/)
+    expect(err.token).toBe('secret-token')
   })
 })

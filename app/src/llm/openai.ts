@@ -156,7 +156,6 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
 
 type StepResult = StreamResult & { text: string; toolCalls: ToolCall[] }
 
-
 function addUsage(a: Usage, b: Usage): Usage {
   return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens }
 }

@@ -118,6 +118,29 @@ function retrievalOf(kb: KnowledgeBase, questions: Question[]): { hit1: number; 
   return { hit1, hit5, misses }
 }
 
+/** Generic follow-ups: what retrieval finds comes from the turn before them. */
+const FOLLOW_UPS = ['and what does that cost?', 'can you show the whole code for it?', 'what if it fails?', 'and on mainnet?']
+
+/**
+ * Follow-ups: each question as the previous turn and a generic follow-up as the question (hit@1, hit@5), and
+ * after a long turn (an error line pasted before the question, a follow-up "how do I fix it?"): hit@5.
+ */
+function followUpsOf(kb: KnowledgeBase, questions: Question[]): { n: number; hit1: number; hit5: number; longHit5: number } {
+  let hit1 = 0
+  let hit5 = 0
+  let longHit5 = 0
+  for (const q of questions) {
+    for (const followUp of FOLLOW_UPS) {
+      const top = kb.retrieve(followUp, [q.question], TOP)
+      if (top[0] && isHit(top[0], q)) hit1++
+      if (top.some((p) => isHit(p, q))) hit5++
+    }
+    const pasted = `I get this when I run my script: Error: receipt for transaction 0.0.1234@1700000000.000000000 contained error status INVALID_SIGNATURE at line 42 of index.js. ${q.question}`
+    if (kb.retrieve('how do I fix it?', [pasted], TOP).some((p) => isHit(p, q))) longHit5++
+  }
+  return { n: questions.length * FOLLOW_UPS.length, hit1, hit5, longHit5 }
+}
+
 async function main(): Promise<void> {
   const showMisses = process.argv.includes('--misses')
   const questions = readQuestions(questionsFile)
@@ -150,6 +173,7 @@ async function main(): Promise<void> {
     if (check.unknown.length > 0) misses.push(`api check: "${q.question}": ${check.unknown.join(', ')}`)
   }
   const held = retrievalOf(kb, heldOut)
+  const follow = followUpsOf(kb, [...questions, ...heldOut])
   misses.push(...held.misses)
   const languageRows = await evalLanguages(kb, misses)
   const latency = quick ? { first: [0], content: [0] } : await firstDeltas(kb, questions)
@@ -160,6 +184,8 @@ async function main(): Promise<void> {
     ['retrieval hit@1 (tuning set)', pct(hit1, questions.length), ''],
     ['retrieval hit@5 (tuning set)', pct(hit5, questions.length), '≥ 95 %'],
     [`held-out questions (never tuned on), hit@1 / hit@5`, `${heldOut.length}: ${pct(held.hit1, heldOut.length)} / ${pct(held.hit5, heldOut.length)}`, ''],
+    [`follow-ups (${FOLLOW_UPS.length} generic ones after each question, both sets), hit@1 / hit@5`, `${follow.n}: ${pct(follow.hit1, follow.n)} / ${pct(follow.hit5, follow.n)}`, ''],
+    ['follow-up after a long turn (an error line pasted before the question), hit@5', pct(follow.longHit5, questions.length + heldOut.length), ''],
     ['offline answers naming a right API', pct(right, questions.length), '≥ 90 %'],
     ['unknown names in offline answers (API check)', `${unknown} of ${checked} (${pct(unknown, Math.max(1, checked))})`, '0'],
     ['offline first delta over WebSocket, p50 / p95', `${ms(percentile(latency.first, 50))} / ${ms(percentile(latency.first, 95))}`, '≤ 50 ms p95'],

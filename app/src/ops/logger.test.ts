@@ -47,7 +47,7 @@ describe('createLogger', () => {
     expect(lines[1]!.message).toBe('retrying')
   })
 
-  it('masks secrets wherever they are in a logged object, and leaves the logged object as it was', () => {
+  it('masks secrets in a logged object, and leaves the logged object as it was', () => {
     const { lines, logger } = capture()
     const request = { headers: { authorization: 'Bearer sk-live-1', accept: 'text/event-stream' }, url: '/v1/chat' }
     const logged = { apiKey: 'sk-live-2', token: 't', password: 'p', authorization: 'Basic x', request, user: { id: 'u1', token: 'ut' }, count: 3 }
@@ -59,6 +59,22 @@ describe('createLogger', () => {
     expect(logged.apiKey).toBe('sk-live-2')
     expect(request.headers.authorization).toBe('Bearer sk-live-1')
     expect(logged.user.token).toBe('ut')
+  })
+
+  it('survives an object that refers to itself, masking what it can reach', () => {
+    const { lines, logger } = capture()
+    const cyclic: Record<string, unknown> = { name: 'loop', token: 'deep' }
+    cyclic.self = cyclic
+    logger.info({ cyclic, token: 'x' }, 'cycle')
+    expect(lines[0]).toMatchObject({ token: REDACTED, cyclic: { name: 'loop', token: REDACTED } })
+    expect(JSON.stringify(lines[0])).not.toContain('deep')
+    // Deeper than any fixed bound, in an array, beside values that print through toJSON.
+    const deep = { a: { b: { c: { d: { e: { items: [{ when: new Date(0), at: new URL('https://example.test/x'), password: 'pw' }] } } } } } }
+    logger.info(deep, 'deep')
+    expect(JSON.stringify(lines[1])).not.toContain('"pw"')
+    expect(lines[1]).toMatchObject({ a: { b: { c: { d: { e: { items: [{ when: '1970-01-01T00:00:00.000Z', at: 'https://example.test/x', password: REDACTED }] } } } } } })
+    expect(deep.a.b.c.d.e.items[0]!.password).toBe('pw')
+    expect(cyclic.token).toBe('deep')
   })
 
   it('masks a secret an error carries and still logs it as an error', () => {

@@ -34,35 +34,59 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   )
 }
 
-/** Keys whose values are masked, wherever they are in a logged object (within MASK_DEPTH levels). */
+/** Keys whose values are masked, wherever they are in a logged object. */
 const SECRET_KEYS = new Set(['apiKey', 'authorization', 'token', 'password'])
 export const REDACTED = '[redacted]'
-/** Levels of nesting looked into: a request's `headers.authorization` is two down; deeper is not logged here. */
-const MASK_DEPTH = 4
 
 /**
- * Belt and braces: nothing should log a secret, but if an object carrying one slips in, it is masked. The logged
- * object is never changed (what holds a secret is copied, then masked) and nothing is allocated when there is
- * nothing to mask. pino's own `redact` with wildcard paths made a tenth of the server's garbage at load
- * (docs/benchmarks.md) and looked one level down only.
+ * Belt and braces: nothing should log a secret, but if an object carrying one slips in, it is masked, at any
+ * depth. The logged object is never changed: when a secret is found, what leads to it is copied (cycles
+ * included) and the copy masked. Finding none allocates nothing but the walk's path. pino's own `redact` with
+ * wildcard paths made a tenth of the server's garbage at load (docs/benchmarks.md) and looked one level down.
  */
 export function redactSecrets(object: Record<string, unknown>): Record<string, unknown> {
-  return masked(object, MASK_DEPTH) as Record<string, unknown>
+  return reachesSecret(object, []) ? (maskedCopy(object, new Map()) as Record<string, unknown>) : object
 }
 
-/** `value` itself when nothing in it is secret, else a copy with the secrets masked (same prototype: an Error stays one). */
-function masked(value: object, depth: number): object {
-  let copy: Record<string, unknown> | undefined
-  for (const key of Object.keys(value)) {
-    const inner = (value as Record<string, unknown>)[key]
-    let replacement: unknown = inner
-    if (SECRET_KEYS.has(key)) replacement = REDACTED
-    else if (depth > 1 && inner !== null && typeof inner === 'object') replacement = masked(inner, depth - 1)
-    if (replacement === inner) continue
-    copy ??= copyOf(value)
-    copy[key] = replacement
+/** Objects walked into: not a Buffer or typed array, whose index keys hold no names and can be millions. */
+const isWalked = (value: unknown): value is object => value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)
+
+function reachesSecret(value: object, path: object[]): boolean {
+  // A cycle: whatever it reaches is reached from where it started.
+  if (path.includes(value)) return false
+  path.push(value)
+  try {
+    for (const key of Object.keys(value)) {
+      if (SECRET_KEYS.has(key)) return true
+      const inner = (value as Record<string, unknown>)[key]
+      if (isWalked(inner) && reachesSecret(inner, path)) return true
+    }
+    return false
+  } finally {
+    path.pop()
   }
-  return copy ?? value
+}
+
+/** The value with every secret masked; objects with properties of their own are copied (an Error stays an Error), others kept. */
+function maskedCopy(value: object, copies: Map<object, object>): object {
+  const known = copies.get(value)
+  if (known) return known
+  // A Date, a URL, a Map: nothing of their own to mask, and a copy would lose what makes them print.
+  if (Object.keys(value).length === 0) return value
+  if (Array.isArray(value)) {
+    const items: unknown[] = []
+    copies.set(value, items)
+    for (const item of value as unknown[]) items.push(isWalked(item) ? maskedCopy(item, copies) : item)
+    return items
+  }
+  const copy = copyOf(value)
+  copies.set(value, copy)
+  for (const key of Object.keys(value)) {
+    const inner = copy[key]
+    if (SECRET_KEYS.has(key)) copy[key] = REDACTED
+    else if (isWalked(inner)) copy[key] = maskedCopy(inner, copies)
+  }
+  return copy
 }
 
 /** Own properties read through the original (an Error's `stack` and `message` too), as plain data properties. */

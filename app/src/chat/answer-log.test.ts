@@ -21,6 +21,28 @@ describe('answer log', () => {
     expect(log.subscriberCount).toBe(0) // ended: subscribers released
   })
 
+  it('delivers a frame to the subscribers there were when it was appended, whoever joins or leaves during it', () => {
+    const log = new AnswerLog(100)
+    fill(log, 1)
+    const got: string[] = []
+    let second = () => {}
+    const first = log.subscribe((f) => {
+      got.push(`a${f.seq}`)
+      if (f.seq === 1) {
+        // Leaves, and a newcomer joins, while frame 1 is being delivered.
+        first.detach()
+        log.subscribe((g) => got.push(`c${g.seq}`), 1)
+        second()
+      }
+    }, 0)
+    const b = log.subscribe((f) => got.push(`b${f.seq}`), 0)
+    second = () => b.detach()
+    log.append(frames.delta(ids, 1, 'd1'))
+    log.append(frames.delta(ids, 2, 'd2'))
+    // Frame 1 still reaches b (it was subscribed when 1 was appended), never c; frame 2 reaches only c.
+    expect(got).toEqual(['a1', 'b1', 'c2'])
+  })
+
   it('from -1 replays chat_start too', () => {
     const log = new AnswerLog(100)
     fill(log, 2)

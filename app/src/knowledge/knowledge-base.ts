@@ -178,13 +178,13 @@ function mergeChecks(...checks: ApiCheck[]): ApiCheck {
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
 
-/** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
 /**
  * Per index, a score and a seen mark per passage, reused by every ranking (rankings run one at a time, synchronously)
  * instead of a Map per question; the entries a ranking touched are cleared after it.
  */
 const rankScratch = new WeakMap<SearchIndex, { scores: Float64Array; seen: Uint8Array }>()
 
+/** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
 function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: readonly string[], limit: number): Hit[] {
   let scratch = rankScratch.get(index)
   if (!scratch) rankScratch.set(index, (scratch = { scores: new Float64Array(index.size), seen: new Uint8Array(index.size) }))

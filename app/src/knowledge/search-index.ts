@@ -179,8 +179,7 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
   for (const word of perWord) for (const term of word.terms) if (!termIds.has(term)) termIds.set(term, termIds.size)
   const chunks = Math.max(1, Math.ceil(termIds.size / 32))
   if (scratch.matched.length < passages.length * chunks) scratch.matched = new Uint32Array(passages.length * chunks)
-  const { score, matched } = scratch
-  const { touched } = scratch
+  const { score, matched, touched } = scratch
   let n = 0
   for (const word of perWord) {
     const ids = word.terms.map((term) => termIds.get(term)!)
@@ -213,7 +212,7 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
 /**
  * The best `keep` of the touched passages by final score, as a stable sort would order them (ties keep the order
  * the words found them in): the keep-th score is found by selection, then only the kept are sorted, and objects
- * are made only for them. Inserting into a sorted array as passages came cost more than the sums themselves.
+ * are made only for them.
  */
 function best(touched: Int32Array, n: number, finals: Float64Array, passages: Passage[], keep: number, scratch: Scratch): Hit[] {
   return topIndices(finals, n, keep, scratch.select).map((i) => ({ passage: passages[touched[i]!]!, score: finals[i]!, doc: touched[i]! }))

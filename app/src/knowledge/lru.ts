@@ -13,9 +13,8 @@ export interface Lru<K, V> {
 
 /** A cache holding at most `max` entries; `max` 0 caches nothing. */
 export function createLru<K, V>(max: number): Lru<K, V> {
-  // Each generation holds half: together at most `max`.
-  const half = Math.max(1, Math.ceil(max / 2))
-  const youngMax = max - half > 0 ? half : max
+  // The young generation turns old at half of `max` (rounded up): the two together never hold more than `max`.
+  const youngMax = Math.ceil(max / 2)
   let young = new Map<K, V>()
   let old = new Map<K, V>()
 

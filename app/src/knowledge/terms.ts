@@ -140,10 +140,10 @@ export function boundedQuery(text: string, maxWords: number): string {
       continue
     }
     if (start < 0) continue
-    const length = i - start
-    const word = length < 2 ? '' : text.slice(start, i)
+    const begin = start
     start = -1
-    if (length < 2) continue
+    if (i - begin < 2) continue
+    const word = text.slice(begin, i)
     const key = word.toLowerCase()
     if (STOP_WORDS.has(key) || seen.has(key)) continue
     seen.add(key)

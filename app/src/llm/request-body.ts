@@ -6,24 +6,22 @@
  */
 import type { ChatMessage } from './client.js'
 
-/** A fixed message's JSON bytes, made on its first request and kept as long as the message lives. */
-const encodedMessages = new WeakMap<ChatMessage, Buffer>()
-/** Fixed messages whose bytes are not made yet. */
-const fixed = new WeakSet<ChatMessage>()
+/** Every fixed message, with its JSON bytes once its first request made them (null before). */
+const fixedMessages = new WeakMap<object, Buffer | null>()
 
 /** A message whose text never changes (frozen), so its encoded bytes can be reused by every request that sends it. */
 export function fixedMessage(role: ChatMessage['role'], content: string): ChatMessage {
   const message = Object.freeze({ role, content })
-  fixed.add(message)
+  fixedMessages.set(message, null)
   return message
 }
 
 /** The bytes of a fixed message (made once), or undefined for any other message. */
 function encodedOf(message: object): Buffer | undefined {
-  const known = encodedMessages.get(message as ChatMessage)
-  if (known || !fixed.has(message as ChatMessage)) return known
+  const known = fixedMessages.get(message)
+  if (known !== null) return known
   const bytes = Buffer.from(JSON.stringify(message))
-  encodedMessages.set(message as ChatMessage, bytes)
+  fixedMessages.set(message, bytes)
   return bytes
 }
 

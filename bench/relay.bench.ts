@@ -442,6 +442,9 @@ async function main() {
         { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
         { label: 'saturation: tokens per frame', unit: 'tokens', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
         { label: 'saturation: time to first token p50', unit: 'ms', values: saturation.map((r) => percentile(r.ttft, 50)), digits: 1, chart: ['TTFT p50 ms', 'saturation'] },
+        // The issue's own latency figure (200 clients, no delay): queueing in the server, which fewer frames shorten.
+        { label: 'saturation: relay latency p50', unit: 'ms', values: saturation.map((r) => percentile(r.latencies, 50)), digits: 1 },
+        { label: 'saturation: relay latency p99', unit: 'ms', values: saturation.map((r) => percentile(r.latencies, 99)), digits: 1 },
       )
     }
     if (WORKLOADS.has('paced')) {

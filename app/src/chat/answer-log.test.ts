@@ -86,5 +86,31 @@ describe('answer log', () => {
     expect(log.subscribe((f) => fromMiddle.push(f), 3).ok).toBe(true)
     expect(fromMiddle).toEqual(live.filter((f) => f.type === 'chat_complete' || (f.seq !== undefined && f.seq > 3)))
   })
+
+  it('replays a tool call between deltas in its place and number, while streaming and after the end', () => {
+    const log = new AnswerLog(100)
+    const live: ServerFrame[] = []
+    log.subscribe((f) => live.push(f))
+    fill(log, 2)
+    log.append(frames.tool(ids, 2, { toolCallId: 't', toolName: 'propose_code', input: { code: 'x' }, output: { ok: true } }))
+    log.append(frames.delta(ids, 3, 'd3'))
+    const midway: ServerFrame[] = []
+    log.subscribe((f) => midway.push(f), 1)
+    expect(midway).toEqual(live.slice(3))
+    log.append(frames.complete(ids, { model: 'm', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 3, totalTokens: 4 } }))
+    const after: ServerFrame[] = []
+    log.subscribe((f) => after.push(f), 0)
+    expect(after.map((f) => `${f.type}:${f.seq ?? ''}`)).toEqual(['chat_delta:1', 'chat_tool:2', 'chat_delta:3', 'chat_complete:'])
+    expect(after).toEqual(live.slice(2))
+  })
+
+  it('gives each live frame its JSON, made once; a replayed frame comes without it', () => {
+    const log = new AnswerLog(100)
+    fill(log, 1)
+    const jsons: (string | undefined)[] = []
+    log.subscribe((_f, json) => jsons.push(json), 0)
+    log.append(frames.delta(ids, 1, 'd1'), '{"made":"once"}')
+    expect(jsons).toEqual(['{"made":"once"}'])
+  })
 })
 

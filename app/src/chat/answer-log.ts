@@ -1,5 +1,5 @@
 /** The ordered frame log of one answer: replay from a sequence number, then live frames, in order. */
-import { frames as build, isTerminal, type ServerFrame } from '../protocol/frames.js'
+import { frames as build, isTerminal, type AnswerIds, type ServerFrame } from '../protocol/frames.js'
 
 /** Receives each frame with its JSON when the log has it (serialized once, however many subscribers). */
 export type Subscriber = (frame: ServerFrame, json?: string) => void
@@ -9,27 +9,28 @@ export interface ReplayResult {
   detach: () => void
 }
 
-/** A finished answer's log, kept for resume as its delta texts only: a tenth of the memory of the frames. */
-interface Compacted {
-  start: ServerFrame | undefined
-  firstSeq: number
-  contents: string[]
-  terminal: ServerFrame
-}
+/**
+ * A numbered frame as the log keeps it: a delta as its text, any other (a tool call) whole. A delta frame and
+ * its JSON die young once sent, instead of living, and being copied by every scavenge, as long as the answer.
+ */
+type Entry = string | ServerFrame
+
+const detached = () => {}
 
 /**
- * In-memory log, bounded to `maxFrames` (oldest dropped first), compacted once the answer ends. Frames are
- * delivered synchronously, so a subscriber that replays and then joins the live set can neither miss nor
- * repeat a frame.
+ * In-memory log, bounded to `maxFrames` (oldest dropped first). Frames are delivered synchronously, so a
+ * subscriber that replays and then joins the live set can neither miss nor repeat a frame. Replayed deltas
+ * are rebuilt from their text (resuming is rare; streaming is not).
  */
 export class AnswerLog {
-  private frames: ServerFrame[] = []
-  /** The JSON of each frame in `frames`, made once when it was appended. */
-  private jsons: string[] = []
-  private compacted: Compacted | undefined
+  private start: ServerFrame | undefined
+  private entries: Entry[] = []
+  /** The seq of `entries[0]`. */
+  private firstSeq = 0
+  private ids: AnswerIds | undefined
+  private terminal: ServerFrame | undefined
   private dropped = 0
   private readonly subscribers = new Set<Subscriber>()
-  private ended = false
 
   constructor(private readonly maxFrames: number, private readonly onSubscribersChanged: (count: number) => void = () => {}) {}
 
@@ -38,50 +39,33 @@ export class AnswerLog {
   }
 
   get isEnded(): boolean {
-    return this.ended
+    return this.terminal !== undefined
   }
 
   append(frame: ServerFrame, json = JSON.stringify(frame)): void {
-    if (this.ended) return
-    this.frames.push(frame)
-    this.jsons.push(json)
-    if (this.frames.length > this.maxFrames) {
-      this.frames.shift()
-      this.jsons.shift()
-      this.dropped++
-    }
-    if (isTerminal(frame)) this.ended = true
+    if (this.terminal) return
+    if (isTerminal(frame)) this.terminal = frame
+    else if (frame.seq === undefined) this.start = frame
+    else this.keep(frame)
     for (const subscriber of [...this.subscribers]) subscriber(frame, json)
-    if (this.ended) {
+    if (this.terminal) {
       this.subscribers.clear()
       this.onSubscribersChanged(0)
-      this.compact(frame)
     }
   }
 
-  private compact(terminal: ServerFrame): void {
-    const deltas = this.frames.filter((f) => f.type === 'chat_delta')
-    this.compacted = {
-      start: this.frames.find((f) => f.type === 'chat_start'),
-      firstSeq: deltas[0]?.seq ?? 0,
-      contents: deltas.map((d) => d.content ?? ''),
-      terminal,
+  private keep(frame: ServerFrame): void {
+    if (this.entries.length === 0) this.firstSeq = frame.seq!
+    this.ids ??= { messageId: frame.messageId!, conversationId: frame.conversationId! }
+    this.entries.push(frame.type === 'chat_delta' ? (frame.content ?? '') : frame)
+    if (this.entries.length + (this.start ? 1 : 0) <= this.maxFrames) return
+    // chat_start goes first, then the oldest numbered frames.
+    if (this.start) this.start = undefined
+    else {
+      this.entries.shift()
+      this.firstSeq++
     }
-    this.frames = []
-    this.jsons = []
-  }
-
-  /** The stored frames (with their JSON while streaming), rebuilt from the compacted form once the answer ended. */
-  private *stored(): Iterable<[ServerFrame, string | undefined]> {
-    if (!this.compacted) {
-      for (let i = 0; i < this.frames.length; i++) yield [this.frames[i]!, this.jsons[i]]
-      return
-    }
-    const { start, firstSeq, contents, terminal } = this.compacted
-    if (start) yield [start, undefined]
-    const ids = { messageId: terminal.messageId!, conversationId: terminal.conversationId! }
-    for (let i = 0; i < contents.length; i++) yield [build.delta(ids, firstSeq + i, contents[i]!), undefined]
-    yield [terminal, undefined]
+    this.dropped++
   }
 
   /**
@@ -89,16 +73,16 @@ export class AnswerLog {
    * frames until the terminal one. `ok` is false when frames after `lastSeq` were already dropped.
    */
   subscribe(subscriber: Subscriber, lastSeq = -1): ReplayResult {
-    const first = this.compacted ? { seq: this.compacted.firstSeq } : this.frames[0]
-    if (this.dropped > 0 && (lastSeq === -1 || (first?.seq ?? Infinity) > lastSeq + 1)) {
-      return { ok: false, detach: () => {} }
+    if (this.dropped > 0 && (lastSeq === -1 || this.firstSeq > lastSeq + 1)) return { ok: false, detach: detached }
+    if (this.start && lastSeq < 0) subscriber(this.start)
+    for (let i = Math.max(0, lastSeq + 1 - this.firstSeq); i < this.entries.length; i++) {
+      const entry = this.entries[i]!
+      subscriber(typeof entry === 'string' ? build.delta(this.ids!, this.firstSeq + i, entry) : entry)
     }
-    for (const [frame, json] of this.stored()) {
-      if (frame.type === 'chat_start' && lastSeq >= 0) continue
-      if (frame.seq !== undefined && frame.seq <= lastSeq) continue
-      subscriber(frame, json)
+    if (this.terminal) {
+      subscriber(this.terminal)
+      return { ok: true, detach: detached }
     }
-    if (this.ended) return { ok: true, detach: () => {} }
     this.subscribers.add(subscriber)
     this.onSubscribersChanged(this.subscribers.size)
     return {

@@ -2,7 +2,7 @@
 import { AnswerLog, type ReplayResult, type Subscriber } from './answer-log.js'
 import type { Coordinator } from './coordinator.js'
 import { DeltaCoalescer } from './delta-coalescer.js'
-import { frames, type AnswerIds, type ServerFrame, type ToolEvent } from '../protocol/frames.js'
+import { deltaJson, deltaJsonPrefix, frames, type AnswerIds, type ServerFrame, type ToolEvent } from '../protocol/frames.js'
 
 export type CancelReason = 'cancelled' | 'abandoned' | 'slow_consumer' | 'shutdown'
 
@@ -47,7 +47,11 @@ export class Answer implements AnswerView {
     deltaCoalesceMs = 0,
   ) {
     this.log = new AnswerLog(logMaxFrames, (count) => this.onSubscribers(count))
-    this.coalescer = new DeltaCoalescer(deltaCoalesceMs, (text) => this.emit(frames.delta(this.ids, this.nextSeq++, text)))
+    const prefix = deltaJsonPrefix(ids)
+    this.coalescer = new DeltaCoalescer(deltaCoalesceMs, (text) => {
+      const seq = this.nextSeq++
+      this.emit(frames.delta(ids, seq, text), deltaJson(prefix, seq, text))
+    })
     this.done = new Promise((resolve) => (this.resolveDone = resolve))
   }
 
@@ -74,8 +78,7 @@ export class Answer implements AnswerView {
   }
 
   /** Appends a frame to the local log and, in order, to the shared one; its JSON is made once for all. */
-  emit(frame: ServerFrame): void {
-    const json = JSON.stringify(frame)
+  emit(frame: ServerFrame, json = JSON.stringify(frame)): void {
     this.coordinator.append(this.ids.messageId, this.frameIndex++, frame, json)
     this.log.append(frame, json)
   }

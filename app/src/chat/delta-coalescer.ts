@@ -15,8 +15,8 @@ export interface CoalescerClock {
   now(): number
   /** Runs `fn` after `ms` milliseconds. */
   after(ms: number, fn: () => void): () => void
-  /** Runs `fn` once the current callback (one upstream read: every token in it) returned (a microtask). */
-  soon(fn: () => void): () => void
+  /** Runs `fn` once the current callback (one upstream read: every token in it) returned (a microtask); not cancellable. */
+  soon(fn: () => void): void
 }
 
 export const systemClock: CoalescerClock = {
@@ -25,20 +25,30 @@ export const systemClock: CoalescerClock = {
     const timer = setTimeout(fn, ms)
     return () => clearTimeout(timer)
   },
-  soon(fn) {
-    let cancelled = false
-    queueMicrotask(() => cancelled || fn())
-    return () => (cancelled = true)
-  },
+  soon: queueMicrotask,
 }
 
 export class DeltaCoalescer {
   private pending = ''
   private lastSentAt = Number.NEGATIVE_INFINITY
   private started = false
-  private cancelScheduled: (() => void) | undefined
-  private readonly onScheduled = () => {
-    this.cancelScheduled = undefined
+  /** A microtask is due (`soon`) or a timer is set (its cancel function). */
+  private scheduled: 'soon' | (() => void) | undefined
+  /**
+   * Microtasks queued but made moot by a flush (they cannot be cancelled): they run first (in order), and only
+   * count down. Nothing per token is allocated for the common case, a token per read.
+   */
+  private mootSoons = 0
+  private readonly onSoon = () => {
+    if (this.mootSoons > 0) {
+      this.mootSoons--
+      return
+    }
+    this.scheduled = undefined
+    this.flush()
+  }
+  private readonly onTimer = () => {
+    this.scheduled = undefined
     this.flush()
   }
 
@@ -56,15 +66,20 @@ export class DeltaCoalescer {
     }
     this.pending += text
     if (this.pending.length >= MAX_DELTA_CHARS) return this.flush()
-    if (this.cancelScheduled) return
+    if (this.scheduled) return
     const wait = this.lastSentAt + this.windowMs - this.clock.now()
-    this.cancelScheduled = wait > 0 ? this.clock.after(wait, this.onScheduled) : this.clock.soon(this.onScheduled)
+    if (wait > 0) this.scheduled = this.clock.after(wait, this.onTimer)
+    else {
+      this.scheduled = 'soon'
+      this.clock.soon(this.onSoon)
+    }
   }
 
   /** Sends what is pending now (before the answer's terminal frame). */
   flush(): void {
-    this.cancelScheduled?.()
-    this.cancelScheduled = undefined
+    if (this.scheduled === 'soon') this.mootSoons++
+    else this.scheduled?.()
+    this.scheduled = undefined
     if (this.pending === '') return
     const text = this.pending
     this.pending = ''

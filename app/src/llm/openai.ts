@@ -74,10 +74,12 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
         clearTimeout(timer)
         timer = setTimeout(() => abort(new TimeoutSignal('idle')), settings.idleTimeoutMs)
       }
+      // The step's text is only needed to answer tool calls; the answer keeps its own.
+      const keepText = options.tools !== undefined
       const onToken = (text: string) => {
         onActivity()
         emitted.any = true
-        state.text += text
+        if (keepText) state.text += text
         options.onDelta(text)
       }
       const parser = createSseParser((data) => readChunk(data, state, onToken, onActivity))
@@ -165,7 +167,7 @@ interface ChunkState {
   finishReason: string | undefined
   usage: Usage | undefined
   done: boolean
-  /** This step's text, for the assistant message that carries its tool calls. */
+  /** This step's text, for the assistant message that carries its tool calls (kept only when tools were offered). */
   text: string
   tools: ToolAccumulator
   /** The stream's text chunk around its text, once one was parsed: later ones skip JSON.parse (content-chunk.ts). */

@@ -30,8 +30,23 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       mixin: traceLogFields,
       hooks: { logMethod: shapeErrorsForErrorReporting },
     },
-    destination ?? pino.destination({ sync: false }),
+    destination ?? stdoutDestination(),
   )
+}
+
+/**
+ * stdout through pino's own asynchronous sonic-boom (flushed on exit as before), given each line as bytes. In
+ * its text mode sonic-boom appends a line to the pending text and then measures the bytes of all of it, which
+ * copies the whole pending text (up to 16 KB) for every line logged while a write is in flight: a burst of
+ * 2000 connections left 36 MB of such copies (docs/benchmarks.md, Round 7). Bytes are counted, not copied.
+ */
+function stdoutDestination(): pino.DestinationStream & { flush(cb?: (err?: Error) => unknown): void } {
+  const boom = pino.destination({ sync: false, contentMode: 'buffer' })
+  return {
+    // Called through `boom` each time: on EPIPE pino replaces boom.write with a no-op.
+    write: (line: string) => boom.write(Buffer.from(line) as unknown as string),
+    flush: (cb) => boom.flush(cb),
+  }
 }
 
 /** Keys whose values are masked, wherever they are in a logged object. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CLIENT_MESSAGE_TYPES, clientMessageSchema, parseClientMessage } from './frames.js'
+import { CLIENT_MESSAGE_TYPES, clientMessageSchema, deltaJson, deltaJsonPrefix, frames, parseClientMessage } from './frames.js'
 
 const schema = clientMessageSchema(1000)
 
@@ -80,5 +80,21 @@ describe('the editor state on a chat frame', () => {
       ok: false,
       error: 'Invalid chat message: metadata.code must be at most 10 characters',
     })
+  })
+})
+
+describe('deltaJson', () => {
+  it('is byte for byte JSON.stringify of the delta frame, for any ids and text', () => {
+    const next = random(7)
+    // Quotes, backslashes, controls, non-ASCII, an emoji and lone surrogates: everything JSON escapes or keeps.
+    const alphabet = ['a', ' ', '"', '\\', '\n', '\t', '\u0000', '\u001f', 'é', '中', '😀', '\ud800', '\udfff', '</script>', '\u2028']
+    const text = () => Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')
+    for (let i = 0; i < 500; i++) {
+      const ids = { messageId: `m-${i}.x:${text().length}`, conversationId: `c_${i}` }
+      const prefix = deltaJsonPrefix(ids)
+      const seq = Math.floor(next() * 100_000)
+      const content = text()
+      expect(deltaJson(prefix, seq, content)).toBe(JSON.stringify(frames.delta(ids, seq, content)))
+    }
   })
 })

@@ -89,6 +89,16 @@ export const frames = {
   slowConsumer: (ids: AnswerIds): ServerFrame => ({ type: 'error', code: 'slow_consumer', error: 'You are not reading fast enough; this answer was cancelled', ...ids }),
 }
 
+/**
+ * A delta's JSON is the answer's part (type and ids, made once per answer by `deltaJsonPrefix`), its seq and its
+ * content: the same bytes as JSON.stringify(frames.delta(...)), without serializing the ids per token.
+ */
+export function deltaJsonPrefix(ids: AnswerIds): string {
+  return `${JSON.stringify({ type: 'chat_delta', ...ids }).slice(0, -1)},"seq":`
+}
+
+export const deltaJson = (prefix: string, seq: number, content: string): string => `${prefix}${seq},"content":${JSON.stringify(content)}}`
+
 /** A frame that ends an answer: nothing follows it. */
 export function isTerminal(frame: ServerFrame): boolean {
   return frame.type === 'chat_complete' || (frame.type === 'error' && frame.messageId !== undefined)

@@ -1,7 +1,7 @@
 /**
  * Relay benchmark: answers streamed from the local fake upstream to many concurrent sockets, for this server
  * (compiled, with validation, logging, metrics, history, resume, limits and Redis on) and two baselines run
- * in the same invocation, rounds alternating between the three:
+ * in the same invocation, each round running every server once in a shuffled order (the same orders every time):
  *   - sdk:  the plain design a team would write (`ws` + the openai SDK), bench/baseline-server.js
  *   - bare: the leanest hand-written relay (node:http + `ws` + a node:http upstream, a minimal SSE split,
  *           one send per token), bench/bare-relay-server.js
@@ -19,11 +19,13 @@
  *   BENCH_CLIENTS=100 BENCH_ROUNDS=5 BENCH_WORKLOADS=saturation npm run bench
  *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes a .cpuprofile of this server; see bench/profile-summary.ts)
  *   BENCH_BEFORE_ENTRY=<copy of an earlier dist>/main.js npm run bench   (that build as a fourth server, same
- *       settings, in the same alternation: before/after in one invocation, a column "server/before")
+ *       settings, in the same rounds: before/after in one invocation, a column "server/before")
  *   BENCH_BEFORE_ENTRY=dist/main.js BENCH_BEFORE_ENV='{"KNOWLEDGE_ENABLED":"false"}' npm run bench
  *       (the same build with some settings changed, e.g. what grounding costs, or NODE_OPTIONS)
  */
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
@@ -243,8 +245,30 @@ async function round(server: Server, fake: FakeOpenAi, tag: string, chats: numbe
   return result
 }
 
-/** Rounds alternate between the servers (and which goes first), so drift on a shared machine hits all alike. */
-async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, chats: number, paceMs: number): Promise<RoundResult[]> {
+/** A small deterministic generator: the same orders in every invocation with the same number of rounds. */
+function seededRandom(seed: number): () => number {
+  let state = (seed * 2654435761) >>> 0
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+}
+
+function shuffled(items: number[], random: () => number): number[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+/**
+ * Every round runs each server once, in an order shuffled per round, so drift on a shared machine hits all alike.
+ * Alternating a fixed order (forward, then backward) left each server always next to the same one: two identical
+ * builds measured x1.15-x1.27 apart depending on their slot (the one next to the sdk baseline paid more).
+ */
+async function inRounds(servers: Server[], fake: FakeOpenAi, workload: string, chats: number, paceMs: number): Promise<RoundResult[]> {
   const totals = servers.map(emptyResult)
   for (const server of servers) {
     // A whole round, unmeasured: one question per socket left this server's first measured round ~30 % above
@@ -255,9 +279,9 @@ async function alternate(servers: Server[], fake: FakeOpenAi, workload: string, 
     const total = perAnswer.reduce((sum, [, n]) => sum + n, 0)
     warmupSent.set(workload, `${total.toFixed(2)} commands sent (MONITOR, warm-up round: ${perAnswer.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')})`)
   }
+  const random = seededRandom(ROUNDS)
   for (let r = 0; r < ROUNDS; r++) {
-    const order = servers.map((_, i) => (r % 2 === 0 ? i : servers.length - 1 - i))
-    for (const i of order) {
+    for (const i of shuffled(servers.map((_, i) => i), random)) {
       const result = await round(servers[i]!, fake, `${workload}-${servers[i]!.name}-r${r}`, chats, paceMs)
       const total = totals[i]!
       total.cpuMs += result.cpuMs
@@ -385,6 +409,18 @@ async function printProtocols(server: Server, fake: FakeOpenAi): Promise<void> {
   }
 }
 
+/**
+ * BENCH_PIN=1, with two cores or more: this process (the clients and the fake upstream) runs on CPU 0 and every
+ * server, all its threads, on CPU 1. Off by default: pinned, identical builds still measured x1.27 apart in a
+ * fixed order (the order was the cause, see inRounds), and a pinned server cannot escape other work on its
+ * core, which made paced tails noisier.
+ */
+function pinCpus(pids: number[]): void {
+  if (process.env.BENCH_PIN !== '1' || availableParallelism() < 2) return
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
+  for (const pid of pids) execFileSync('taskset', ['-a', '-p', '-c', '1', String(pid)], { stdio: 'ignore' })
+}
+
 async function main() {
   // Before any server starts, so nothing else competes for the CPU it measures.
   for (const line of await groundingReport()) console.log(line)
@@ -411,6 +447,7 @@ async function main() {
     startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
     ...(BEFORE_ENTRY ? [startProcess({ ...ourEnv, ...BEFORE_ENV }, BEFORE_ENTRY)] : []),
   ])
+  pinCpus(started.map((s) => s.child.pid!))
   const servers: Server[] = [
     { name: 'server', process: started[0], ...(redis ? { redis: new Redis(redis.url, { lazyConnect: false }) } : {}) },
     { name: 'sdk', process: { ...started[1], ws: `ws://127.0.0.1:${started[1].port}/` } },
@@ -419,7 +456,7 @@ async function main() {
   ]
   try {
     console.log(
-      `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (alternating), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
+      `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (every server once per round, shuffled${process.env.BENCH_PIN === '1' ? '; servers on CPU 1, clients on CPU 0' : ''}), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
         `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}, ` +
         `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}, node flags: ${ourEnv.NODE_OPTIONS ?? 'none'}`,
     )
@@ -434,7 +471,7 @@ async function main() {
       figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })
     }
     if (WORKLOADS.has('saturation')) {
-      const saturation = await alternate(servers, fake, 'saturation', SATURATION_CHATS, 0)
+      const saturation = await inRounds(servers, fake, 'saturation', SATURATION_CHATS, 0)
       printRedisCalls('saturation', saturation[0]!)
       printRoundRatios(servers, 'saturation', saturation)
       figures.push(
@@ -448,7 +485,7 @@ async function main() {
       )
     }
     if (WORKLOADS.has('paced')) {
-      const paced = await alternate(servers, fake, 'paced', PACED_CHATS, PACE_MS)
+      const paced = await inRounds(servers, fake, 'paced', PACED_CHATS, PACE_MS)
       printRedisCalls('paced', paced[0]!)
       printRoundRatios(servers, 'paced', paced)
       figures.push(

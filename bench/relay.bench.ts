@@ -411,9 +411,9 @@ async function printProtocols(server: Server, fake: FakeOpenAi): Promise<void> {
 
 /**
  * BENCH_PIN=1, with two cores or more: this process (the clients and the fake upstream) runs on CPU 0 and every
- * server, all its threads, on CPU 1. Off by default: pinned, identical builds still measured x1.27 apart in a
- * fixed order (the order was the cause, see inRounds), and a pinned server cannot escape other work on its
- * core, which made paced tails noisier.
+ * server, all its threads, on CPU 1. Use it for before/after: two identical builds read x0.93 apart pinned (in
+ * shuffled rounds) but x1.09 unpinned, the first slot higher, and x1.27 pinned in the old fixed order. Off by
+ * default, as the chart's runs have been: a pinned server cannot escape other work on its core.
  */
 function pinCpus(pids: number[]): void {
   if (process.env.BENCH_PIN !== '1' || availableParallelism() < 2) return

@@ -36,6 +36,16 @@ describe('buildSearchIndex', () => {
     expect(index.search('mint more of my token', 40)).toBe(first)
     expect(index.search('mint more of my token', 3)).toEqual(first.slice(0, 3))
   })
+
+  it("keeps a question's hits while 500 other conversations ask theirs, so its follow-up does not search it again", () => {
+    const asked = index.search('transfer hbar between two accounts', 40)
+    // Each conversation's question, and its previous turn looked up again as the follow-up's recent turn.
+    for (let n = 0; n < 500; n++) {
+      index.search(`${questions[n % questions.length]!} conversation${n}`, 40)
+      if (n > 0) index.search(`${questions[(n - 1) % questions.length]!} conversation${n - 1}`, 40)
+    }
+    expect(index.search('transfer hbar between two accounts', 40)).toBe(asked)
+  })
 })
 
 describe('boundedQuery', () => {

@@ -23,7 +23,7 @@ export interface SearchIndex {
 }
 
 export interface SearchIndexOptions {
-  /** Entries of the query and the word cache (default 512 queries, 2048 words); 0 turns both off. */
+  /** Entries of the query and the word cache (default 2048 queries, 2048 words); 0 turns both off. */
   cacheSize?: number
 }
 
@@ -40,7 +40,12 @@ const ALL_DIGITS = /^\d+$/
 const HAS_DIGIT = /\d/
 /** Hits kept per cached query: what rank() asks for. */
 const CACHED_HITS = 40
-const DEFAULT_CACHE_SIZE = 512
+/**
+ * Queries whose hits are kept. A recent turn is looked up here when its conversation asks again, so the cache
+ * must outlive every other conversation's question in between: at 512, 200 busy conversations pushed a turn out
+ * before its follow-up and every follow-up searched three times (docs/knowledge.md). About 1.5 KB a query.
+ */
+const DEFAULT_CACHE_SIZE = 2048
 /** Distinct words whose hits are kept: a developer vocabulary is a few thousand words, the common ones say most. */
 const DEFAULT_WORD_CACHE = 2048
 

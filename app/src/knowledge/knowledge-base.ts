@@ -11,7 +11,7 @@ import { type ApiNames } from './api-names.js'
 import { readGuides, type Guide, type SdkLanguage } from './guide-file.js'
 import { type Passage } from './passages.js'
 import { createLru } from './lru.js'
-import { type Hit, type SearchIndex } from './search-index.js'
+import { type Hit, type RankedDocs, type SearchIndex } from './search-index.js'
 
 export const REBUILD_COMMAND = 'npm run knowledge:build'
 
@@ -179,56 +179,79 @@ function mergeChecks(...checks: ApiCheck[]): ApiCheck {
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
 
 /**
- * Per index, a score and a seen mark per passage, reused by every ranking (rankings run one at a time, synchronously)
- * instead of a Map per question; the entries a ranking touched are cleared after it.
+ * Per index, a score and a seen mark per passage and the passages found, reused by every ranking (rankings run one
+ * at a time, synchronously) instead of a Map and a Hit object per passage; the entries a ranking touched are
+ * cleared after it.
  */
-const rankScratch = new WeakMap<SearchIndex, { scores: Float64Array; seen: Uint8Array }>()
+interface RankScratch {
+  scores: Float64Array
+  seen: Uint8Array
+  /** The passages found, in the order they were first found. */
+  found: Int32Array
+}
+const rankScratch = new WeakMap<SearchIndex, RankScratch>()
+
+function rankScratchOf(index: SearchIndex): RankScratch {
+  let scratch = rankScratch.get(index)
+  if (!scratch) rankScratch.set(index, (scratch = { scores: new Float64Array(index.size), seen: new Uint8Array(index.size), found: new Int32Array(index.size) }))
+  return scratch
+}
+
+/** Adds a query's hits, times `weight`, to the scratch scores; returns how many passages are found now. */
+function addHits(scratch: RankScratch, found: number, ranked: RankedDocs, weight: number): number {
+  const { scores, seen } = scratch
+  const { docs } = ranked
+  for (let k = 0; k < docs.length; k++) {
+    const doc = docs[k]!
+    if (seen[doc] === 0) {
+      seen[doc] = 1
+      scratch.found[found++] = doc
+    }
+    scores[doc]! += ranked.scores[k]! * weight
+  }
+  return found
+}
 
 /** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
 function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: readonly string[], limit: number): Hit[] {
-  let scratch = rankScratch.get(index)
-  if (!scratch) rankScratch.set(index, (scratch = { scores: new Float64Array(index.size), seen: new Uint8Array(index.size) }))
-  const { scores, seen } = scratch
-  // Passages in the order they were first found: the sort below is stable, so ties keep that order.
-  const found: Hit[] = []
-  const add = (hits: readonly Hit[], weight: number) => {
-    for (const hit of hits) {
-      if (seen[hit.doc] === 0) {
-        seen[hit.doc] = 1
-        found.push(hit)
-      }
-      scores[hit.doc]! += hit.score * weight
-    }
-  }
-  let ranked: Hit[]
+  const scratch = rankScratchOf(index)
+  const { scores, seen, found } = scratch
+  const { passages } = index
+  let n = 0
   try {
-    add(index.search(question.slice(0, MAX_QUERY_CHARS), 40), 1)
+    n = addHits(scratch, n, index.ranked(question.slice(0, MAX_QUERY_CHARS)), 1)
     // A follow-up ("and how do I pay for it?") leans on the turns before it, weighted down. Each turn is searched
     // alone and as it was when it was the question, so its hits are the ones cached then: no search of its own.
-    for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) add(index.search(turn.slice(0, MAX_QUERY_CHARS), 40), RECENT_WEIGHT)
-    ranked = found.map((hit) => ({ passage: hit.passage, score: scores[hit.doc]!, doc: hit.doc })).sort((a, b) => b.score - a.score)
+    for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) n = addHits(scratch, n, index.ranked(turn.slice(0, MAX_QUERY_CHARS)), RECENT_WEIGHT)
+    // Positions in `found`, best first; the sort is stable, so ties keep the order the passages were found in.
+    const byScore = (a: number, b: number) => scores[found[b]!]! - scores[found[a]!]!
+    const order = Array.from({ length: n }, (_, i) => i).sort(byScore)
+    // A class named exactly in the question is wanted: its entry goes right after the best hit.
+    const top = n > 0 ? scores[found[order[0]!]!]! : 0
+    const named = new Set((question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? []).filter((word) => names.hasClass(word)))
+    if (named.size > 0) {
+      for (const i of order) {
+        const doc = found[i]!
+        const passage = passages[doc]!
+        if (passage.kind === 'api' && named.has(passage.sourceId) && scores[doc]! < top) scores[doc] = top * 0.999
+      }
+      order.sort(byScore)
+    }
+    const out: Hit[] = []
+    for (const i of order) {
+      const doc = found[i]!
+      const passage = passages[doc]!
+      let same = 0
+      for (const hit of out) if (hit.passage.kind === passage.kind && hit.passage.sourceId === passage.sourceId) same++
+      if (same >= MAX_PER_SOURCE) continue
+      out.push({ passage, score: scores[doc]!, doc })
+      if (out.length >= limit) break
+    }
+    return out
   } finally {
-    for (const hit of found) {
-      scores[hit.doc] = 0
-      seen[hit.doc] = 0
+    for (let i = 0; i < n; i++) {
+      scores[found[i]!] = 0
+      seen[found[i]!] = 0
     }
   }
-  // A class named exactly in the question is wanted: its entry goes right after the best hit.
-  const top = ranked[0]?.score ?? 0
-  const named = new Set((question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? []).filter((word) => names.hasClass(word)))
-  if (named.size > 0) {
-    for (const entry of ranked) if (entry.passage.kind === 'api' && named.has(entry.passage.sourceId) && entry.score < top) entry.score = top * 0.999
-    ranked.sort((a, b) => b.score - a.score)
-  }
-  const perSource = { guide: new Map<string, number>(), api: new Map<string, number>() }
-  const out: Hit[] = []
-  for (const hit of ranked) {
-    const counts = perSource[hit.passage.kind]
-    const n = counts.get(hit.passage.sourceId) ?? 0
-    if (n >= MAX_PER_SOURCE) continue
-    counts.set(hit.passage.sourceId, n + 1)
-    out.push(hit)
-    if (out.length >= limit) break
-  }
-  return out
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseApiIndex } from './api-index.js'
 import { readGuides } from './guide-file.js'
 import { apiPassages, guidePassages } from './passages.js'
-import { buildSearchIndex, MAX_QUERY_WORDS, topIndices } from './search-index.js'
+import { buildSearchIndex, CACHED_HITS, MAX_QUERY_WORDS, topIndices } from './search-index.js'
 import { boundedQuery } from './terms.js'
 
 const dir = fileURLToPath(new URL('../../../knowledge/', import.meta.url))
@@ -30,21 +30,23 @@ describe('buildSearchIndex', () => {
     expect(index.search('acc0unts', 5)).toEqual([])
   })
 
-  it('returns the same frozen hits for a repeated query, and a shorter list of them for a smaller limit', () => {
-    const first = index.search('mint more of my token', 40)
-    expect(Object.isFrozen(first)).toBe(true)
-    expect(index.search('mint more of my token', 40)).toBe(first)
-    expect(index.search('mint more of my token', 3)).toEqual(first.slice(0, 3))
+  it('keeps a repeated query\'s ranking (the same object), and search lists its hits, fewer for a smaller limit', () => {
+    const first = index.ranked('mint more of my token')
+    expect(first.docs.length).toBe(CACHED_HITS)
+    expect(index.ranked('mint more of my token')).toBe(first)
+    const hits = index.search('mint more of my token', 40)
+    expect(hits.map((h) => [h.doc, h.score, h.passage])).toEqual([...first.docs].map((doc, k) => [doc, first.scores[k], passages[doc]]))
+    expect(index.search('mint more of my token', 3)).toEqual(hits.slice(0, 3))
   })
 
   it("keeps a question's hits while 500 other conversations ask theirs, so its follow-up does not search it again", () => {
-    const asked = index.search('transfer hbar between two accounts', 40)
+    const asked = index.ranked('transfer hbar between two accounts')
     // Each conversation's question, and its previous turn looked up again as the follow-up's recent turn.
     for (let n = 0; n < 500; n++) {
-      index.search(`${questions[n % questions.length]!} conversation${n}`, 40)
-      if (n > 0) index.search(`${questions[(n - 1) % questions.length]!} conversation${n - 1}`, 40)
+      index.ranked(`${questions[n % questions.length]!} conversation${n}`)
+      if (n > 0) index.ranked(`${questions[(n - 1) % questions.length]!} conversation${n - 1}`)
     }
-    expect(index.search('transfer hbar between two accounts', 40)).toBe(asked)
+    expect(index.ranked('transfer hbar between two accounts')).toBe(asked)
   })
 })
 

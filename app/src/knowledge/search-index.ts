@@ -11,12 +11,21 @@ export interface Hit {
   doc: number
 }
 
+/**
+ * A query's best passages, best first, as two parallel arrays: what the query cache keeps (about 0.5 KB for 40,
+ * where 40 Hit objects were 1.5 KB) and what rank() merges without making an object per hit.
+ */
+export interface RankedDocs {
+  readonly docs: Int32Array
+  readonly scores: Float64Array
+}
+
 export interface SearchIndex {
-  /**
-   * Ranked hits for the first `maxWords` distinct words of the query (MAX_QUERY_WORDS by default); the same frozen
-   * array for the same query while it is cached.
-   */
-  search(query: string, limit: number, maxWords?: number): readonly Hit[]
+  /** Ranked hits for the first `maxWords` distinct words of the query (MAX_QUERY_WORDS by default). */
+  search(query: string, limit: number, maxWords?: number): Hit[]
+  /** The best CACHED_HITS of `search`, compact; the same object for the same query while it is cached. */
+  ranked(query: string, maxWords?: number): RankedDocs
+  readonly passages: readonly Passage[]
   /** The same ranking from one MiniSearch query over all the words, uncached: the reference `search` must equal. */
   searchWhole(query: string, limit: number, maxWords?: number): Hit[]
   readonly size: number
@@ -38,12 +47,12 @@ const GUIDE_BOOST = 1.6
 export const MAX_QUERY_WORDS = 24
 const ALL_DIGITS = /^\d+$/
 const HAS_DIGIT = /\d/
-/** Hits kept per cached query: what rank() asks for. */
-const CACHED_HITS = 40
+/** Hits kept per cached query: what rank() merges. */
+export const CACHED_HITS = 40
 /**
  * Queries whose hits are kept. A recent turn is looked up here when its conversation asks again, so the cache
  * must outlive every other conversation's question in between: at 512, 200 busy conversations pushed a turn out
- * before its follow-up and every follow-up searched three times (docs/knowledge.md). About 1.5 KB a query.
+ * before its follow-up and every follow-up searched three times (docs/knowledge.md). About 0.7 KB a query.
  */
 const DEFAULT_CACHE_SIZE = 2048
 /** Distinct words whose hits are kept: a developer vocabulary is a few thousand words, the common ones say most. */
@@ -85,32 +94,42 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
   mini.addAll(passages)
   const indexOf = new Map(passages.map((p, n) => [p.id, n]))
   const words = createLru<string, WordHits>(options.cacheSize ?? DEFAULT_WORD_CACHE)
-  const queries = createLru<string, readonly Hit[]>(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+  const queries = createLru<string, RankedDocs>(options.cacheSize ?? DEFAULT_CACHE_SIZE)
   const scratch = createScratch(passages.length)
+  /** Every term a word's hits name, numbered once per index: a query then marks its terms in typed arrays, not a Map. */
+  const termNumbers = new Map<string, number>()
+  const termNumber = (term: string) => termNumbers.get(term) ?? termNumbers.set(term, termNumbers.size).size - 1
 
   /** One word's hits, from the cache or from the index. */
   function hitsOfWord(word: string): WordHits {
     let hits = words.get(word)
     if (!hits) {
-      hits = wordHits(mini.search(word), indexOf)
+      hits = wordHits(mini.search(word), indexOf, termNumber)
       words.set(word, hits)
     }
     return hits
   }
 
+  /** The best `keep` (at least CACHED_HITS) for the query, cached. */
+  function rankedDocs(query: string, keep: number, maxWords: number): RankedDocs {
+    const bounded = boundedQuery(query, maxWords)
+    if (keep <= CACHED_HITS) {
+      const cached = queries.get(bounded)
+      if (cached) return cached
+    }
+    const ranked = combine(bounded ? bounded.split(' ').map(hitsOfWord) : [], Math.max(keep, CACHED_HITS), scratch, termNumbers.size)
+    queries.set(bounded, ranked)
+    return ranked
+  }
+
   return {
     size: passages.length,
+    passages,
     search(query, limit, maxWords = MAX_QUERY_WORDS) {
-      const bounded = boundedQuery(query, maxWords)
-      if (limit <= CACHED_HITS) {
-        const cached = queries.get(bounded)
-        if (cached) return limit < cached.length ? cached.slice(0, limit) : cached
-      }
-      const ranked = combine(bounded ? bounded.split(' ').map(hitsOfWord) : [], passages, Math.max(limit, CACHED_HITS), scratch)
-      const hits = Object.freeze(ranked)
-      queries.set(bounded, hits)
-      return limit < hits.length ? hits.slice(0, limit) : hits
+      const { docs, scores } = rankedDocs(query, limit, maxWords)
+      return Array.from({ length: Math.min(limit, docs.length) }, (_, k) => ({ passage: passages[docs[k]!]!, score: scores[k]!, doc: docs[k]! }))
     },
+    ranked: (query, maxWords = MAX_QUERY_WORDS) => rankedDocs(query, CACHED_HITS, maxWords),
     searchWhole(query, limit, maxWords = MAX_QUERY_WORDS) {
       return mini
         .search(boundedQuery(query, maxWords))
@@ -122,16 +141,17 @@ export function buildSearchIndex(passages: Passage[], options: SearchIndexOption
 
 /**
  * One word's matches as MiniSearch scored them, kept compact: the passages (by index), each one's score before
- * MiniSearch multiplies it by the number of query terms matched, and which of the word's terms matched (a bit each).
+ * MiniSearch multiplies it by the number of query terms matched, and which of the word's terms matched (a bit each;
+ * `terms` holds each bit's term by its number in the index).
  */
 interface WordHits {
   docs: Int32Array
   raw: Float64Array
-  terms: string[]
+  terms: Int32Array
   masks: Uint32Array
 }
 
-function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHits {
+function wordHits(results: SearchResult[], indexOf: Map<string, number>, termNumber: (term: string) => number): WordHits {
   const terms: string[] = []
   const docs = new Int32Array(results.length)
   const raw = new Float64Array(results.length)
@@ -147,7 +167,7 @@ function wordHits(results: SearchResult[], indexOf: Map<string, number>): WordHi
     }
     masks[k] = mask
   }
-  return { docs, raw, terms, masks }
+  return { docs, raw, terms: Int32Array.from(terms, termNumber), masks }
 }
 
 /**
@@ -162,6 +182,10 @@ interface Scratch {
   touched: Int32Array
   finals: Float64Array
   select: Float64Array
+  /** Per term number: its bit in this query (valid where `stamps` holds this query's stamp). Grown with the terms. */
+  bits: Int32Array
+  stamps: Uint32Array
+  stamp: number
 }
 
 function createScratch(passages: number): Scratch {
@@ -171,7 +195,35 @@ function createScratch(passages: number): Scratch {
     touched: new Int32Array(passages),
     finals: new Float64Array(passages),
     select: new Float64Array(passages),
+    bits: new Int32Array(0),
+    stamps: new Uint32Array(0),
+    stamp: 0,
   }
+}
+
+/** Numbers the query's distinct terms 0, 1, ... in `scratch.bits`, by a fresh stamp (no clearing); returns how many. */
+function numberTerms(perWord: WordHits[], scratch: Scratch, termCount: number): number {
+  if (scratch.stamps.length < termCount) {
+    const size = Math.max(termCount, scratch.stamps.length * 2, 1024)
+    scratch.bits = new Int32Array(size)
+    scratch.stamps = new Uint32Array(size)
+    scratch.stamp = 0
+  }
+  if (scratch.stamp === 0xffffffff) {
+    scratch.stamps.fill(0)
+    scratch.stamp = 0
+  }
+  const stamp = ++scratch.stamp
+  const { bits, stamps } = scratch
+  let distinct = 0
+  for (const word of perWord) {
+    for (const term of word.terms) {
+      if (stamps[term] === stamp) continue
+      stamps[term] = stamp
+      bits[term] = distinct++
+    }
+  }
+  return distinct
 }
 
 /**
@@ -179,22 +231,21 @@ function createScratch(passages: number): Scratch {
  * the words' scores, times the number of distinct query terms it matched. Searching word by word gives the same
  * ranking and lets every word's work be reused by the next question that says it.
  */
-function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch: Scratch): Hit[] {
-  const termIds = new Map<string, number>()
-  for (const word of perWord) for (const term of word.terms) if (!termIds.has(term)) termIds.set(term, termIds.size)
-  const chunks = Math.max(1, Math.ceil(termIds.size / 32))
-  if (scratch.matched.length < passages.length * chunks) scratch.matched = new Uint32Array(passages.length * chunks)
-  const { score, matched, touched } = scratch
+function combine(perWord: WordHits[], keep: number, scratch: Scratch, termCount: number): RankedDocs {
+  const chunks = Math.max(1, Math.ceil(numberTerms(perWord, scratch, termCount) / 32))
+  const size = scratch.score.length
+  if (scratch.matched.length < size * chunks) scratch.matched = new Uint32Array(size * chunks)
+  const { score, matched, touched, bits } = scratch
   let n = 0
   for (const word of perWord) {
-    const ids = word.terms.map((term) => termIds.get(term)!)
+    const ids = word.terms
     for (let k = 0; k < word.docs.length; k++) {
       const doc = word.docs[k]!
       if (score[doc] === 0) touched[n++] = doc
       score[doc] = score[doc]! + word.raw[k]!
       for (let mask = word.masks[k]!, bit = 0; mask !== 0; mask >>>= 1, bit++) {
         if ((mask & 1) === 0) continue
-        const id = ids[bit]!
+        const id = bits[ids[bit]!]!
         const at = doc * chunks + (id >> 5)
         matched[at] = matched[at]! | (1 << (id & 31))
       }
@@ -211,16 +262,22 @@ function combine(perWord: WordHits[], passages: Passage[], keep: number, scratch
     finals[i] = score[doc]! * (quality || 1)
     score[doc] = 0
   }
-  return best(touched, n, finals, passages, keep, scratch)
+  return best(touched, n, finals, keep, scratch)
 }
 
 /**
  * The best `keep` of the touched passages by final score, as a stable sort would order them (ties keep the order
- * the words found them in): the keep-th score is found by selection, then only the kept are sorted, and objects
- * are made only for them.
+ * the words found them in): the keep-th score is found by selection, then only the kept are sorted.
  */
-function best(touched: Int32Array, n: number, finals: Float64Array, passages: Passage[], keep: number, scratch: Scratch): Hit[] {
-  return topIndices(finals, n, keep, scratch.select).map((i) => ({ passage: passages[touched[i]!]!, score: finals[i]!, doc: touched[i]! }))
+function best(touched: Int32Array, n: number, finals: Float64Array, keep: number, scratch: Scratch): RankedDocs {
+  const kept = topIndices(finals, n, keep, scratch.select)
+  const docs = new Int32Array(kept.length)
+  const scores = new Float64Array(kept.length)
+  for (let k = 0; k < kept.length; k++) {
+    docs[k] = touched[kept[k]!]!
+    scores[k] = finals[kept[k]!]!
+  }
+  return { docs, scores }
 }
 
 /** Indices of the `keep` largest of the first `n` values, largest first, ties in index order: a stable sort's first `keep`. */

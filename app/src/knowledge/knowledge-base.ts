@@ -11,7 +11,7 @@ import { type ApiNames } from './api-names.js'
 import { readGuides, type Guide, type SdkLanguage } from './guide-file.js'
 import { type Passage } from './passages.js'
 import { createLru } from './lru.js'
-import { type Hit, type RankedDocs, type SearchIndex } from './search-index.js'
+import { descending, type Hit, type RankedDocs, type SearchIndex } from './search-index.js'
 
 export const REBUILD_COMMAND = 'npm run knowledge:build'
 
@@ -224,7 +224,7 @@ function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns
     // alone and as it was when it was the question, so its hits are the ones cached then: no search of its own.
     for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) n = addHits(scratch, n, index.ranked(turn.slice(0, MAX_QUERY_CHARS)), RECENT_WEIGHT)
     // Positions in `found`, best first; the sort is stable, so ties keep the order the passages were found in.
-    const byScore = (a: number, b: number) => scores[found[b]!]! - scores[found[a]!]!
+    const byScore = (a: number, b: number) => descending(scores[found[a]!]!, scores[found[b]!]!)
     const order = Array.from({ length: n }, (_, i) => i).sort(byScore)
     // A class named exactly in the question is wanted: its entry goes right after the best hit.
     const top = n > 0 ? scores[found[order[0]!]!]! : 0

@@ -22,9 +22,9 @@ async function server(extra: Record<string, string> = {}): Promise<TestServer> {
   return srv
 }
 
-async function ask(srv: TestServer, content: string, messageId: string): Promise<{ frames: ServerFrame[]; metadata: CompleteMetadata; request: FakeOpenAi['requests'][number] }> {
+async function ask(srv: TestServer, content: string, messageId: string, language?: string): Promise<{ frames: ServerFrame[]; metadata: CompleteMetadata; request: FakeOpenAi['requests'][number] }> {
   const socket = await connect(srv.ws)
-  socket.send({ type: 'chat', content, messageId })
+  socket.send({ type: 'chat', content, messageId, ...(language ? { language } : {}) })
   const frames = await socket.answer(messageId)
   socket.close()
   const request = fake.requests.findLast((r) => r.messages.at(-1)?.content === content)!
@@ -48,6 +48,16 @@ describe('grounded model answers', () => {
     expect(metadata.sources![0]).toMatchObject({ id: 'token-associate', kind: 'guide' })
     for (const [n, source] of metadata.sources!.entries()) expect(context.content).toContain(`[${n + 1}] ${source.kind === 'guide' ? `guide "${source.title}"` : `SDK reference: ${source.id}`}`)
     expect(metadata.apiCheck).toEqual({ checked: 0, unknown: [] })
+  })
+
+  it("grounds a Java or Rust editor's question in that SDK's passages, not the JavaScript ones", async () => {
+    const srv = await server()
+    for (const [language, sdk, code] of [['java', 'com.hedera.hashgraph:sdk', 'new TokenCreateTransaction()'], ['rust', 'hiero-sdk', 'TokenCreateTransaction::new()']] as const) {
+      const { metadata, request } = await ask(srv, 'how do I create a fungible token?', `g-lang-${language}`, language)
+      expect(metadata.sources!.length).toBeGreaterThan(0)
+      for (const source of metadata.sources!) expect(source.sdk, `${language}: ${source.id}`).toMatch(new RegExp(`^${sdk} `))
+      expect(request.messages[1]!.content).toContain(code)
+    }
   })
 
   it('checks the SDK names in the model answer and reports the ones that do not exist', async () => {

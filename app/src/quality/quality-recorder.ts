@@ -68,8 +68,9 @@ export function createQualityRecorder(options: QualityRecorderOptions): QualityR
     }),
     knowledge: (knowledge) =>
       Object.assign(Object.create(knowledge) as KnowledgeBase, {
-        retrieve(question: string, recentTurns?: string[], limit?: number) {
-          const passages = knowledge.retrieve(question, recentTurns, limit)
+        retrieve(...args: Parameters<KnowledgeBase['retrieve']>) {
+          // Every argument passed on: the editor's language (the last) picks the SDK the passages come from.
+          const passages = knowledge.retrieve(...args)
           const signals = current()
           if (signals) {
             for (const p of passages) signals.sources.add(`${p.kind}:${p.sourceId}`)

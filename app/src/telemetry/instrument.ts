@@ -215,10 +215,12 @@ export function instrumentKnowledge(knowledge: KnowledgeBase, options: Telemetry
   const { tracer } = options
   if (!tracer) return knowledge
   return Object.assign(Object.create(knowledge) as KnowledgeBase, {
-    retrieve(question: string, recentTurns?: string[], limit?: number) {
-      const span = tracer.start('retrieval', { parent: spanOf(currentScope()), attributes: { 'app.retrieval.recent_turns': recentTurns?.length ?? 0 } })
+    retrieve(...args: Parameters<KnowledgeBase['retrieve']>) {
+      const [, recentTurns, , language] = args
+      const span = tracer.start('retrieval', { parent: spanOf(currentScope()), attributes: { 'app.retrieval.recent_turns': recentTurns?.length ?? 0, ...(language ? { 'app.retrieval.language': language } : {}) } })
       try {
-        const passages = knowledge.retrieve(question, recentTurns, limit)
+        // Every argument passed on: the editor's language (the last) picks the SDK the passages come from.
+        const passages = knowledge.retrieve(...args)
         span.set({ 'app.retrieval.passages': passages.length, 'app.retrieval.sources': [...new Set(passages.map((p) => `${p.kind}:${p.sourceId}`))] })
         return passages
       } finally {

@@ -37,6 +37,11 @@ describe('buildSearchIndex', () => {
     const hits = index.search('mint more of my token', 40)
     expect(hits.map((h) => [h.doc, h.score, h.passage])).toEqual([...first.docs].map((doc, k) => [doc, first.scores[k], passages[doc]]))
     expect(index.search('mint more of my token', 3)).toEqual(hits.slice(0, 3))
+    // A longer listing is ranked apart and leaves the cached ranking (what retrieval merges) as it was.
+    expect(index.search('mint more of my token', 60).slice(0, 40)).toEqual(hits)
+    expect(index.ranked('mint more of my token')).toBe(first)
+    expect(index.search('stake hbar to a node', 60).length).toBeGreaterThan(CACHED_HITS)
+    expect(index.ranked('stake hbar to a node').docs.length).toBe(CACHED_HITS)
   })
 
   it("keeps a question's hits while 500 other conversations ask theirs, so its follow-up does not search it again", () => {

@@ -22,6 +22,13 @@ describe('chooseLanguages', () => {
     expect(mentionedLanguages('which crate do I add')).toEqual(['rust'])
   })
 
+  it('reads the ends of a long paste for language names (where the question is), not its middle', () => {
+    const paste = 'INVALID_SIGNATURE at execute (Executable.js:123)\n'.repeat(4000)
+    expect(mentionedLanguages(`in Java: ${paste}`)).toEqual(['java'])
+    expect(mentionedLanguages(`${paste}how do I fix this in Rust?`)).toEqual(['rust'])
+    expect(mentionedLanguages(`${paste}see com.hedera.hashgraph above${paste}`)).toEqual([])
+  })
+
   it('answers a Go editor from JavaScript with a note, and a missing corpus likewise', () => {
     const go = chooseLanguages('create a token', 'go')
     expect(go.languages).toEqual(['javascript'])

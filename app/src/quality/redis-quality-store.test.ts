@@ -46,6 +46,16 @@ describe('redis quality store', () => {
     expect(rated).toMatchObject({ signals: ['weak_retrieval', 'downvoted'], feedback: { rating: 'down', reason: 'outdated', comment: 'old API' } })
   })
 
+  it('a record of the same id replaces the earlier one, its rating too, as the memory store does', async () => {
+    const [one, two] = pair()
+    await one.record(record('again', Date.now() - 5, 'alice', { sources: ['guide:old'] }))
+    expect(await two.feedback('again', 'alice', { rating: 'down' })).toBe('saved')
+    await two.record(record('again', Date.now(), 'alice', { sources: ['guide:new'] }))
+    const [latest] = await one.recent(60_000)
+    expect(latest).toEqual(record('again', latest!.at, 'alice', { sources: ['guide:new'] }))
+    expect(await one.feedback('again', 'alice', { rating: 'up' })).toBe('saved')
+  })
+
   it('an answer without authentication is rated only without a user, and an empty user id is not "no user"', async () => {
     const [one, two] = pair()
     await one.record(record('anon', Date.now(), undefined))

@@ -16,6 +16,23 @@ export interface RedisConversationOptions {
 }
 
 // Claim only when unowned or already ours, so two users racing for one id cannot both get it.
+// One script per saved turn, where a MULTI of seven commands was nine commands sent: RPUSH and LTRIM of two
+// instances cannot interleave, so no turn is lost to a race; both keys expire with the idle TTL; the owner is
+// returned so the owner's list can be touched. ARGV: maxTurns (0 keeps none), ttl ms, now, then the turns' JSON.
+const APPEND = `
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
+local maxTurns = tonumber(ARGV[1])
+if maxTurns > 0 then redis.call('LTRIM', KEYS[1], -maxTurns, -1) else redis.call('DEL', KEYS[1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[2], 'updatedAt', ARGV[3])
+redis.call('HSETNX', KEYS[2], 'createdAt', ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return redis.call('HGET', KEYS[2], 'owner')`
+
+type Scripted = Redis & {
+  assistantConversationAppend(turnsKey: string, metaKey: string, maxTurns: number, ttlMs: number, at: number, ...turns: string[]): Promise<string | null>
+}
+
 const SET_OWNER = `
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner and owner ~= ARGV[1] then return 0 end
@@ -58,6 +75,9 @@ export function createRedisConversationStore(redis: Redis, options: RedisConvers
   const turnsKey = (id: string) => `${prefix}conv:${id}:turns`
   const metaKey = (id: string) => `${prefix}conv:${id}:meta`
   const userKey = (userId: string) => `${prefix}user:${userId}:conversations`
+  // EVALSHA, with EVAL on NOSCRIPT after a Redis restart.
+  redis.defineCommand('assistantConversationAppend', { numberOfKeys: 2, lua: APPEND })
+  const scripted = redis as Scripted
 
   const touchUserList = async (userId: string, conversationId: string, at: number) => {
     results(
@@ -79,21 +99,7 @@ export function createRedisConversationStore(redis: Redis, options: RedisConvers
     async append(conversationId, turns) {
       if (turns.length === 0) return
       const at = now()
-      const key = turnsKey(conversationId)
-      const tx = redis.multi().rpush(key, ...turns.map((turn) => JSON.stringify(turn)))
-      // One transaction: RPUSH and LTRIM of two instances cannot interleave, so no turn is lost to a race.
-      if (options.maxTurns > 0) tx.ltrim(key, -options.maxTurns, -1)
-      else tx.del(key)
-      const replies = results(
-        await tx
-          .pexpire(key, ttl)
-          .hset(metaKey(conversationId), 'updatedAt', at)
-          .hsetnx(metaKey(conversationId), 'createdAt', at)
-          .pexpire(metaKey(conversationId), ttl)
-          .hget(metaKey(conversationId), 'owner')
-          .exec(),
-      )
-      const owner = replies.at(-1)
+      const owner = await scripted.assistantConversationAppend(turnsKey(conversationId), metaKey(conversationId), Math.max(0, options.maxTurns), ttl, at, ...turns.map((turn) => JSON.stringify(turn)))
       // The owner's list is ordering metadata: a second round trip, only for owned conversations.
       if (typeof owner === 'string') await touchUserList(owner, conversationId, at)
     },

@@ -15,7 +15,6 @@ export interface RedisConversationOptions {
   now?: () => number
 }
 
-// Claim only when unowned or already ours, so two users racing for one id cannot both get it.
 // One script per saved turn, where a MULTI of seven commands was nine commands sent: RPUSH and LTRIM of two
 // instances cannot interleave, so no turn is lost to a race; both keys expire with the idle TTL; the owner is
 // returned so the owner's list can be touched. ARGV: maxTurns (0 keeps none), ttl ms, now, then the turns' JSON.
@@ -33,6 +32,7 @@ type Scripted = Redis & {
   assistantConversationAppend(turnsKey: string, metaKey: string, maxTurns: number, ttlMs: number, at: number, ...turns: string[]): Promise<string | null>
 }
 
+// Claim only when unowned or already ours, so two users racing for one id cannot both get it.
 const SET_OWNER = `
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner and owner ~= ARGV[1] then return 0 end

@@ -304,7 +304,7 @@ export function topIndices(finals: Float64Array, n: number, keep: number, select
 
 /**
  * A comparator's result for scores `a` and `b`, larger first, as -1, 0 or 1: the difference of two doubles is a
- * heap number each comparison, a third of a retrieval's garbage.
+ * heap number each comparison, about a quarter of a retrieval's garbage.
  */
 export function descending(a: number, b: number): number {
   return a > b ? -1 : a < b ? 1 : 0

@@ -110,7 +110,7 @@ export async function compareHttpProtocols(options: ProtocolBenchOptions): Promi
       const result = await round(options, protocols[i]!, `${protocols[i]}-r${r}`)
       totals[i]!.cpuMs += result.cpuMs
       totals[i]!.tokens += result.tokens
-      totals[i]!.latencies.push(...result.latencies)
+      for (const latency of result.latencies) totals[i]!.latencies.push(latency)
     }
   }
   for (const total of totals) total.latencies.sort((a, b) => a - b)

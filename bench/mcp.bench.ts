@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const mode of (r % 2 === 0 ? ['search', 'mcp'] : ['mcp', 'search']) as Mode[]) {
         const result = await round(server.http, mode)
-        totals[mode].latencies.push(...result.latencies)
+        for (const latency of result.latencies) totals[mode].latencies.push(latency)
         totals[mode].seconds += result.seconds
       }
     }

@@ -1,11 +1,23 @@
 /** What a benchmarked process costs, read from /proc (Linux): CPU time used so far and resident memory. */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
 
-/** User + system CPU time the process used since it started, in ms (resolution: one clock tick). */
+/**
+ * CPU time the process's threads have run so far, in ms: the scheduler's own count per thread
+ * (/proc/PID/task/TID/schedstat, in ns), so a round of a few hundred ms is not rounded to clock ticks (10 ms,
+ * several per cent of a round). A thread that already exited is gone from that list; where schedstat is not
+ * available, user + system time from /proc/PID/stat (resolution: one clock tick) is used instead.
+ */
 export function cpuMs(pid: number): number {
+  try {
+    let ns = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6
+  } catch {
+    // A thread ended while being read, or no schedstat: the tick count below.
+  }
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

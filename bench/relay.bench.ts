@@ -17,7 +17,8 @@
  *
  *   npm run bench
  *   BENCH_CLIENTS=100 BENCH_ROUNDS=5 BENCH_WORKLOADS=saturation npm run bench
- *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes a .cpuprofile of this server; see bench/profile-summary.ts)
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench      (writes .cpuprofile files of this server and the bare relay under
+ *       /tmp/prof/server and /tmp/prof/bare; see bench/profile-summary.ts)
  *   BENCH_BEFORE_ENTRY=<copy of an earlier dist>/main.js npm run bench   (that build as a fourth server, same
  *       settings, in the same rounds: before/after in one invocation, a column "server/before")
  *   BENCH_BEFORE_ENTRY=dist/main.js BENCH_BEFORE_ENV='{"KNOWLEDGE_ENABLED":"false"}' npm run bench
@@ -62,6 +63,10 @@ const FIRST_TOKENS = 5
 /** An earlier build of this server (its dist/main.js copied under .bench/, ignored by git and lint, inside the repository so it finds node_modules). */
 const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY ? path.resolve(process.env.BENCH_BEFORE_ENTRY) : undefined
 const BEFORE_ENV = envOverrides(process.env.BENCH_BEFORE_ENV)
+
+function append(to: number[], values: readonly number[]): void {
+  for (const value of values) to.push(value)
+}
 
 /** BENCH_BEFORE_ENV: a JSON object of environment variables (strings) set for the "before" server only. */
 function envOverrides(json: string | undefined): Record<string, string> {
@@ -288,9 +293,10 @@ async function inRounds(servers: Server[], fake: FakeOpenAi, workload: string, c
       total.seconds += result.seconds
       total.tokens += result.tokens
       total.frames += result.frames
-      total.latencies.push(...result.latencies)
-      total.firstLatencies.push(...result.firstLatencies)
-      total.ttft.push(...result.ttft)
+      // Not push(...): 200 clients x 20 chats x 50 tokens is more arguments than a call can take.
+      append(total.latencies, result.latencies)
+      append(total.firstLatencies, result.firstLatencies)
+      append(total.ttft, result.ttft)
       total.answers += result.answers
       total.cpuPerRound.push((result.cpuMs / result.tokens) * 1000)
       for (const [command, calls] of result.redisCalls) total.redisCalls.set(command, (total.redisCalls.get(command) ?? 0) + calls)
@@ -439,12 +445,15 @@ async function main() {
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true })
-  const nodeOptions = [shippedNodeFlags(), PROFILE_DIR ? `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` : ''].filter(Boolean).join(' ')
+  const profileFlags = (name: string) => (PROFILE_DIR ? `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR, name)}` : '')
+  const nodeOptions = [shippedNodeFlags(), profileFlags('server')].filter(Boolean).join(' ')
   if (nodeOptions) ourEnv.NODE_OPTIONS = nodeOptions
+  // The bare relay profiled too: what this server spends beyond it shows as the difference of two profiles.
+  const bareEnv = PROFILE_DIR ? { ...env, NODE_OPTIONS: profileFlags('bare') } : env
   const started = await Promise.all([
     startProcess(ourEnv, buildServer()),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
-    startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
+    startProcess(bareEnv, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
     ...(BEFORE_ENTRY ? [startProcess({ ...ourEnv, ...BEFORE_ENV }, BEFORE_ENTRY)] : []),
   ])
   pinCpus(started.map((s) => s.child.pid!))

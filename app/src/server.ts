@@ -9,12 +9,14 @@ import { BEARER_PROTOCOL } from './guard/credentials.js'
 import type { ConnectionRegistry } from './ops/connections.js'
 import type { ServiceState } from './ops/health.js'
 import type { Metrics } from './ops/metrics.js'
+import { createOriginPolicy } from './ops/origins.js'
 import { serveMetrics } from './ops/metrics-routes.js'
 import { clientMessageSchema } from './protocol/frames.js'
 import { CloseCode } from './protocol/wire.js'
 import { buildServices, type ServerOptions, type Services } from './services.js'
 import { chatSocket, type SocketDeps, type SocketIdentity } from './transport/ws.js'
 import { bindSocket, serveUpgrades } from './transport/ws-upgrade.js'
+import { upgradeGate } from './transport/ws-routes.js'
 
 export type { ServerOptions } from './services.js'
 
@@ -44,8 +46,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const server: ServerType = createAdaptorServer({ fetch: app.fetch })
   const socketDeps = socketDepsOf(services, options.clock)
+  // The same policy the app's CORS uses (app.ts), for the upgrades the gate decides.
+  const wsDeps = { state, guard: services.guard, originAllowed: createOriginPolicy(config.cors.origins) }
   const socketFailed = (err: unknown) => logger.error({ err }, 'socket handler failed')
-  serveUpgrades<SocketIdentity>(server, wss, app.fetch, (ws, identity) => bindSocket(ws, chatSocket(socketDeps, identity), socketFailed), socketFailed)
+  serveUpgrades<SocketIdentity>(server, wss, { gate: upgradeGate(wsDeps, services.telemetry), fetch: app.fetch }, (ws, identity) => bindSocket(ws, chatSocket(socketDeps, identity), socketFailed), socketFailed)
   const heartbeat = setInterval(
     () =>
       connections.heartbeat((c) => {

@@ -35,29 +35,45 @@ function childScope(options: TelemetryOptions, name: string, attributes: Record<
   return { trace: span?.context ?? parent?.trace ?? newTrace(), project: options.project, ...(span ? { span } : {}) }
 }
 
+/** What the request log and the server span read of a request: Hono's, or an upgrade's IncomingMessage. */
+export interface RequestView {
+  method: string
+  /** The path only: a query string may carry a token (never logged). */
+  path: string
+  header(name: string): string | undefined
+}
+
 /** Hono middleware: the caller's trace (traceparent / X-Cloud-Trace-Context) around the request, and one request log line with `httpRequest`. */
 export function traceRequests(options: TelemetryOptions): MiddlewareHandler {
-  const { tracer, project, logger } = options
   return async function traceRequest(c, next) {
-    const started = performance.now()
-    const incoming = incomingTrace((name) => c.req.header(name))
-    const span = tracer?.start(`${c.req.method}`, {
-      kind: 'server',
-      parent: incoming,
-      attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path, 'user_agent.original': c.req.header('user-agent') },
-    })
-    const scope: TraceScope = { trace: span?.context ?? incoming ?? newTrace(), project, ...(span ? { span } : {}) }
-    try {
-      await runInScope(scope, next)
-    } finally {
-      const route = routeOf(c)
-      // Named `METHOD route` once the route is known (the conventions' name; paths carry ids).
-      span?.rename(`${c.req.method} ${route}`)
-      span?.set({ 'http.route': route, 'http.response.status_code': c.res.status })
-      if (span && c.res.status >= 500) span.fail({ code: String(c.res.status) })
-      span?.end()
-      runInScope(scope, () => logRequest(logger, c, performance.now() - started))
-    }
+    const view: RequestView = { method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) }
+    await inRequestTrace(options, view, next, () => ({ status: c.res.status, route: routeOf(c) }))
+  }
+}
+
+/**
+ * Runs `handle` as one request of the caller's trace: a server span when tracing (named `METHOD route` once the
+ * route is known: the conventions' name; paths carry ids), the scope its log lines join, and the request's log line.
+ */
+export async function inRequestTrace(options: TelemetryOptions, request: RequestView, handle: () => Promise<void>, outcome: () => { status: number; route: string }): Promise<void> {
+  const { tracer, project, logger } = options
+  const started = performance.now()
+  const incoming = incomingTrace((name) => request.header(name))
+  const span = tracer?.start(request.method, {
+    kind: 'server',
+    parent: incoming,
+    attributes: { 'http.request.method': request.method, 'url.path': request.path, 'user_agent.original': request.header('user-agent') },
+  })
+  const scope: TraceScope = { trace: span?.context ?? incoming ?? newTrace(), project, ...(span ? { span } : {}) }
+  try {
+    await runInScope(scope, handle)
+  } finally {
+    const { status, route } = outcome()
+    span?.rename(`${request.method} ${route}`)
+    span?.set({ 'http.route': route, 'http.response.status_code': status })
+    if (span && status >= 500) span.fail({ code: String(status) })
+    span?.end()
+    runInScope(scope, () => logRequest(logger, request, status, performance.now() - started))
   }
 }
 
@@ -72,19 +88,18 @@ function withoutQuery(url: string | undefined): string | undefined {
   return `${parsed.origin}${parsed.pathname}`
 }
 
-function logRequest(logger: Logger, c: Context, ms: number): void {
+function logRequest(logger: Logger, request: RequestView, status: number, ms: number): void {
   const httpRequest = {
-    requestMethod: c.req.method,
-    // The path only: a query string may carry a token (never logged).
-    requestUrl: c.req.path,
-    status: c.res.status,
-    userAgent: c.req.header('user-agent'),
-    referer: withoutQuery(c.req.header('referer')),
+    requestMethod: request.method,
+    requestUrl: request.path,
+    status,
+    userAgent: request.header('user-agent'),
+    referer: withoutQuery(request.header('referer')),
     latency: `${(ms / 1000).toFixed(3)}s`,
     protocol: 'HTTP/1.1',
   }
-  const level = QUIET_PATHS.test(c.req.path) ? 'debug' : c.res.status >= 500 ? 'error' : 'info'
-  logger[level]({ event: 'request', httpRequest }, `${c.req.method} ${c.req.path} ${c.res.status}`)
+  const level = QUIET_PATHS.test(request.path) ? 'debug' : status >= 500 ? 'error' : 'info'
+  logger[level]({ event: 'request', httpRequest }, `${request.method} ${request.path} ${status}`)
 }
 
 /**

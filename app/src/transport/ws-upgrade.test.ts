@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
-import { bindSocket, serveUpgrades, type UpgradeEnv } from './ws-upgrade.js'
+import { bindSocket, serveUpgrades, type UpgradeDeciders, type UpgradeEnv } from './ws-upgrade.js'
 
 let server: Server | undefined
 const wss = new WebSocketServer({ noServer: true })
@@ -21,19 +21,19 @@ interface Seen {
 }
 
 /** A server whose "app" admits `?user=<name>` and refuses anything else with 401 and a header. */
-async function start(): Promise<{ url: string; seen: Seen }> {
+async function start(gate?: UpgradeDeciders<string>['gate']): Promise<{ url: string; seen: Seen }> {
   const seen: Seen = { opened: [], messages: [], closed: [] }
   const http = createServer((_req, res) => res.writeHead(404).end())
   server = http
   serveUpgrades<string>(
     http,
     wss,
-    function app(request: Request, env: UpgradeEnv<never>) {
+    { ...(gate ? { gate } : {}), fetch: function app(request: Request, env: UpgradeEnv<never>) {
       const user = new URL(request.url).searchParams.get('user')
       if (!user) return new Response('no', { status: 401, headers: { 'www-authenticate': 'Bearer' } })
       ;(env as UpgradeEnv<string>).accepted = `${user} via ${env.incoming.socket.remoteAddress ?? '?'}`
       return new Response(null, { headers: { 'x-admitted': 'yes' } })
-    },
+    } },
     (ws, accepted) =>
       bindSocket(
         ws,
@@ -85,5 +85,26 @@ describe('serveUpgrades', () => {
     )
     expect(response).toEqual({ status: 401, auth: 'Bearer' })
     expect(seen.opened).toEqual([])
+  })
+
+  it('lets the gate decide the paths it knows, and the app the rest', async () => {
+    const gated: string[] = []
+    const { url, seen } = await start((request) => {
+      if (!request.url?.startsWith('/gated')) return undefined
+      gated.push(request.url)
+      return Promise.resolve(request.url.endsWith('?no') ? { refused: new Response(null, { status: 429, headers: { 'retry-after': '7' } }) } : { accepted: 'by the gate' })
+    })
+    const base = url.replace(/\/ws$/, '')
+    const refused = new WebSocket(`${base}/gated?no`)
+    const response = await new Promise<{ status?: number; retryAfter?: string | string[] }>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] })),
+    )
+    expect(response).toEqual({ status: 429, retryAfter: '7' })
+    const admitted = new WebSocket(`${base}/gated`)
+    await new Promise((resolve) => admitted.once('message', resolve))
+    const byApp = new WebSocket(`${url}?user=bo`)
+    await new Promise((resolve) => byApp.once('message', resolve))
+    expect(seen.opened).toEqual(['by the gate', 'bo via 127.0.0.1'])
+    expect(gated).toEqual(['/gated?no', '/gated'])
   })
 })

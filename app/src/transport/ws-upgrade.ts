@@ -1,7 +1,7 @@
 /**
- * The WebSocket upgrade, done here instead of by @hono/node-server's `upgradeWebSocket`: the Hono app still
- * admits or refuses the request (origin, credential, limits), but once the socket is open nothing of the
- * request is kept. The helper keeps the upgrade's IncomingMessage, its Fetch Request and the Hono context
+ * The WebSocket upgrade, done here instead of by @hono/node-server's `upgradeWebSocket`: a gate (or the Hono
+ * app, for paths the gate does not know) admits or refuses the request (origin, credential, limits), and once
+ * the socket is open nothing of the request is kept. The helper keeps the upgrade's IncomingMessage, its Fetch Request and the Hono context
  * referenced from per-socket closures for the socket's whole life (about a third of an idle socket's heap).
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
@@ -97,15 +97,22 @@ function onSocketError(this: WebSocket, error: Error): void {
   }
 }
 
+/** How upgrades are decided: the gate where it answers (undefined: not its path), else the app. */
+export interface UpgradeDeciders<T> {
+  gate?: (request: IncomingMessage) => Promise<{ accepted: T } | { refused: Response }> | undefined
+  fetch: Fetch
+}
+
 /**
- * Serves upgrades on `server`: the request runs through `fetch` (the Hono app) with an `UpgradeEnv`; when a
- * route set `env.accepted`, `ws` completes the handshake and `open` gets the socket and what was accepted;
- * otherwise the app's status is sent back and the connection closed.
+ * Serves upgrades on `server`. The gate decides the paths it knows; any other request runs through `fetch`
+ * (the Hono app) with an `UpgradeEnv`, and is admitted when a route set `env.accepted`. An admitted upgrade is
+ * completed by `ws` and `open` gets the socket and what was accepted; a refused one gets its status (and
+ * headers) and the connection is closed.
  */
 export function serveUpgrades<T>(
   server: { on(event: 'upgrade', listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown },
   wss: WebSocketServer,
-  fetch: Fetch,
+  deciders: UpgradeDeciders<T>,
   open: (ws: WebSocket, accepted: T) => void,
   onError: (error: unknown) => void,
 ): void {
@@ -115,30 +122,39 @@ export function serveUpgrades<T>(
     void admit(request, socket, head)
   })
 
-  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /** The app's decision: what a route accepted, or its response as the refusal (a 200 that accepted nothing: 400). */
+  async function viaApp(request: IncomingMessage): Promise<{ accepted: T; headers: Headers } | { refused: Response }> {
     const env: UpgradeEnv<T> = { incoming: request, outgoing: undefined }
-    let response: Response
+    const response = await deciders.fetch(upgradeRequest(request), env as UpgradeEnv<never>)
+    const accepted = env.accepted
+    return accepted === undefined ? { refused: response } : { accepted, headers: response.headers }
+  }
+
+  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let decision: { accepted: T; headers?: Headers } | { refused: Response }
     try {
-      response = await fetch(upgradeRequest(request), env as UpgradeEnv<never>)
+      decision = await (deciders.gate?.(request) ?? viaApp(request))
     } catch (error) {
       onError(error)
       return refuse(socket, error instanceof TypeError ? 400 : 500)
     }
-    const accepted = env.accepted
-    if (accepted === undefined) return refuse(socket, response.status === 200 ? 400 : response.status, response.headers)
+    if ('refused' in decision) {
+      const { status, headers } = decision.refused
+      return refuse(socket, status === 200 ? 400 : status, headers)
+    }
     if (socket.destroyed) return
-    const headers = response.headers
-    const addHeaders = (lines: string[]) => headers.forEach((value, name) => {
+    const { accepted, headers } = decision
+    const addHeaders = (lines: string[]) => headers?.forEach((value, name) => {
       if (!SKIPPED.has(name)) lines.push(`${name}: ${value}`)
     })
-    wss.on('headers', addHeaders)
+    if (headers) wss.on('headers', addHeaders)
     try {
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore)
         open(ws, accepted)
       })
     } finally {
-      wss.off('headers', addHeaders)
+      if (headers) wss.off('headers', addHeaders)
     }
   }
 }

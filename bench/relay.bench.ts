@@ -37,11 +37,11 @@ import { startRedis, type RedisServer } from '../app/test/support/redis-server.j
 import { buildServer, shippedNodeFlags } from './build.js'
 import { groundingReport } from './grounding.bench.js'
 import { compareHttpProtocols, type ProtocolResult } from './http-protocols.js'
-import { cpuMs, rssBytes } from './proc-stats.js'
+import { cpuMs, peakRssBytes, rssBytes } from './proc-stats.js'
 import { renderChart } from './svg-chart.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200)
-const SATURATION_CHATS = Number(process.env.BENCH_SATURATION_CHATS ?? 5)
+const SATURATION_CHATS = Number(process.env.BENCH_SATURATION_CHATS ?? 20)
 const PACED_CHATS = Number(process.env.BENCH_PACED_CHATS ?? 5)
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 50)
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 5)
@@ -492,6 +492,8 @@ async function main() {
         // The issue's own latency figure (200 clients, no delay): queueing in the server, which fewer frames shorten.
         { label: 'saturation: relay latency p50', unit: 'ms', values: saturation.map((r) => percentile(r.latencies, 50)), digits: 1 },
         { label: 'saturation: relay latency p99', unit: 'ms', values: saturation.map((r) => percentile(r.latencies, 99)), digits: 1 },
+        // What the young generation's cap costs in memory at load: the container's limit must hold the peak.
+        { label: 'peak RSS so far (VmHWM)', unit: 'MB', values: servers.map((s) => peakRssBytes(s.process.child.pid!) / 2 ** 20), digits: 0 },
       )
     }
     if (WORKLOADS.has('paced')) {

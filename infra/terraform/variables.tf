@@ -100,7 +100,7 @@ variable "cloud_run" {
     }), {})
     resources = optional(object({
       cpu               = optional(string, "1")
-      memory            = optional(string, "512Mi")
+      memory            = optional(string, "1Gi")
       cpu_idle          = optional(bool, false)
       startup_cpu_boost = optional(bool, true)
     }), {})

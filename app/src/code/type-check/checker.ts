@@ -11,6 +11,9 @@ import { lineIndex } from '../source-text.js'
 import type { StaticResult } from '../review/static-checks.js'
 import type { CheckRequest, RawDiagnostic, WorkerInit, WorkerReply } from './worker.js'
 
+/** The checker's young generation (MB): two 16 MB semi-spaces and V8's third for new large objects. */
+const WORKER_YOUNG_GENERATION_MB = 48
+
 export interface TypeCheckOptions {
   /** The folder whose node_modules holds @hiero-ledger/sdk, typescript and @types/node. */
   root: string
@@ -68,7 +71,8 @@ export function createTypeChecker(options: TypeCheckOptions): TypeChecker {
     const w = new Worker(file, {
       workerData: { root: options.root, indexFile: options.indexFile ?? join(options.root, 'knowledge', 'api-index.json') } satisfies WorkerInit,
       ...(execArgv ? { execArgv } : {}),
-      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 768 },
+      // The server's young generation is sized for streaming (npm start's flag); the checker's stays as measured.
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 768, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       stdout: true,
       stderr: true,
     })

@@ -108,7 +108,7 @@ variable "resources" {
   description = "CPU and memory of the container. startup_cpu_boost gives extra CPU while the instance starts. cpu_idle = false (the default) keeps CPU allocated outside requests, so answers whose client dropped keep streaming for resume; true throttles them (docs/deploy-terraform.md)."
   type = object({
     cpu               = optional(string, "1")
-    memory            = optional(string, "512Mi")
+    memory            = optional(string, "1Gi")
     cpu_idle          = optional(bool, false)
     startup_cpu_boost = optional(bool, true)
   })

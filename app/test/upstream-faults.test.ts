@@ -79,6 +79,13 @@ describe('upstream faults end in a clear error code, and the socket stays usable
     await expect.poll(() => requestsFor('[[mode:stall]] qstall').every((r) => r.aborted)).toBe(true)
   })
 
+  it('a slow but steady stream, each gap under the idle limit, is not cut', async () => {
+    // Gaps of 200 ms against the 300 ms limit: longer than one of the idle watch's checks (75 ms), never silent 300.
+    const frames = await ask('[[delay:200]] [[words:6]] qslow', 'f-slow')
+    expect(frames.at(-1)).toMatchObject({ type: 'chat_complete', messageId: 'f-slow' })
+    expect(deltaText(frames)).toBe(fake.answerFor('[[delay:200]] [[words:6]] qslow'))
+  })
+
   it('after all of that the same socket still chats', async () => {
     const frames = await ask('all good?', 'f-ok')
     expect(deltaText(frames)).toBe(fake.answerFor('all good?'))

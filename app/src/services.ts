@@ -13,6 +13,7 @@ import type { Byok } from './keys/byok.js'
 import { createCodeIntelligence, type CodeIntelligence } from './code/index.js'
 import type { KnowledgeBase } from './knowledge/knowledge-base.js'
 import type { LlmClient } from './llm/client.js'
+import { idleDetectionMs } from './llm/openai.js'
 import { ConnectionRegistry } from './ops/connections.js'
 import type { ServiceState } from './ops/health.js'
 import { createMetrics, type Metrics } from './ops/metrics.js'
@@ -103,7 +104,7 @@ export async function buildServices(options: ServerOptions): Promise<Services> {
     coordinator,
     // A conversation stays claimed at most as long as an answer may take, so a crashed instance frees it.
     claimTtlMs: config.openai.answerTimeoutMs + 60_000,
-    staleMs: Math.max(config.openai.idleTimeoutMs, config.openai.firstTokenTimeoutMs) + 2000,
+    staleMs: Math.max(idleDetectionMs(config.openai.idleTimeoutMs), config.openai.firstTokenTimeoutMs) + 2000,
     systemPrompt: options.systemPrompt,
     logger,
     logContent: config.log.content,

@@ -162,6 +162,9 @@ type StepResult = StreamResult & { text: string; toolCalls: ToolCall[] }
 /** Checks per idle period: silence is noticed after one to 1 + 1/IDLE_CHECKS periods. */
 const IDLE_CHECKS = 4
 
+/** The longest a silent model stream runs on before its answer ends (what followers elsewhere wait for). */
+export const idleDetectionMs = (idleTimeoutMs: number) => idleTimeoutMs + Math.ceil(idleTimeoutMs / IDLE_CHECKS)
+
 /**
  * Calls `onIdle` once `reads()` has not changed for `idleMs`. A timer moved on every network read (refresh)
  * cost a timer-list insert and a clock read per read, ~1 % of an answer's CPU at saturation; this one wakes

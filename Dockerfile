@@ -50,4 +50,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # Exec form: node is PID 1 and receives SIGTERM itself (the server drains and exits 0). The young generation
 # is capped at 2 x 16 MB (V8 sizes it from the host's memory, up to 128 MB, all resident once a burst fills it);
 # the same flags as `npm start` (docs/configuration.md#node-flags).
-CMD ["node", "--max-semi-space-size=64", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

@@ -10,7 +10,7 @@ import type { ServiceState } from '../ops/health.js'
 import { inRequestTrace, type TelemetryOptions } from '../telemetry/instrument.js'
 import { httpError, refusalResponse } from './http-error.js'
 import type { SocketIdentity } from './ws.js'
-import type { UpgradeEnv } from './ws-upgrade.js'
+import type { UpgradeDecision, UpgradeEnv } from './ws-upgrade.js'
 
 export const WS_PATHS = ['/ws/chat', '/api/playground/assistant/ws'] as const
 
@@ -35,9 +35,6 @@ export function wsRoutes(deps: WsRouteDeps): Hono {
   for (const path of WS_PATHS) app.get(path, upgradeRoute)
   return app
 }
-
-/** The upgrade's outcome: a socket opens with `accepted`, or `refused` (its status and headers) is sent back. */
-export type UpgradeDecision<T> = { accepted: T } | { refused: Response }
 
 /**
  * Upgrades of the socket paths decided without the Hono app: the same checks, the same request log line and

@@ -1,8 +1,9 @@
 /**
  * The WebSocket upgrade, done here instead of by @hono/node-server's `upgradeWebSocket`: a gate (or the Hono
  * app, for paths the gate does not know) admits or refuses the request (origin, credential, limits), and once
- * the socket is open nothing of the request is kept. The helper keeps the upgrade's IncomingMessage, its Fetch Request and the Hono context
- * referenced from per-socket closures for the socket's whole life (about a third of an idle socket's heap).
+ * the socket is open nothing of the request is kept. The helper keeps the upgrade's IncomingMessage, its Fetch
+ * Request and the Hono context referenced from per-socket closures for the socket's whole life (about a third
+ * of an idle socket's heap).
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -97,9 +98,12 @@ function onSocketError(this: WebSocket, error: Error): void {
   }
 }
 
+/** An upgrade's outcome: a socket opens with `accepted`, or `refused` (its status and headers) is sent back. */
+export type UpgradeDecision<T> = { accepted: T } | { refused: Response }
+
 /** How upgrades are decided: the gate where it answers (undefined: not its path), else the app. */
 export interface UpgradeDeciders<T> {
-  gate?: (request: IncomingMessage) => Promise<{ accepted: T } | { refused: Response }> | undefined
+  gate?: (request: IncomingMessage) => Promise<UpgradeDecision<T>> | undefined
   fetch: Fetch
 }
 
@@ -123,7 +127,7 @@ export function serveUpgrades<T>(
   })
 
   /** The app's decision: what a route accepted, or its response as the refusal (a 200 that accepted nothing: 400). */
-  async function viaApp(request: IncomingMessage): Promise<{ accepted: T; headers: Headers } | { refused: Response }> {
+  async function viaApp(request: IncomingMessage): Promise<UpgradeDecision<T> & { headers?: Headers }> {
     const env: UpgradeEnv<T> = { incoming: request, outgoing: undefined }
     const response = await deciders.fetch(upgradeRequest(request), env as UpgradeEnv<never>)
     const accepted = env.accepted
@@ -131,7 +135,7 @@ export function serveUpgrades<T>(
   }
 
   async function admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    let decision: { accepted: T; headers?: Headers } | { refused: Response }
+    let decision: UpgradeDecision<T> & { headers?: Headers }
     try {
       decision = await (deciders.gate?.(request) ?? viaApp(request))
     } catch (error) {

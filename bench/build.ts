@@ -13,13 +13,13 @@ export function buildServer(): string {
 
 /**
  * The Node flags the server ships with: those of `npm start` (`node <flags> dist/main.js`; the image's CMD
- * carries the same, app/test/container/dockerfile.test.ts checks), so benchmarks run it as deployed.
- * BENCH_NODE_FLAGS replaces them (empty: none), to compare.
+ * carries the same, app/test/container/dockerfile.test.ts checks), so benchmarks run it as deployed, on node's
+ * command line as those do. BENCH_NODE_FLAGS replaces them (empty: none), to compare.
  */
-export function shippedNodeFlags(): string {
-  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS
+export function shippedNodeFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
   const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } }
   const match = /^node((?: --\S+)*) dist\/main\.js$/.exec(manifest.scripts.start)
   if (!match) throw new Error(`package.json's start script is not "node [--flags] dist/main.js": ${manifest.scripts.start}`)
-  return match[1]!.trim()
+  return match[1]!.split(' ').filter(Boolean)
 }

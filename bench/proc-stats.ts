@@ -24,6 +24,26 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
 }
 
+/**
+ * CPU time so far of the main thread (the event loop: JavaScript and the I/O it drives) and of all the other
+ * threads together (V8's GC and compiler helpers, libuv's pool doing file writes such as stdout, worker threads),
+ * in ms from schedstat; undefined where schedstat is not available.
+ */
+export function cpuMsSplit(pid: number): { main: number; others: number } | undefined {
+  try {
+    let main = 0
+    let others = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ms = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+      if (Number(tid) === pid) main += ms
+      else others += ms
+    }
+    return Number.isFinite(main + others) ? { main, others } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024

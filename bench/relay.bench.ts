@@ -6,7 +6,7 @@
  *   - bare: the leanest hand-written relay (node:http + `ws` + a node:http upstream, a minimal SSE split,
  *           one send per token), bench/bare-relay-server.js
  * Workloads: saturation (many chats, no delay between tokens: CPU per 1k tokens and tokens/s), paced (a token
- * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes); and
+ * every few ms: relay latency p50/p99 per token) and idle sockets (RSS per socket, on fresh processes and again once the young generation has grown); and
  * protocols: this server's AI SDK UI message stream against its native SSE stream, paced, over HTTP
  * (bench/http-protocols.ts).
  * Tokens are counted from the fake upstream's stamps, so a delta that carries several tokens counts them all;
@@ -22,6 +22,8 @@
  *   BENCH_BEFORE_ENTRY=<copy of an earlier dist>/main.js npm run bench   (that build as a fourth server, same
  *       settings, in the same rounds: before/after in one invocation, a column "server/before")
  *   BENCH_BEFORE_ENTRY=dist/main.js BENCH_BEFORE_ENV='{"KNOWLEDGE_ENABLED":"false"}' npm run bench
+ *   BENCH_NODE_FLAGS / BENCH_BEFORE_NODE_FLAGS: node's flags for this server / the "before" one (default: those
+ *       of `npm start`), e.g. BENCH_BEFORE_NODE_FLAGS=--max-semi-space-size=32 for what a flag changes
  *       (the same build with some settings changed, e.g. what grounding costs, or NODE_OPTIONS)
  */
 import { execFileSync } from 'node:child_process'
@@ -37,7 +39,7 @@ import { startRedis, type RedisServer } from '../app/test/support/redis-server.j
 import { buildServer, shippedNodeFlags } from './build.js'
 import { groundingReport } from './grounding.bench.js'
 import { compareHttpProtocols, type ProtocolResult } from './http-protocols.js'
-import { cpuMs, peakRssBytes, rssBytes } from './proc-stats.js'
+import { cpuMs, cpuMsSplit, peakRssBytes, rssBytes } from './proc-stats.js'
 import { renderChart } from './svg-chart.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200)
@@ -99,6 +101,8 @@ function printRedisCalls(workload: string, result: RoundResult): void {
 
 interface RoundResult {
   cpuMs: number
+  /** The part of cpuMs spent on the main thread (the rest: GC and compiler helpers, libuv's pool, workers). */
+  mainCpuMs: number
   seconds: number
   tokens: number
   frames: number
@@ -233,7 +237,7 @@ function client(ws: WebSocket, fake: FakeOpenAi, key: string, first: number, cha
   })
 }
 
-const emptyResult = (): RoundResult => ({ cpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], firstLatencies: [], ttft: [], answers: 0, redisCalls: new Map(), cpuPerRound: [] })
+const emptyResult = (): RoundResult => ({ cpuMs: 0, mainCpuMs: 0, seconds: 0, tokens: 0, frames: 0, latencies: [], firstLatencies: [], ttft: [], answers: 0, redisCalls: new Map(), cpuPerRound: [] })
 
 async function round(server: Server, fake: FakeOpenAi, tag: string, chats: number, paceMs: number): Promise<RoundResult> {
   const sockets = await openSockets(server.process.ws, CLIENTS)
@@ -241,10 +245,13 @@ async function round(server: Server, fake: FakeOpenAi, tag: string, chats: numbe
   const pid = server.process.child.pid!
   const callsBefore = await redisCalls(server.redis)
   const cpuBefore = cpuMs(pid)
+  const splitBefore = cpuMsSplit(pid)
   const started = performance.now()
   await Promise.all(sockets.map((ws, i) => client(ws, fake, `${tag} c${i}`, i * chats, chats, paceMs, result)))
   result.seconds = (performance.now() - started) / 1000
   result.cpuMs = cpuMs(pid) - cpuBefore
+  const splitAfter = cpuMsSplit(pid)
+  result.mainCpuMs = splitBefore && splitAfter ? splitAfter.main - splitBefore.main : Number.NaN
   addCalls(result.redisCalls, await redisCalls(server.redis), callsBefore)
   for (const ws of sockets) ws.terminate()
   return result
@@ -290,6 +297,7 @@ async function inRounds(servers: Server[], fake: FakeOpenAi, workload: string, c
       const result = await round(servers[i]!, fake, `${workload}-${servers[i]!.name}-r${r}`, chats, paceMs)
       const total = totals[i]!
       total.cpuMs += result.cpuMs
+      total.mainCpuMs += result.mainCpuMs
       total.seconds += result.seconds
       total.tokens += result.tokens
       total.frames += result.frames
@@ -330,8 +338,20 @@ function logged(server: ServerProcess, event: string, ms: number): Promise<boole
   })
 }
 
-/** RSS added per open idle socket; every socket answered a ping first, so the server holds them all. */
-async function idleBytesPerSocket(server: Server): Promise<number> {
+/**
+ * RSS added per open idle socket, twice on the same process: every socket answered a ping first, so the server
+ * holds them all, then all are closed. The first pass (fresh process) also counts the young generation growing
+ * to its working size under the burst of upgrades: memory a server pays once, whatever its number of sockets,
+ * which divided by 2000 reads as KB per socket (and grows with --max-semi-space-size). The second pass, the
+ * same sockets again, measures what a server that has been running pays per socket.
+ */
+async function idleBytesPerSocket(server: Server): Promise<{ fresh: number; steady: number }> {
+  const fresh = await idlePass(server)
+  const steady = await idlePass(server)
+  return { fresh, steady }
+}
+
+async function idlePass(server: Server): Promise<number> {
   const pid = server.process.child.pid!
   const before = rssBytes(pid)
   const sockets = await openSockets(server.process.ws, IDLE_SOCKETS)
@@ -340,7 +360,10 @@ async function idleBytesPerSocket(server: Server): Promise<number> {
     ws.ping()
   })))
   const after = rssBytes(pid)
-  for (const ws of sockets) ws.terminate()
+  await Promise.all(sockets.map((ws) => new Promise((resolve) => {
+    ws.once('close', resolve)
+    ws.terminate()
+  })))
   return (after - before) / IDLE_SOCKETS
 }
 
@@ -445,16 +468,15 @@ async function main() {
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true })
-  const profileFlags = (name: string) => (PROFILE_DIR ? `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR, name)}` : '')
-  const nodeOptions = [shippedNodeFlags(), profileFlags('server')].filter(Boolean).join(' ')
-  if (nodeOptions) ourEnv.NODE_OPTIONS = nodeOptions
-  // The bare relay profiled too: what this server spends beyond it shows as the difference of two profiles.
-  const bareEnv = PROFILE_DIR ? { ...env, NODE_OPTIONS: profileFlags('bare') } : env
+  const profileFlags = (name: string) => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR, name)}`] : [])
+  const ourFlags = [...shippedNodeFlags(), ...profileFlags('server')]
+  const beforeFlags = process.env.BENCH_BEFORE_NODE_FLAGS === undefined ? ourFlags : process.env.BENCH_BEFORE_NODE_FLAGS.split(' ').filter(Boolean)
   const started = await Promise.all([
-    startProcess(ourEnv, buildServer()),
+    startProcess(ourEnv, buildServer(), ourFlags),
     startProcess(env, fileURLToPath(new URL('./baseline-server.js', import.meta.url))),
-    startProcess(bareEnv, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url))),
-    ...(BEFORE_ENTRY ? [startProcess({ ...ourEnv, ...BEFORE_ENV }, BEFORE_ENTRY)] : []),
+    // The bare relay profiled too: what this server spends beyond it shows as the difference of two profiles.
+    startProcess(env, fileURLToPath(new URL('./bare-relay-server.js', import.meta.url)), profileFlags('bare')),
+    ...(BEFORE_ENTRY ? [startProcess({ ...ourEnv, ...BEFORE_ENV }, BEFORE_ENTRY, beforeFlags)] : []),
   ])
   pinCpus(started.map((s) => s.child.pid!))
   const servers: Server[] = [
@@ -467,7 +489,7 @@ async function main() {
     console.log(
       `relay benchmark: ${CLIENTS} sockets x ${ROUNDS} rounds (every server once per round, shuffled${process.env.BENCH_PIN === '1' ? '; servers on CPU 1, clients on CPU 0' : ''}), ${TOKENS} tokens per answer; saturation: ${SATURATION_CHATS} chats each, no delay; ` +
         `paced: ${PACED_CHATS} chats each, a token every ${PACE_MS} ms; ${IDLE_SOCKETS} idle sockets; this server with Redis ${redis ? 'on' : 'off'}, ` +
-        `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}, node flags: ${ourEnv.NODE_OPTIONS ?? 'none'}`,
+        `knowledge grounding ${KNOWLEDGE ? 'on (the default)' : 'off'}, node flags: ${ourFlags.join(' ') || 'none'}`,
     )
     const figures: Figure[] = []
     // Before any workload: the type checker's warm-up (seconds of CPU in its worker) would count as serving.
@@ -476,9 +498,12 @@ async function main() {
     if (warm.includes(false)) console.log('(the type checker did not report warm within 2 minutes: the first figures may include its warm-up)')
     // Memory first, on processes that have not yet grown their heaps for streaming.
     if (WORKLOADS.has('idle')) {
-      const idle: number[] = []
+      const idle: { fresh: number; steady: number }[] = []
       for (const server of servers) idle.push(await idleBytesPerSocket(server))
-      figures.push({ label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] })
+      figures.push(
+        { label: 'idle socket RSS, fresh process', unit: 'KB/socket', values: idle.map((b) => b.fresh / 1024), digits: 1 },
+        { label: 'idle socket RSS', unit: 'KB/socket', values: idle.map((b) => b.steady / 1024), digits: 1, chart: ['KB RSS / socket', 'idle'] },
+      )
     }
     if (WORKLOADS.has('saturation')) {
       const saturation = await inRounds(servers, fake, 'saturation', SATURATION_CHATS, 0)
@@ -486,6 +511,8 @@ async function main() {
       printRoundRatios(servers, 'saturation', saturation)
       figures.push(
         { label: 'saturation: server CPU per 1k tokens', unit: 'ms', values: saturation.map((r) => (r.cpuMs / r.tokens) * 1000), digits: 1, chart: ['CPU ms / 1k tokens', 'saturation'] },
+        // Where it went: the event loop, or the other threads (GC helpers, libuv's pool writing the log, workers).
+        { label: 'saturation: main thread CPU / 1k tokens', unit: 'ms', values: saturation.map((r) => (r.mainCpuMs / r.tokens) * 1000), digits: 1 },
         { label: 'saturation: tokens delivered/s', unit: 'tokens/s', values: saturation.map((r) => r.tokens / r.seconds), digits: 0, chart: ['tokens/s (higher better)', 'saturation'] },
         { label: 'saturation: tokens per frame', unit: 'tokens', values: saturation.map((r) => r.tokens / r.frames), digits: 2 },
         { label: 'saturation: time to first token p50', unit: 'ms', values: saturation.map((r) => percentile(r.ttft, 50)), digits: 1, chart: ['TTFT p50 ms', 'saturation'] },

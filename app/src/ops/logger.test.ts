@@ -36,6 +36,16 @@ describe('createLogger', () => {
     expect(lines[1]).not.toHaveProperty('logging.googleapis.com/trace')
   })
 
+  it("puts the trace fields before the line's own, lets the line's win, and leaves the logged object as it was", () => {
+    const { lines, logger } = capture()
+    const fields = { event: 'answer', traceId: 'given-by-the-caller', deltas: 3 }
+    runInScope({ trace, project: undefined }, () => logger.info(fields, 'done'))
+    expect(lines[0]).toMatchObject({ traceId: 'given-by-the-caller', 'logging.googleapis.com/spanId': trace.spanId, event: 'answer', deltas: 3 })
+    const keys = Object.keys(lines[0]!)
+    expect(keys.indexOf('logging.googleapis.com/spanId')).toBeLessThan(keys.indexOf('event'))
+    expect(fields).toEqual({ event: 'answer', traceId: 'given-by-the-caller', deltas: 3 })
+  })
+
   it('shapes logged errors for Error Reporting: @type and the stack in the message', () => {
     const { lines, logger } = capture()
     logger.error({ err: new Error('boom'), messageId: 'm1' }, 'answer failed unexpectedly')

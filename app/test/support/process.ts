@@ -23,9 +23,12 @@ function cleanEnv(env: Record<string, string>): Record<string, string> {
 /** Node arguments that run `entry`: TypeScript through tsx, compiled JavaScript (dist/) as it is. */
 const nodeArgs = (entry: string) => (entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])
 
-/** Starts the server and resolves once it logged `listening` (rejects if it exits first). */
-export function startProcess(env: Record<string, string>, entry = MAIN): Promise<ServerProcess> {
-  const child = spawn(process.execPath, nodeArgs(entry), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Starts the server and resolves once it logged `listening` (rejects if it exits first). `nodeFlags` go on
+ * node's command line, as `npm start` and the image's CMD put them (some V8 flags are refused in NODE_OPTIONS).
+ */
+export function startProcess(env: Record<string, string>, entry = MAIN, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs(entry)], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   const stdout: string[] = []
   let stderr = ''
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))

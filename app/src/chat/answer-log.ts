@@ -32,7 +32,7 @@ export class AnswerLog {
   private dropped = 0
   private readonly subscribers = new Set<Subscriber>()
 
-  constructor(private readonly maxFrames: number, private readonly onSubscribersChanged: (count: number) => void = () => {}) {}
+  constructor(private readonly maxFrames: number, private onSubscribersChanged: (count: number) => void = detached) {}
 
   get subscriberCount(): number {
     return this.subscribers.size
@@ -51,6 +51,8 @@ export class AnswerLog {
     if (this.terminal) {
       this.subscribers.clear()
       this.onSubscribersChanged(0)
+      // Nobody joins an ended log live: a finished answer's log kept for resume no longer holds its producer.
+      this.onSubscribersChanged = detached
     }
   }
 

@@ -57,7 +57,8 @@ const UNAVAILABLE: StartRefusal = { ok: false, code: 'unavailable', error: 'The 
 
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
   const { logger, coordinator, conversations } = options
-  const answers = new Map<string, Answer>()
+  /** Answers running here, and those finished and kept for resume (retention), by messageId. */
+  const answers = new Map<string, AnswerView>()
   const inflight = new Set<Answer>()
   const starting = new Set<string>()
   const retention = createRetention(options.retentionMs, options.retainedMax, (messageId) => answers.delete(messageId))
@@ -106,7 +107,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       }
       generateAnswer(generation, answer, request, end)
         .catch((err: unknown) => logger.error({ err, messageId: meta.messageId }, 'answer bookkeeping failed'))
-        .finally(() => retention.keep(meta.messageId))
+        .finally(() => {
+          if (answer.finished && answers.get(meta.messageId) === answer) answers.set(meta.messageId, answer.finishedView())
+          retention.keep(meta.messageId)
+        })
       return { ok: true, answer }
     } finally {
       starting.delete(meta.messageId)

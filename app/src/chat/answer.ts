@@ -77,6 +77,15 @@ export class Answer implements AnswerView {
     this.controller.abort(reason)
   }
 
+  /**
+   * What to keep of it once finished, for resume: its ids, its user and its log. The rest (the controller, the
+   * coalescer, the promise, their closures) is left to die young rather than being kept, promoted and then
+   * collected as old with the hundreds of answers kept.
+   */
+  finishedView(): AnswerView {
+    return new FinishedAnswer(this.ids, this.userId, this.log)
+  }
+
   /** Appends a frame to the local log and, in order, to the shared one; its JSON is made once for all. */
   emit(frame: ServerFrame, json = JSON.stringify(frame)): void {
     this.coordinator.append(this.ids.messageId, this.frameIndex++, frame, json)
@@ -119,4 +128,23 @@ export class Answer implements AnswerView {
     }
     this.graceTimer = setTimeout(check, this.resumeGraceMs)
   }
+}
+
+/** A finished local answer as kept for resume: replays its log; nothing to cancel. */
+class FinishedAnswer implements AnswerView {
+  readonly local = true
+  readonly subscriberCount = 0
+  readonly finished = true
+
+  constructor(
+    readonly ids: AnswerIds,
+    readonly userId: string | undefined,
+    private readonly log: AnswerLog,
+  ) {}
+
+  attach(subscriber: Subscriber, lastSeq = -1): ReplayResult {
+    return this.log.subscribe(subscriber, lastSeq)
+  }
+
+  cancel(): void {}
 }

@@ -9,7 +9,8 @@
  *
  * Secret values never appear in errors or logs made here.
  */
-import { SecretManagerServiceClient } from '@google-cloud/secret-manager'
+// Only the type at load: the client (google-gax, gRPC, protobufjs: ~12 MB of heap) is imported when a secret is read.
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager'
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof SecretManagerServiceClient>[0]>
 
@@ -109,6 +110,7 @@ export async function readSecretVersions(names: Record<string, string>, options:
   if (entries.length === 0) return {}
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_SECRET_TIMEOUT_MS
+  const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager')
   const client = new SecretManagerServiceClient(await clientOptions(options))
   silenceClientLog(client)
   try {

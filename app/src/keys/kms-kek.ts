@@ -1,5 +1,6 @@
 /** A KEK held by Cloud KMS: data keys are wrapped and unwrapped by its Encrypt/Decrypt calls; the key never leaves KMS. */
-import { KeyManagementServiceClient } from '@google-cloud/kms'
+// Only the type at load: the client (~13 MB of heap) is imported when BYOK with Cloud KMS is configured.
+import type { KeyManagementServiceClient } from '@google-cloud/kms'
 import { KekError, type KeyEncryptionKey } from './kek.js'
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof KeyManagementServiceClient>[0]>
@@ -22,6 +23,7 @@ export const KMS_KEY_NAME = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+
 export async function createKmsKek(options: KmsKekOptions): Promise<KmsKek> {
   if (!KMS_KEY_NAME.test(options.keyName)) throw new Error('BYOK_KMS_KEY_NAME must look like projects/P/locations/L/keyRings/R/cryptoKeys/K')
   const timeoutMs = options.timeoutMs ?? 5_000
+  const { KeyManagementServiceClient } = await import('@google-cloud/kms')
   const client = new KeyManagementServiceClient(await clientOptions(options.endpoint))
   silenceClientLog(client)
   const name = options.keyName

@@ -1,5 +1,5 @@
 /** Short-lived Google access tokens for Vertex AI: from the metadata server (GCE_METADATA_HOST) or Application Default Credentials, refreshed before they expire. */
-import { GoogleAuth } from 'google-auth-library'
+import type { GoogleAuth } from 'google-auth-library'
 
 export interface TokenSource {
   /** A bearer token valid for a while yet; fetched again when it is close to expiring. */
@@ -74,12 +74,14 @@ export function createMetadataTokenSource(options: MetadataTokenOptions): TokenS
 
 /** Application Default Credentials (gcloud auth application-default login, a key file, or the metadata server): google-auth-library caches and refreshes. */
 export function createAdcTokenSource(): TokenSource {
-  const auth = new GoogleAuth({ scopes: [SCOPE] })
+  // Imported on the first token, so a server without Vertex never loads google-auth-library.
+  let auth: Promise<GoogleAuth> | undefined
   return {
     async token() {
       let token: string | null | undefined
       try {
-        token = await auth.getAccessToken()
+        auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [SCOPE] }))
+        token = await (await auth).getAccessToken()
       } catch (error) {
         // Its messages name files and hosts, never tokens; keep the first line only.
         throw new TokenError(`No Google credentials for Vertex AI (${String((error as Error).message).split('\n')[0]}); locally run gcloud auth application-default login`)

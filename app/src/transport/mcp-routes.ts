@@ -1,5 +1,4 @@
 /** POST /mcp: the MCP Streamable HTTP endpoint, stateless (a server per request), behind the guard, the origin policy and the rate limits. */
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { Counter, type Registry } from 'prom-client'
@@ -8,7 +7,6 @@ import { isRefusal } from '../guard/limits.js'
 import { ZERO_USAGE, type AnswerLease } from '../chat/start-request.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { CodeChecks } from '../mcp/code-checks.js'
-import { createMcpServer } from '../mcp/mcp-server.js'
 import { createMcpServices } from '../mcp/services.js'
 import { TOOL_NAMES } from '../mcp/tools.js'
 import { httpError, refusalResponse } from './http-error.js'
@@ -29,6 +27,13 @@ export interface McpRouteDeps {
 /** Calls that do work count against the chat rate limit; the handshake and the lists are free. */
 const COUNTED = new Set(['tools/call', 'resources/read'])
 const KNOWN_METHODS = new Set(['initialize', 'notifications/initialized', 'ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'completion/complete'])
+
+/** The MCP SDK (and its zod and ajv: ~8 MB of heap) loads with the first request, not with every server. */
+let mcpModules: Promise<[typeof import('../mcp/mcp-server.js'), typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]> | undefined
+function loadMcp(): NonNullable<typeof mcpModules> {
+  mcpModules ??= Promise.all([import('../mcp/mcp-server.js'), import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')])
+  return mcpModules
+}
 
 interface JsonRpcMessage {
   method?: unknown
@@ -72,6 +77,7 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
       }
       // Stateless: every tool is a read of what this process holds, so no session needs to outlive the request,
       // and any instance behind the load balancer can answer any request.
+      const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await loadMcp()
       const server = createMcpServer(services, deps.version)
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
       try {

@@ -11,6 +11,9 @@
 export interface ContentTemplate {
   before: string
   after: string
+  /** The same two parts as UTF-8, to match a chunk still in the bytes it arrived in (contentOfBytes). */
+  beforeBytes: Buffer
+  afterBytes: Buffer
 }
 
 /** The parts of a chunk read here (the OpenAI chat completion chunk). */
@@ -36,7 +39,9 @@ export function contentTemplate(data: string, chunk: ParsedChunk): ContentTempla
   const start = at + CONTENT_KEY.length
   const end = closingQuote(data, start)
   if (end === -1) return undefined
-  const template = { before: data.slice(0, start), after: data.slice(end) }
+  const before = data.slice(0, start)
+  const after = data.slice(end)
+  const template = { before, after, beforeBytes: Buffer.from(before), afterBytes: Buffer.from(after) }
   return contentOf(data, template) === delta.content ? template : undefined
 }
 
@@ -57,6 +62,34 @@ export function contentOf(data: string, template: ContentTemplate): string | und
       i++
     }
   }
+  if (!escapes) return raw
+  try {
+    return JSON.parse(`"${raw}"`) as string
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * contentOf on bytes: the text of the event value at [start, end) of `chunk`, read without decoding the rest of
+ * the chunk (only the text becomes a string); undefined when it must be parsed as text.
+ */
+export function contentOfBytes(chunk: Buffer, start: number, end: number, template: ContentTemplate): string | undefined {
+  const { beforeBytes: before, afterBytes: after } = template
+  const from = start + before.length
+  const to = end - after.length
+  if (to < from || chunk.compare(before, 0, before.length, start, from) !== 0 || chunk.compare(after, 0, after.length, to, end) !== 0) return undefined
+  let escapes = false
+  for (let i = from; i < to; i++) {
+    const c = chunk[i]!
+    // Bytes of a multi-byte character are all >= 0x80, so these tests see only ASCII.
+    if (c < 0x20 || c === 34 /* " */) return undefined
+    if (c === 92 /* \ */) {
+      escapes = true
+      i++
+    }
+  }
+  const raw = chunk.toString('utf8', from, to)
   if (!escapes) return raw
   try {
     return JSON.parse(`"${raw}"`) as string

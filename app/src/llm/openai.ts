@@ -4,9 +4,8 @@ import { LlmAbortedError, LlmError, type LlmClient, type StreamOptions, type Str
 import { afterToolCalls, toolRequestFields, type ToolAccumulator, type UpstreamMessage } from './tool-calls.js'
 import { chatCompletionsEndpoint, postForStream, UpstreamConnectionError, UpstreamStatusError } from './upstream-request.js'
 import { requestBody } from './request-body.js'
-import { createSseParser } from './sse-parser.js'
-import { utf8Reader } from './utf8-reader.js'
-import { contentOf, contentTemplate, type ContentTemplate } from './content-chunk.js'
+import { createSseReader } from './sse-reader.js'
+import { contentOf, contentOfBytes, contentTemplate, type ContentTemplate } from './content-chunk.js'
 
 /** Where requests go when no base URL is configured. */
 export const OPENAI_API_BASE = 'https://api.openai.com/v1'
@@ -83,20 +82,25 @@ export function createOpenAiClient(settings: OpenAiSettings): LlmClient {
         if (keepText) state.text += text
         options.onDelta(text)
       }
-      const parser = createSseParser((data) => readChunk(data, state, onToken, onActivity))
+      const reader = createSseReader({
+        onData: (data) => readChunk(data, state, onToken, onActivity),
+        readText: (chunk, start, end) => (state.template && !state.done ? contentOfBytes(chunk, start, end, state.template) : undefined),
+        onText: (text) => {
+          if (text) onToken(text)
+        },
+      })
       await new Promise<void>((resolve, reject) => {
-        const decode = utf8Reader()
         body.on('data', (chunk: Buffer) => {
           reads++
           try {
-            parser.feed(decode(chunk))
+            reader.feed(chunk)
           } catch (error) {
             body.destroy()
             reject(error instanceof Error ? error : new Error(String(error)))
           }
         })
         body.on('end', () => {
-          parser.end()
+          reader.end()
           resolve()
         })
         // A cut connection ends the body with 'aborted' / an error, or just 'close' without 'end'.

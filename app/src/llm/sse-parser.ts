@@ -8,6 +8,8 @@ export interface SseParser {
   feed(text: string): void
   /** The stream ended: an event not terminated by a blank line is dropped, as the SSE spec says. */
   end(): void
+  /** Between events: no unfinished line, no data waiting for its blank line (sse-reader.ts reads on from bytes). */
+  idle(): boolean
 }
 
 export function createSseParser(onData: (data: string) => void): SseParser {
@@ -72,5 +74,6 @@ export function createSseParser(onData: (data: string) => void): SseParser {
       partial = ''
       data = undefined
     },
+    idle: () => partial === '' && data === undefined && !skipLeadingLf,
   }
 }

@@ -48,6 +48,6 @@ EXPOSE 3001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3001) + '/api/playground/assistant/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself (the server drains and exits 0). The young generation
-# is capped at 2 x 16 MB (V8 sizes it from the host's memory, up to 128 MB, all resident once a burst fills it);
-# the same flags as `npm start` (docs/configuration.md#node-flags).
-CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
+# is capped at 2 x 32 MB (V8 sizes it from the host's memory, up to 128 MB, all resident once a burst fills it)
+# and allocation sites are not pretenured; the same flags as `npm start` (docs/configuration.md#node-flags).
+CMD ["node", "--max-semi-space-size=32", "--no-allocation-site-pretenuring", "dist/main.js"]

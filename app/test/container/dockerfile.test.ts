@@ -104,7 +104,7 @@ describe('Dockerfile', () => {
     expect(cmds.length).toBe(1)
     // `npm start` and the image run the server alike; the relay benchmark reads the flags from `npm start`.
     expect(cmds[0]!.json!.join(' ')).toBe(pkg.scripts.start)
-    expect(cmds[0]!.json).toEqual(['node', '--max-semi-space-size=32', pkg.main])
+    expect(cmds[0]!.json).toEqual(['node', '--max-semi-space-size=32', '--no-allocation-site-pretenuring', pkg.main])
     expect(pkg.main).toBe('dist/main.js')
     expect(ins(runtime, 'ENTRYPOINT')).toEqual([]) // no wrapper shell or npm in front of node
   })

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 import { startFakeOpenAi } from '../app/test/support/fake-openai.js'
+import { LIMITS_NEVER_REFUSING } from './server-env.js'
 import { buildServer, shippedNodeFlags } from './build.js'
 import { cpuMs } from './proc-stats.js'
 
@@ -81,11 +82,7 @@ async function main() {
     PORT: '0',
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
-    RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1000000',
-    RATE_LIMIT_CHATS_PER_MINUTE: '1000000',
-    RATE_LIMIT_CONCURRENT_ANSWERS: '10000',
-    RATE_LIMIT_SOCKETS_PER_USER: '10000',
-    DAILY_TOKEN_LIMIT: '1000000000',
+    ...LIMITS_NEVER_REFUSING,
   })
   try {
     const url = `ws://127.0.0.1:${server.port}/ws/chat`

@@ -36,6 +36,7 @@ import WebSocket from 'ws'
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
 import { startRedis, type RedisServer } from '../app/test/support/redis-server.js'
+import { LIMITS_NEVER_REFUSING } from './server-env.js'
 import { buildServer, shippedNodeFlags } from './build.js'
 import { groundingReport } from './grounding.bench.js'
 import { compareHttpProtocols, type ProtocolResult } from './http-protocols.js'
@@ -459,11 +460,7 @@ async function main() {
   // Every feature on: limits high enough never to refuse the benchmark, but counted on every chat.
   const ourEnv: Record<string, string> = {
     ...env,
-    RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1000000',
-    RATE_LIMIT_CHATS_PER_MINUTE: '1000000',
-    RATE_LIMIT_CONCURRENT_ANSWERS: '10000',
-    RATE_LIMIT_SOCKETS_PER_USER: '10000',
-    DAILY_TOKEN_LIMIT: '1000000000',
+    ...LIMITS_NEVER_REFUSING,
     ...(KNOWLEDGE ? {} : { KNOWLEDGE_ENABLED: 'false' }),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   }

@@ -19,6 +19,7 @@ import type { CompleteMetadata, ServerFrame } from '../app/src/protocol/frames.j
 import { startFakeOpenAi, type FakeOpenAi } from '../app/test/support/fake-openai.js'
 import { startProcess, type ServerProcess } from '../app/test/support/process.js'
 import { collectSse, postChat } from '../app/test/support/sse-client.js'
+import { LIMITS_NEVER_REFUSING } from './server-env.js'
 import { buildServer } from './build.js'
 import { cpuMs } from './proc-stats.js'
 
@@ -218,12 +219,8 @@ async function main(): Promise<void> {
       OPENAI_BASE_URL: fake.url,
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-      RATE_LIMIT_CONNECTIONS_PER_MINUTE: '1000000',
-      RATE_LIMIT_CHATS_PER_MINUTE: '1000000',
-      RATE_LIMIT_CONCURRENT_ANSWERS: '10000',
-      RATE_LIMIT_SOCKETS_PER_USER: '10000',
+      ...LIMITS_NEVER_REFUSING,
       WS_MAX_MESSAGES_PER_SECOND: '100000',
-      DAILY_TOKEN_LIMIT: '1000000000',
     },
     entry,
   )
